@@ -1,0 +1,414 @@
+"""Example data: one plan year of Kramfors kommun's goal management.
+
+The texts are made up for the demo but follow the shape of the municipality's
+own model: the vision, the four perspectives with Kramforsbon first, an
+inriktningsmål each, kommunövergripande mål under them, and the committees'
+nämndmål and activities. Loading is idempotent: each object is looked up by
+its natural key and created only when missing, so running it twice gives the
+same data and never overwrites what someone has since edited.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from followup.models import ActivityStatus, Assessment, GoalStatus, Period, PeriodKind
+from goals import services
+from goals.models import Committee, Node, NodeKind, PlanYear
+
+DEMO_NOTE = "Exempeldata för demonstration."
+
+COMMITTEES = [
+    # (name, short name, slug)
+    ("Kommunstyrelsen", "KS", "kommunstyrelsen"),
+    ("Barn- och utbildningsnämnden", "BUN", "barn-och-utbildningsnamnden"),
+    ("Socialnämnden", "SN", "socialnamnden"),
+    ("Miljö-, bygg- och hälsoskyddsnämnden", "MBHN", "miljo-bygg-och-halsoskyddsnamnden"),
+    ("Kultur- och fritidsnämnden", "KFN", "kultur-och-fritidsnamnden"),
+]
+
+VISION = (
+    "Kramfors – en levande kommun i Höga kusten",
+    "I Kramfors kommun vill människor leva, arbeta och besöka. Här finns natur, "
+    "kultur och framtidstro, och kommunen växer tillsammans med sina invånare "
+    "och företag. " + DEMO_NOTE,
+)
+
+# perspective -> (description, direction goal, [(municipal goal, [(committee, goal, [activities])])])
+PERSPECTIVES: list[tuple[str, str, str, list[tuple[str, list[tuple[str, str, list[str]]]]]]] = [
+    (
+        "Kramforsbon",
+        "Det utåtriktade arbetet för kommunens invånare, placerat ovanför de andra perspektiven.",
+        "Kramforsbon upplever en trygg och attraktiv kommun att leva, bo och verka i",
+        [
+            (
+                "Barn och unga ska ha goda förutsättningar att lyckas i skolan",
+                [
+                    (
+                        "BUN",
+                        "Andelen elever som når kunskapskraven i alla ämnen i årskurs 9 ska öka",
+                        [
+                            "Införa gemensam modell för tidiga insatser i läsning i årskurs 1–3",
+                            "Erbjuda lovskola i matematik och svenska",
+                            "Följa upp varje elevs närvaro varje månad",
+                        ],
+                    ),
+                    (
+                        "BUN",
+                        "Alla barn i förskolan ska erbjudas en likvärdig utbildning",
+                        [
+                            "Genomföra kollegialt lärande om språkutveckling i förskolan",
+                            "Ta fram en gemensam plan för övergången förskola–förskoleklass",
+                        ],
+                    ),
+                    (
+                        "KFN",
+                        "Fler barn och unga ska ta del av kulturskolans verksamhet",
+                        ["Erbjuda kulturskola i alla kommundelar", "Starta avgiftsfri sommarkulturskola"],
+                    ),
+                ],
+            ),
+            (
+                "Fler invånare ska ha en egen försörjning",
+                [
+                    (
+                        "KS",
+                        "Fler personer ska gå från försörjningsstöd till arbete eller studier",
+                        [
+                            "Utveckla samverkan med Arbetsförmedlingen om arbetsmarknadsinsatser",
+                            "Erbjuda språkpraktik inom kommunens verksamheter",
+                        ],
+                    ),
+                    (
+                        "SN",
+                        "Tiden med försörjningsstöd ska bli kortare",
+                        ["Införa individuella planer för alla med långvarigt försörjningsstöd"],
+                    ),
+                ],
+            ),
+            (
+                "Kramforsbon ska uppleva trygghet i hela kommunen",
+                [
+                    (
+                        "KS",
+                        "Det brottsförebyggande arbetet ska stärkas i samverkan med polisen",
+                        [
+                            "Genomföra trygghetsvandringar i Kramfors, Bollstabruk och Nyland",
+                            "Ta fram en gemensam lägesbild två gånger per år",
+                        ],
+                    ),
+                    (
+                        "MBHN",
+                        "Offentliga miljöer ska vara trygga och tillgängliga",
+                        ["Inventera belysning på gång- och cykelvägar"],
+                    ),
+                ],
+            ),
+            (
+                "Äldre ska kunna leva ett självständigt och meningsfullt liv",
+                [
+                    (
+                        "SN",
+                        "Fler äldre ska kunna bo kvar hemma med stöd av välfärdsteknik",
+                        [
+                            "Erbjuda digital tillsyn nattetid till alla som önskar",
+                            "Utbilda hemtjänstens personal i välfärdsteknik",
+                        ],
+                    ),
+                    (
+                        "SN",
+                        "Brukarna inom äldreomsorgen ska vara nöjda med bemötandet",
+                        ["Införa kontaktmannaskap med uppföljning i varje arbetsgrupp"],
+                    ),
+                ],
+            ),
+        ],
+    ),
+    (
+        "Processer",
+        "Hur kommunens verksamheter arbetar: service, kvalitet och utveckling.",
+        "Kommunens verksamheter är effektiva, digitala och lätta att ha kontakt med",
+        [
+            (
+                "Service och bemötande ska hålla hög kvalitet",
+                [
+                    (
+                        "KS",
+                        "Fler ska få svar på sina frågor vid första kontakten med kommunen",
+                        ["Inrätta ett kontaktcenter för hela kommunen"],
+                    ),
+                    (
+                        "MBHN",
+                        "Handläggningstiden för bygglov ska bli kortare",
+                        [
+                            "Införa e-tjänst för bygglovsansökan",
+                            "Erbjuda förhandsmöten till sökande",
+                        ],
+                    ),
+                ],
+            ),
+            (
+                "Digitaliseringen ska göra det enklare för invånare och företag",
+                [
+                    (
+                        "KS",
+                        "Fler ärenden ska kunna skötas digitalt dygnet runt",
+                        [
+                            "Ta fram en handlingsplan för digitalisering",
+                            "Automatisera hanteringen av fakturor",
+                        ],
+                    ),
+                ],
+            ),
+            (
+                "Kommunens klimatpåverkan ska minska",
+                [
+                    (
+                        "KS",
+                        "Kommunens fordon ska i högre grad drivas med förnybara drivmedel",
+                        ["Byta ut tio fordon mot elfordon"],
+                    ),
+                    (
+                        "MBHN",
+                        "Tillsynen ska bidra till minskade utsläpp",
+                        ["Genomföra tillsynskampanj om energihushållning i verksamheter"],
+                    ),
+                ],
+            ),
+        ],
+    ),
+    (
+        "Medarbetare",
+        "Kommunen som arbetsgivare: arbetsmiljö, ledarskap och kompetens.",
+        "Kramfors kommun är en attraktiv arbetsgivare med engagerade medarbetare",
+        [
+            (
+                "Sjukfrånvaron ska minska",
+                [
+                    (
+                        "SN",
+                        "Sjukfrånvaron inom vård och omsorg ska minska",
+                        [
+                            "Införa rätt till heltid med schemaläggning som ger återhämtning",
+                            "Följa upp korttidsfrånvaro med hälsosamtal",
+                        ],
+                    ),
+                    (
+                        "BUN",
+                        "Medarbetarna ska uppleva en god arbetsmiljö",
+                        ["Genomföra arbetsmiljöronder på alla skolor"],
+                    ),
+                ],
+            ),
+            (
+                "Fler ska vilja arbeta i Kramfors kommun",
+                [
+                    (
+                        "KS",
+                        "Kommunen ska vara känd som en bra arbetsgivare",
+                        [
+                            "Delta i yrkesmässor och ta emot praktikanter",
+                            "Ta fram en plan för kompetensförsörjning",
+                        ],
+                    ),
+                ],
+            ),
+            (
+                "Medarbetarna ska ha inflytande och ett hållbart arbetsliv",
+                [
+                    (
+                        "KFN",
+                        "Alla medarbetare ska ha medarbetarsamtal med individuell utvecklingsplan",
+                        ["Genomföra medarbetarsamtal under våren"],
+                    ),
+                ],
+            ),
+        ],
+    ),
+    (
+        "Ekonomi",
+        "God ekonomisk hushållning: en ekonomi i balans och resurser som används rätt.",
+        "Kommunen har en god ekonomisk hushållning och en ekonomi i balans",
+        [
+            (
+                "Resultatet ska uppgå till minst två procent av skatter och generella statsbidrag",
+                [
+                    (
+                        "KS",
+                        "Kommunstyrelsen ska följa upp ekonomin varje månad",
+                        ["Införa månadsuppföljning med prognos för alla nämnder"],
+                    ),
+                ],
+            ),
+            (
+                "Nämnderna ska bedriva sin verksamhet inom tilldelad budgetram",
+                [
+                    (
+                        "BUN",
+                        "Barn- och utbildningsnämnden ska hålla sin budgetram",
+                        ["Anpassa skolorganisationen efter elevunderlaget"],
+                    ),
+                    (
+                        "SN",
+                        "Socialnämnden ska minska kostnaderna för externa placeringar",
+                        [
+                            "Utveckla hemmaplanslösningar för barn och unga",
+                            "Rekrytera fler familjehem",
+                        ],
+                    ),
+                    (
+                        "KFN",
+                        "Kultur- och fritidsnämnden ska hålla sin budgetram",
+                        ["Se över öppettider och lokalkostnader"],
+                    ),
+                ],
+            ),
+        ],
+    ),
+]
+
+GOAL_STATUS_CYCLE = [
+    GoalStatus.MET,
+    GoalStatus.PARTLY_MET,
+    GoalStatus.MET,
+    GoalStatus.NOT_MET,
+    GoalStatus.PARTLY_MET,
+]
+ACTIVITY_STATUS_CYCLE = [
+    ActivityStatus.DONE,
+    ActivityStatus.IN_PROGRESS,
+    ActivityStatus.IN_PROGRESS,
+    ActivityStatus.NOT_STARTED,
+    ActivityStatus.DONE,
+    ActivityStatus.CANCELLED,
+]
+ANALYSIS = {
+    GoalStatus.MET: "Målet bedöms vara uppfyllt. Utfallet för perioden ligger i nivå med "
+    "eller över målvärdet och arbetet har gått enligt plan.",
+    GoalStatus.PARTLY_MET: "Målet bedöms vara delvis uppfyllt. Flera aktiviteter är påbörjade "
+    "men effekterna syns ännu inte fullt ut i utfallet; arbetet fortsätter under hösten.",
+    GoalStatus.NOT_MET: "Målet bedöms inte vara uppfyllt. Utfallet har försämrats jämfört med "
+    "föregående år, främst på grund av personalbrist. Åtgärder tas fram till årsredovisningen.",
+    ActivityStatus.DONE: "Aktiviteten är genomförd enligt plan.",
+    ActivityStatus.IN_PROGRESS: "Aktiviteten pågår och beräknas vara klar under året.",
+    ActivityStatus.NOT_STARTED: "Aktiviteten har inte påbörjats på grund av vakanser; "
+    "den planeras till hösten.",
+    ActivityStatus.CANCELLED: "Aktiviteten har avbrutits eftersom den ersatts av en "
+    "gemensam satsning inom kommunstyrelsen.",
+}
+
+
+@dataclass
+class DemoResult:
+    plan_year: PlanYear
+    created_nodes: int
+    created_assessments: int
+
+
+def demo_load(*, year: int) -> DemoResult:
+    with transaction.atomic():
+        committees = _committees()
+        plan_year, _created = PlanYear.objects.get_or_create(year=year)
+        interim, annual = _periods(plan_year)
+        loader = _TreeLoader(plan_year)
+        vision = loader.child(None, NodeKind.VISION, *VISION)
+        for title, description, direction_title, municipal_goals in PERSPECTIVES:
+            perspective = loader.child(vision, NodeKind.PERSPECTIVE, title, description)
+            direction = loader.child(perspective, NodeKind.DIRECTION_GOAL, direction_title, "")
+            for municipal_title, committee_goals in municipal_goals:
+                municipal = loader.child(direction, NodeKind.MUNICIPAL_GOAL, municipal_title, "")
+                for short, goal_title, activities in committee_goals:
+                    goal = loader.child(
+                        municipal, NodeKind.COMMITTEE_GOAL, goal_title, "", committees[short]
+                    )
+                    for activity_title in activities:
+                        loader.child(
+                            goal, NodeKind.ACTIVITY, activity_title, "", committees[short]
+                        )
+        created_assessments = _assessments(plan_year, interim)
+    return DemoResult(plan_year, loader.created, created_assessments)
+
+
+def _committees() -> dict[str, Committee]:
+    by_short = {}
+    for order, (name, short, slug) in enumerate(COMMITTEES):
+        committee, _created = Committee.objects.get_or_create(
+            slug=slug, defaults={"name": name, "short_name": short, "order": order}
+        )
+        by_short[short] = committee
+    return by_short
+
+
+def _periods(plan_year: PlanYear) -> tuple[Period, Period]:
+    periods = []
+    for kind in (PeriodKind.INTERIM, PeriodKind.ANNUAL):
+        cutoff, deadline = Period.default_dates(kind, plan_year.year)
+        # A period whose deadline has passed is shown as it would be by now:
+        # closed and published.
+        past = deadline < timezone.localdate()
+        period, _created = Period.objects.get_or_create(
+            plan_year=plan_year,
+            cutoff_date=cutoff,
+            defaults={
+                "kind": kind,
+                "deadline": deadline,
+                "is_closed": past,
+                "published_at": timezone.now() if past else None,
+            },
+        )
+        periods.append(period)
+    interim, annual = periods
+    return interim, annual
+
+
+class _TreeLoader:
+    def __init__(self, plan_year: PlanYear) -> None:
+        self.plan_year = plan_year
+        self.created = 0
+
+    def child(
+        self,
+        parent: Node | None,
+        kind: str,
+        title: str,
+        description: str,
+        committee: Committee | None = None,
+    ) -> Node:
+        existing = Node.objects.filter(
+            plan_year=self.plan_year, parent=parent, kind=kind, title=title
+        ).first()
+        if existing is not None:
+            return existing
+        self.created += 1
+        return services.node_create(
+            plan_year=self.plan_year,
+            parent=parent,
+            kind=kind,
+            title=title,
+            description=description,
+            committee=committee,
+        )
+
+
+def _assessments(plan_year: PlanYear, period: Period) -> int:
+    """Assess most goals and activities in the interim report: every fifth is left open."""
+    assessed = set(Assessment.objects.for_period(period).values_list("node_id", flat=True))
+    nodes = Node.objects.for_year(plan_year).in_tree_order().of_kind(
+        NodeKind.DIRECTION_GOAL, NodeKind.MUNICIPAL_GOAL, NodeKind.COMMITTEE_GOAL, NodeKind.ACTIVITY
+    )
+    new = []
+    for index, node in enumerate(nodes):
+        if index % 5 == 4 or node.pk in assessed:
+            continue
+        cycle = ACTIVITY_STATUS_CYCLE if node.kind == NodeKind.ACTIVITY else GOAL_STATUS_CYCLE
+        status = cycle[index % len(cycle)]
+        new.append(Assessment(node=node, period=period, status=status, analysis=ANALYSIS[status]))
+    Assessment.objects.bulk_create(new)
+    return len(new)
+
+
+def demo_year() -> int:
+    return timezone.localdate().year

@@ -1,0 +1,207 @@
+"""Follow-up: the periods of a plan year and the assessment of each node in them."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from goals.models import ASSESSABLE_KINDS, Node, NodeKind, PlanYear
+
+
+class PeriodKind(models.TextChoices):
+    INTERIM = "interim", _("Interim report")
+    ANNUAL = "annual", _("Annual report")
+
+
+# Cut-off month and day of each kind of period, by default.
+DEFAULT_CUTOFF = {PeriodKind.INTERIM: (8, 31), PeriodKind.ANNUAL: (12, 31)}
+
+
+class PeriodQuerySet(models.QuerySet["Period"]):
+    def for_year(self, plan_year: PlanYear | int) -> PeriodQuerySet:
+        return self.filter(plan_year=plan_year)
+
+    def open(self) -> PeriodQuerySet:
+        return self.filter(is_closed=False)
+
+
+class Period(models.Model):
+    """A follow-up period: the delårsrapport or the årsredovisning of a plan year."""
+
+    plan_year = models.ForeignKey(
+        PlanYear, verbose_name=_("plan year"), on_delete=models.CASCADE, related_name="periods"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=PeriodKind.choices)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    cutoff_date = models.DateField(_("cut-off date"))
+    deadline = models.DateField(_("deadline for input"))
+    is_closed = models.BooleanField(_("closed"), default=False)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    history = HistoricalRecords()
+    objects = PeriodQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["plan_year", "cutoff_date"]
+        verbose_name = _("follow-up period")
+        verbose_name_plural = _("follow-up periods")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan_year", "cutoff_date"], name="one_period_per_cutoff"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_title
+
+    def get_absolute_url(self) -> str:
+        return reverse("red_thread", kwargs={"year": self.plan_year.year}) + f"?period={self.pk}"
+
+    @property
+    def display_title(self) -> str:
+        if self.title:
+            return self.title
+        return f"{self.get_kind_display()} {self.cutoff_date.year}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+    @property
+    def is_open(self) -> bool:
+        return not self.is_closed
+
+    @classmethod
+    def default_dates(cls, kind: str, year: int) -> tuple[datetime.date, datetime.date]:
+        """The default cut-off and input deadline of a kind of period in a year."""
+        month, day = DEFAULT_CUTOFF[PeriodKind(kind)]
+        cutoff = datetime.date(year, month, day)
+        # Input is due some weeks after the cut-off, when the figures are in.
+        deadline = cutoff + datetime.timedelta(days=21)
+        return cutoff, deadline
+
+    def clean(self) -> None:
+        if self.deadline and self.cutoff_date and self.deadline < self.cutoff_date:
+            raise ValidationError(
+                {"deadline": _("The deadline cannot be before the cut-off date.")}
+            )
+
+    def close(self) -> None:
+        self.is_closed = True
+        self.version += 1
+        self.save(update_fields=["is_closed", "version"])
+
+    def reopen(self) -> None:
+        self.is_closed = False
+        self.version += 1
+        self.save(update_fields=["is_closed", "version"])
+
+    def publish(self) -> None:
+        self.published_at = timezone.now()
+        self.version += 1
+        self.save(update_fields=["published_at", "version"])
+
+
+class GoalStatus(models.TextChoices):
+    MET = "met", _("met")
+    PARTLY_MET = "partly_met", _("partly met")
+    NOT_MET = "not_met", _("not met")
+    NOT_ASSESSED = "not_assessed", _("not assessed")
+
+
+class ActivityStatus(models.TextChoices):
+    DONE = "done", _("completed")
+    IN_PROGRESS = "in_progress", _("in progress")
+    NOT_STARTED = "not_started", _("not started")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+STATUS_CHOICES = GoalStatus.choices + ActivityStatus.choices
+STATUS_LABELS = dict(STATUS_CHOICES)
+
+
+def status_choices_for(kind: str) -> list[tuple[str, str]]:
+    return ActivityStatus.choices if kind == NodeKind.ACTIVITY else GoalStatus.choices
+
+
+def default_status_for(kind: str) -> str:
+    return ActivityStatus.NOT_STARTED if kind == NodeKind.ACTIVITY else GoalStatus.NOT_ASSESSED
+
+
+class AssessmentQuerySet(models.QuerySet["Assessment"]):
+    def for_period(self, period: Period | int) -> AssessmentQuerySet:
+        return self.filter(period=period)
+
+    def for_year(self, plan_year: PlanYear | int) -> AssessmentQuerySet:
+        return self.filter(period__plan_year=plan_year)
+
+    def status_by_node(self) -> dict[int, str]:
+        return dict(self.values_list("node_id", "status"))
+
+
+class Assessment(models.Model):
+    """A node's status and written analysis in one follow-up period."""
+
+    node = models.ForeignKey(
+        Node, verbose_name=_("node"), on_delete=models.CASCADE, related_name="assessments"
+    )
+    period = models.ForeignKey(
+        Period, verbose_name=_("period"), on_delete=models.CASCADE, related_name="assessments"
+    )
+    status = models.CharField(_("status"), max_length=20, choices=STATUS_CHOICES)
+    analysis = models.TextField(_("analysis"), blank=True, max_length=20000)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assessed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("assessed"), auto_now=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    history = HistoricalRecords()
+    objects = AssessmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["period__cutoff_date"]
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
+        constraints = [
+            models.UniqueConstraint(fields=["node", "period"], name="one_assessment_per_period"),
+            models.CheckConstraint(
+                condition=Q(status__in=[value for value, _label in STATUS_CHOICES]),
+                name="assessment_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.node} – {self.period}: {self.get_status_display()}"
+
+    def clean(self) -> None:
+        node = self.node
+        if node.kind not in ASSESSABLE_KINDS:
+            raise ValidationError(_("Only goals and activities are assessed."))
+        allowed = {value for value, _label in status_choices_for(node.kind)}
+        if self.status not in allowed:
+            raise ValidationError({"status": _("That status does not apply to this kind of node.")})
+        if self.period.plan_year_id != node.plan_year_id:
+            raise ValidationError(_("The period belongs to another plan year."))
+
+
+def default_period(periods: list[Period], today: datetime.date) -> Period | None:
+    """The period a reader most likely wants: the latest whose cut-off has passed."""
+    passed = [period for period in periods if period.cutoff_date <= today]
+    if passed:
+        return passed[-1]
+    return periods[0] if periods else None

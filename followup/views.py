@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from followup.forms import RedThreadFilterForm
+from followup.models import Assessment, Period, default_period
+from followup.redthread import MISSING, build_red_thread, status_label
+from goals.models import ASSESSABLE_KINDS, Committee, Node, NodeKind, PlanYear
+
+
+def start(request: HttpRequest) -> HttpResponse:
+    plan_years = list(PlanYear.objects.all())
+    current = plan_years[0] if plan_years else None
+    return render(
+        request,
+        "followup/start.html",
+        {"plan_years": plan_years, "current_year": current},
+    )
+
+
+def red_thread(request: HttpRequest, year: int) -> HttpResponse:
+    plan_year = get_object_or_404(PlanYear, year=year)
+    periods = list(Period.objects.for_year(plan_year))
+    committees = list(Committee.objects.all())
+    rows = Node.objects.for_year(plan_year).in_tree_order().rows()
+    perspectives = [(row.id, row.title) for row in rows if row.kind == NodeKind.PERSPECTIVE]
+    form = RedThreadFilterForm(
+        request.GET or None, periods=periods, committees=committees, perspectives=perspectives
+    )
+    period, filters = form.selection(default_period(periods, timezone.localdate()))
+    statuses = Assessment.objects.for_period(period).status_by_node() if period else {}
+    tree = build_red_thread(
+        rows, statuses, {committee.pk: committee.label for committee in committees}, filters
+    )
+    return render(
+        request,
+        "followup/red_thread.html",
+        {
+            "plan_year": plan_year,
+            "periods": periods,
+            "period": period,
+            "form": form,
+            "filters": filters,
+            "tree": tree,
+        },
+    )
+
+
+def node_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    node = get_object_or_404(Node.objects.select_related("plan_year", "committee"), pk=pk)
+    ancestors = list(node.get_ancestors())
+    children = list(node.get_children().select_related("committee"))
+    periods = list(Period.objects.for_year(node.plan_year_id))
+    period = default_period(periods, timezone.localdate())
+    assessments = {
+        assessment.period_id: assessment
+        for assessment in Assessment.objects.filter(node=node).select_related("updated_by")
+    }
+    child_statuses = (
+        Assessment.objects.for_period(period).filter(node__in=children).status_by_node()
+        if period and children
+        else {}
+    )
+    return render(
+        request,
+        "followup/node_detail.html",
+        {
+            "node": node,
+            "ancestors": ancestors,
+            "children": [
+                (child, _status_for(child, child_statuses.get(child.pk))) for child in children
+            ],
+            "period": period,
+            "period_assessments": [
+                (each, assessments.get(each.pk)) for each in periods
+            ]
+            if node.kind in ASSESSABLE_KINDS
+            else [],
+        },
+    )
+
+
+def _status_for(node: Node, status: str | None) -> tuple[str, str] | None:
+    """(status, label) for a node's badge, or None for kinds that are not assessed."""
+    if node.kind not in ASSESSABLE_KINDS:
+        return None
+    status = status or MISSING
+    return status, status_label(status)

@@ -1,0 +1,52 @@
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from mptt.admin import MPTTModelAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from goals.locking import tree_lock
+from goals.models import Committee, Node, PlanYear
+
+
+@admin.register(PlanYear)
+class PlanYearAdmin(SimpleHistoryAdmin):
+    list_display = ["year", "copied_from", "created_at"]
+    raw_id_fields = ["copied_from"]
+
+
+@admin.register(Committee)
+class CommitteeAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "short_name", "order", "is_active"]
+    list_editable = ["order", "is_active"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["members"]
+
+
+@admin.register(Node)
+class NodeAdmin(SimpleHistoryAdmin, MPTTModelAdmin):
+    """Superusers' raw access. Writes still take the year's tree lock."""
+
+    list_display = ["title", "kind", "committee", "plan_year"]
+    list_filter = ["plan_year", "kind", "committee"]
+    search_fields = ["title"]
+    raw_id_fields = ["parent", "copied_from"]
+    exclude = ["version"]
+
+    def save_model(self, request: HttpRequest, obj: Node, form, change: bool) -> None:
+        with tree_lock(obj.plan_year_id):
+            if change:
+                obj._mptt_refresh()  # the tree columns may have moved since the form loaded
+                obj.version += 1
+            elif obj.parent_id is None:
+                obj.tree_id, obj.lft, obj.rght, obj.level = obj.plan_year_id, 1, 2, 0
+            obj.save()
+
+    def delete_model(self, request: HttpRequest, obj: Node) -> None:
+        with tree_lock(obj.plan_year_id):
+            obj.delete()
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Node]) -> None:
+        for node in queryset.order_by("-level"):
+            with tree_lock(node.plan_year_id):
+                if Node.objects.filter(pk=node.pk).exists():
+                    node.delete()

@@ -1,0 +1,55 @@
+"""The one place that serialises writes to a plan year's goal tree.
+
+django-mptt keeps the tree as nested sets and rewrites the `lft`/`rght`
+columns of many rows on every insert, move and delete, but leaves locking to
+its caller: two concurrent inserts into one tree on PostgreSQL leave duplicate
+`lft` values. Every tree write therefore runs inside `tree_lock(plan_year_id)`,
+which opens a transaction and locks the plan year's row with
+`SELECT ... FOR UPDATE`. The lock lives in the database, so it holds across
+processes and machines; a second writer to the same year waits until the
+first commits, while writes to other years go on in parallel.
+
+On SQLite, `select_for_update()` is a no-op, but the settings open every
+transaction with `BEGIN IMMEDIATE`, which takes the database's write lock at
+once and so serialises writers just the same.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from django.db import transaction
+
+_locked_years: ContextVar[frozenset[int]] = ContextVar("locked_years", default=frozenset())
+
+
+class TreeNotLockedError(RuntimeError):
+    """A write to a goal tree was attempted outside `tree_lock`."""
+
+
+@contextmanager
+def tree_lock(plan_year_id: int) -> Iterator[None]:
+    """Run the block in a transaction holding the lock on one plan year's tree."""
+    from goals.models import PlanYear
+
+    with transaction.atomic():
+        held = _locked_years.get()
+        if plan_year_id not in held:
+            # Evaluated for its side effect: the row lock, held until commit.
+            locked = list(
+                PlanYear.objects.select_for_update().filter(pk=plan_year_id).values_list("pk")
+            )
+            if not locked:
+                raise PlanYear.DoesNotExist(f"No plan year with id {plan_year_id}.")
+        token = _locked_years.set(held | {plan_year_id})
+        try:
+            yield
+        finally:
+            _locked_years.reset(token)
+
+
+def assert_tree_locked(plan_year_id: int | None) -> None:
+    if plan_year_id is None or plan_year_id not in _locked_years.get():
+        raise TreeNotLockedError(
+            "Goal tree writes must go through goals.services, which holds tree_lock()."
+        )

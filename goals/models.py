@@ -1,0 +1,336 @@
+"""The goal tree: plan years, committees and the nodes from vision to activity.
+
+Each plan year is one django-mptt tree whose root is the year's vision. The
+tree may only be written through `goals.services`, which locks the year's tree
+(see `goals.locking`); `Node.save()` and `Node.delete()` refuse otherwise, so
+a concurrent insert can never corrupt the nested sets.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from mptt.models import MPTTModel, TreeForeignKey
+from mptt.querysets import TreeQuerySet
+from simple_history.models import HistoricalRecords
+
+from goals.locking import assert_tree_locked
+
+
+class PlanYear(models.Model):
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    copied_from = models.ForeignKey(
+        "self",
+        verbose_name=_("copied from"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="copies",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("plan year")
+        verbose_name_plural = _("plan years")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(year__gte=1900) & Q(year__lte=2999), name="plan_year_year_range"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+    def get_absolute_url(self) -> str:
+        return reverse("red_thread", kwargs={"year": self.year})
+
+
+class CommitteeQuerySet(models.QuerySet["Committee"]):
+    def active(self) -> CommitteeQuerySet:
+        return self.filter(is_active=True)
+
+
+class Committee(models.Model):
+    """A nämnd (kommunstyrelsen included) that sets its own goals and activities."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    short_name = models.CharField(_("short name"), max_length=40, blank=True)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("secretaries"),
+        blank=True,
+        related_name="committees",
+    )
+
+    history = HistoricalRecords(m2m_fields=[members])
+    objects = CommitteeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("committee")
+        verbose_name_plural = _("committees")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def label(self) -> str:
+        return self.short_name or self.name
+
+
+class NodeKind(models.TextChoices):
+    VISION = "vision", _("Vision")
+    PERSPECTIVE = "perspective", _("Perspective")
+    DIRECTION_GOAL = "direction_goal", _("Direction goal")
+    MUNICIPAL_GOAL = "municipal_goal", _("Municipal goal")
+    COMMITTEE_GOAL = "committee_goal", _("Committee goal")
+    ACTIVITY = "activity", _("Activity")
+
+
+# Each kind may only sit directly under the kind before it.
+KIND_ORDER: list[str] = [
+    NodeKind.VISION,
+    NodeKind.PERSPECTIVE,
+    NodeKind.DIRECTION_GOAL,
+    NodeKind.MUNICIPAL_GOAL,
+    NodeKind.COMMITTEE_GOAL,
+    NodeKind.ACTIVITY,
+]
+PARENT_KIND: dict[str, str | None] = {
+    kind: (KIND_ORDER[index - 1] if index else None) for index, kind in enumerate(KIND_ORDER)
+}
+CHILD_KIND: dict[str, str | None] = {
+    kind: (KIND_ORDER[index + 1] if index + 1 < len(KIND_ORDER) else None)
+    for index, kind in enumerate(KIND_ORDER)
+}
+COMMITTEE_KINDS = frozenset({NodeKind.COMMITTEE_GOAL, NodeKind.ACTIVITY})
+MUNICIPAL_KINDS = frozenset(KIND_ORDER) - COMMITTEE_KINDS
+GOAL_KINDS = frozenset(
+    {NodeKind.DIRECTION_GOAL, NodeKind.MUNICIPAL_GOAL, NodeKind.COMMITTEE_GOAL}
+)
+ASSESSABLE_KINDS = GOAL_KINDS | {NodeKind.ACTIVITY}
+
+
+class NodeQuerySet(TreeQuerySet):
+    def for_year(self, plan_year: PlanYear | int) -> NodeQuerySet:
+        return self.filter(plan_year=plan_year)
+
+    def in_tree_order(self) -> NodeQuerySet:
+        return self.order_by("tree_id", "lft")
+
+    def of_kind(self, *kinds: str) -> NodeQuerySet:
+        return self.filter(kind__in=kinds)
+
+    def rows(self) -> list[TreeRow]:
+        """The listing columns as light tuples: a big tree renders without model instances."""
+        return [TreeRow(*values) for values in self.values_list(*TreeRow._fields)]
+
+
+class TreeRow(NamedTuple):
+    """One node as a tree listing needs it, in tree order (depth-first)."""
+
+    id: int
+    parent_id: int | None
+    level: int
+    lft: int
+    rght: int
+    kind: str
+    title: str
+    committee_id: int | None
+
+    @property
+    def has_children(self) -> bool:
+        return self.rght - self.lft > 1
+
+
+class Node(MPTTModel):
+    plan_year = models.ForeignKey(
+        PlanYear, verbose_name=_("plan year"), on_delete=models.CASCADE, related_name="nodes"
+    )
+    parent = TreeForeignKey(
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="children",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=NodeKind.choices)
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True, max_length=20000)
+    committee = models.ForeignKey(
+        Committee,
+        verbose_name=_("committee"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="nodes",
+    )
+    # The node this one was copied from when its plan year was started as a
+    # copy of the year before: the thread that links a goal across years.
+    copied_from = models.ForeignKey(
+        "self",
+        verbose_name=_("copied from"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="copies",
+    )
+    # Raised on every edit; a form that carries an older value is refused
+    # instead of silently overwriting someone else's change.
+    version = models.PositiveIntegerField(_("version"), default=1)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["lft", "rght", "tree_id", "level"])
+    objects = NodeQuerySet.as_manager()
+
+    class MPTTMeta:
+        order_insertion_by: list[str] = []
+
+    class Meta:
+        verbose_name = _("node")
+        verbose_name_plural = _("nodes")
+        indexes = [models.Index(fields=["tree_id", "lft"], name="node_tree_order")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan_year"],
+                condition=Q(kind=NodeKind.VISION),
+                name="one_vision_per_year",
+            ),
+            models.UniqueConstraint(
+                fields=["parent"],
+                condition=Q(kind=NodeKind.DIRECTION_GOAL),
+                name="one_direction_goal_per_perspective",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(kind__in=list(COMMITTEE_KINDS), committee__isnull=False)
+                    | (~Q(kind__in=list(COMMITTEE_KINDS)) & Q(committee__isnull=True))
+                ),
+                name="committee_only_on_committee_levels",
+            ),
+            models.CheckConstraint(condition=Q(kind__in=KIND_ORDER), name="node_kind_valid"),
+            # One tree per plan year, numbered by the year's id: a new year's
+            # root never has to search for a free tree id, and no write to one
+            # year ever renumbers another year's tree.
+            models.CheckConstraint(condition=Q(tree_id=F("plan_year")), name="tree_is_plan_year"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        assert_tree_locked(self.plan_year_id)
+        self.validate_structure()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        assert_tree_locked(self.plan_year_id)
+        return super().delete(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("node_detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_assessable(self) -> bool:
+        return self.kind in ASSESSABLE_KINDS
+
+    @property
+    def is_goal(self) -> bool:
+        return self.kind in GOAL_KINDS
+
+    @property
+    def is_committee_level(self) -> bool:
+        return self.kind in COMMITTEE_KINDS
+
+    @property
+    def child_kind(self) -> str | None:
+        return CHILD_KIND[self.kind]
+
+    def clean(self) -> None:
+        super().clean()
+        self.validate_structure()
+
+    def validate_structure(self) -> None:
+        """Enforce the steering model's rules; raise ValidationError with Swedish text.
+
+        Runs on every save, so the rules hold whatever the caller (form, admin,
+        import, shell) does.
+        """
+        errors: dict[str, list[str]] = {}
+        parent = self.parent
+        expected_parent_kind = PARENT_KIND.get(self.kind)
+        if self.kind not in PARENT_KIND:
+            errors.setdefault("kind", []).append(_("Unknown kind of node."))
+        elif expected_parent_kind is None:
+            if parent is not None:
+                errors.setdefault("parent", []).append(_("A vision cannot have a parent."))
+            elif (
+                Node.objects.filter(plan_year_id=self.plan_year_id, kind=NodeKind.VISION)
+                .exclude(pk=self.pk)
+                .exists()
+            ):
+                errors.setdefault("kind", []).append(_("The plan year already has a vision."))
+        elif parent is None:
+            errors.setdefault("parent", []).append(
+                _("A %(kind)s must be placed under a %(parent_kind)s.")
+                % {
+                    "kind": NodeKind(self.kind).label.lower(),
+                    "parent_kind": NodeKind(expected_parent_kind).label.lower(),
+                }
+            )
+        else:
+            if parent.kind != expected_parent_kind:
+                errors.setdefault("parent", []).append(
+                    _("A %(kind)s can only be placed under a %(parent_kind)s, not under a %(actual)s.")
+                    % {
+                        "kind": NodeKind(self.kind).label.lower(),
+                        "parent_kind": NodeKind(expected_parent_kind).label.lower(),
+                        "actual": NodeKind(parent.kind).label.lower(),
+                    }
+                )
+            if parent.plan_year_id != self.plan_year_id:
+                errors.setdefault("parent", []).append(
+                    _("The parent belongs to another plan year.")
+                )
+            if (
+                self.kind == NodeKind.DIRECTION_GOAL
+                and Node.objects.filter(parent=parent, kind=NodeKind.DIRECTION_GOAL)
+                .exclude(pk=self.pk)
+                .exists()
+            ):
+                errors.setdefault("parent", []).append(
+                    _("The perspective already has a direction goal; it can only have one.")
+                )
+        if self.kind in COMMITTEE_KINDS:
+            if self.committee_id is None:
+                errors.setdefault("committee", []).append(
+                    _("A %(kind)s must belong to a committee.")
+                    % {"kind": NodeKind(self.kind).label.lower()}
+                )
+            elif (
+                self.kind == NodeKind.ACTIVITY
+                and parent is not None
+                and parent.committee_id != self.committee_id
+            ):
+                errors.setdefault("committee", []).append(
+                    _("An activity belongs to the same committee as its committee goal.")
+                )
+        elif self.committee_id is not None:
+            errors.setdefault("committee", []).append(
+                _("Only committee goals and activities belong to a committee.")
+            )
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,171 @@
+"""Writes to the goal tree. Each runs inside `tree_lock` for its plan year.
+
+Views, commands, the admin and tests change the tree only through these
+functions: they hold the lock, re-read the tree columns under it (the copy a
+caller holds may be stale by the time the lock is granted), validate, and
+write.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from mptt.exceptions import InvalidMove
+
+from goals.locking import tree_lock
+from goals.models import PARENT_KIND, Committee, Node, NodeKind, PlanYear
+
+MOVE_POSITIONS = ("first-child", "last-child", "left", "right")
+
+
+class StaleEditError(Exception):
+    """Someone else changed the object after the form was opened."""
+
+    def __init__(self, current: object) -> None:
+        super().__init__("stale edit")
+        self.current = current
+
+
+def plan_year_create(*, year: int) -> PlanYear:
+    plan_year = PlanYear(year=year)
+    plan_year.full_clean()
+    plan_year.save()
+    return plan_year
+
+
+def _fresh(node_id: int) -> Node:
+    """Re-read a node with its tree columns, under the lock the caller holds."""
+    try:
+        return Node.objects.select_related("parent").get(pk=node_id)
+    except Node.DoesNotExist:
+        raise ValidationError(
+            _("The goal no longer exists; someone may have deleted it.")
+        ) from None
+
+
+def _validate_fields(node: Node) -> None:
+    node.title = (node.title or "").strip()
+    node.description = (node.description or "").strip()
+    node.full_clean(exclude=["lft", "rght", "tree_id", "level"], validate_constraints=False)
+
+
+def node_create(
+    *,
+    plan_year: PlanYear,
+    kind: str,
+    title: str,
+    parent: Node | None = None,
+    description: str = "",
+    committee: Committee | None = None,
+    position: str = "last-child",
+    target: Node | None = None,
+) -> Node:
+    """Add a node under `parent` (last by default), or beside a sibling `target`.
+
+    A vision is created as the root of the year's tree; its tree id is the
+    plan year's id.
+    """
+    if position not in MOVE_POSITIONS:
+        raise ValueError(f"Unknown position {position!r}")
+    with tree_lock(plan_year.pk):
+        fresh_parent = _fresh(parent.pk) if parent is not None else None
+        node = Node(
+            plan_year=plan_year,
+            kind=kind,
+            title=title,
+            description=description,
+            committee=committee,
+            parent=fresh_parent,
+        )
+        _validate_fields(node)
+        if fresh_parent is None:
+            node.tree_id = plan_year.pk
+            node.lft, node.rght, node.level = 1, 2, 0
+            node.save()
+            return node
+        if target is not None and position in ("left", "right"):
+            sibling = _fresh(target.pk)
+            if sibling.parent_id != fresh_parent.pk:
+                raise ValidationError(_("The node to place it beside has another parent."))
+            node.insert_at(sibling, position, save=False)
+        node.save()
+        return node
+
+
+def node_update(
+    *,
+    node: Node,
+    expected_version: int,
+    title: str,
+    description: str,
+    committee: Committee | None = None,
+) -> Node:
+    """Change a node's texts (and a committee goal's committee) if nobody else has."""
+    with tree_lock(node.plan_year_id):
+        current = _fresh(node.pk)
+        if current.version != expected_version:
+            raise StaleEditError(current)
+        current.title = title
+        current.description = description
+        if current.kind == NodeKind.COMMITTEE_GOAL and committee is not None:
+            current.committee = committee
+        _validate_fields(current)
+        current.version += 1
+        current.save()
+        if current.kind == NodeKind.COMMITTEE_GOAL:
+            # Activities follow their goal to its committee.
+            for activity in current.get_children().exclude(committee=current.committee_id):
+                activity.committee_id = current.committee_id
+                activity.version += 1
+                activity.save(update_fields=["committee", "version", "updated_at"])
+        return current
+
+
+def node_move(*, node: Node, target: Node, position: str) -> Node:
+    """Move a node (and its subtree) relative to `target` within the same year.
+
+    `first-child`/`last-child` put it under `target`; `left`/`right` beside it,
+    which is also how siblings are reordered.
+    """
+    if position not in MOVE_POSITIONS:
+        raise ValueError(f"Unknown position {position!r}")
+    with tree_lock(node.plan_year_id):
+        current = _fresh(node.pk)
+        fresh_target = _fresh(target.pk)
+        if fresh_target.plan_year_id != current.plan_year_id:
+            raise ValidationError(_("A node can only be moved within its own plan year."))
+        if fresh_target.tree_id == current.tree_id and (
+            current.lft <= fresh_target.lft and fresh_target.rght <= current.rght
+        ):
+            raise ValidationError(_("A node cannot be moved into itself or its own subtree."))
+        new_parent = fresh_target if position.endswith("child") else fresh_target.parent
+        expected = PARENT_KIND[current.kind]
+        if new_parent is None or new_parent.kind != expected:
+            raise ValidationError(
+                _("A %(kind)s can only be placed under a %(parent_kind)s.")
+                % {
+                    "kind": NodeKind(current.kind).label.lower(),
+                    "parent_kind": NodeKind(expected).label.lower() if expected else "–",
+                }
+            )
+        if current.kind == NodeKind.ACTIVITY and new_parent.committee_id != current.committee_id:
+            raise ValidationError(
+                _("An activity can only be moved to a goal of its own committee.")
+            )
+        try:
+            current.move_to(fresh_target, position)
+        except InvalidMove as error:
+            raise ValidationError(str(error)) from None
+        current.refresh_from_db()
+        return current
+
+
+def node_delete(*, node: Node, expected_version: int | None = None) -> int:
+    """Delete a node and its whole subtree; return how many nodes went."""
+    with tree_lock(node.plan_year_id):
+        current = _fresh(node.pk)
+        if expected_version is not None and current.version != expected_version:
+            raise StaleEditError(current)
+        count = current.get_descendant_count() + 1
+        current.delete()
+        return count
