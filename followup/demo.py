@@ -37,7 +37,8 @@ VISION = (
     "och företag. " + DEMO_NOTE,
 )
 
-# perspective -> (description, direction goal, [(municipal goal, [(committee, goal, [activities])])])
+# (perspective, description, direction goal,
+#  [(municipal goal, [(committee, committee goal, [activities])])])
 PERSPECTIVES: list[tuple[str, str, str, list[tuple[str, list[tuple[str, str, list[str]]]]]]] = [
     (
         "Kramforsbon",
@@ -67,7 +68,10 @@ PERSPECTIVES: list[tuple[str, str, str, list[tuple[str, list[tuple[str, str, lis
                     (
                         "KFN",
                         "Fler barn och unga ska ta del av kulturskolans verksamhet",
-                        ["Erbjuda kulturskola i alla kommundelar", "Starta avgiftsfri sommarkulturskola"],
+                        [
+                            "Erbjuda kulturskola i alla kommundelar",
+                            "Starta avgiftsfri sommarkulturskola",
+                        ],
                     ),
                 ],
             ),
@@ -312,7 +316,7 @@ def demo_load(*, year: int) -> DemoResult:
     with transaction.atomic():
         committees = _committees()
         plan_year, _created = PlanYear.objects.get_or_create(year=year)
-        interim, annual = _periods(plan_year)
+        interim, _annual = _periods(plan_year)
         loader = _TreeLoader(plan_year)
         vision = loader.child(None, NodeKind.VISION, *VISION)
         for title, description, direction_title, municipal_goals in PERSPECTIVES:
@@ -325,9 +329,7 @@ def demo_load(*, year: int) -> DemoResult:
                         municipal, NodeKind.COMMITTEE_GOAL, goal_title, "", committees[short]
                     )
                     for activity_title in activities:
-                        loader.child(
-                            goal, NodeKind.ACTIVITY, activity_title, "", committees[short]
-                        )
+                        loader.child(goal, NodeKind.ACTIVITY, activity_title, "", committees[short])
         created_assessments = _assessments(plan_year, interim)
     return DemoResult(plan_year, loader.created, created_assessments)
 
@@ -396,8 +398,15 @@ class _TreeLoader:
 def _assessments(plan_year: PlanYear, period: Period) -> int:
     """Assess most goals and activities in the interim report: every fifth is left open."""
     assessed = set(Assessment.objects.for_period(period).values_list("node_id", flat=True))
-    nodes = Node.objects.for_year(plan_year).in_tree_order().of_kind(
-        NodeKind.DIRECTION_GOAL, NodeKind.MUNICIPAL_GOAL, NodeKind.COMMITTEE_GOAL, NodeKind.ACTIVITY
+    nodes = (
+        Node.objects.for_year(plan_year)
+        .in_tree_order()
+        .of_kind(
+            NodeKind.DIRECTION_GOAL,
+            NodeKind.MUNICIPAL_GOAL,
+            NodeKind.COMMITTEE_GOAL,
+            NodeKind.ACTIVITY,
+        )
     )
     new = []
     for index, node in enumerate(nodes):

@@ -17,8 +17,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from goals.models import ASSESSABLE_KINDS, NodeKind, TreeRow
 from followup.models import STATUS_LABELS, ActivityStatus, GoalStatus
+from goals.models import ASSESSABLE_KINDS, NodeKind, TreeRow
 
 # A node with no assessment in the period: shown, and counted, as such.
 MISSING = "missing"
@@ -150,9 +150,9 @@ def _summaries(
                 summaries.append(current)
             continue
         status = effective[index]
-        if current is not None and status is not None and row.lft < current_rght:
-            if included[index]:
-                current.counts[status] += 1
+        in_perspective = current is not None and row.lft < current_rght
+        if in_perspective and status is not None and included[index]:
+            current.counts[status] += 1
     return summaries
 
 

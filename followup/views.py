@@ -73,9 +73,7 @@ def node_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 (child, _status_for(child, child_statuses.get(child.pk))) for child in children
             ],
             "period": period,
-            "period_assessments": [
-                (each, assessments.get(each.pk)) for each in periods
-            ]
+            "period_assessments": [(each, assessments.get(each.pk)) for each in periods]
             if node.kind in ASSESSABLE_KINDS
             else [],
         },

@@ -117,10 +117,12 @@ CHILD_KIND: dict[str, str | None] = {
 }
 COMMITTEE_KINDS = frozenset({NodeKind.COMMITTEE_GOAL, NodeKind.ACTIVITY})
 MUNICIPAL_KINDS = frozenset(KIND_ORDER) - COMMITTEE_KINDS
-GOAL_KINDS = frozenset(
-    {NodeKind.DIRECTION_GOAL, NodeKind.MUNICIPAL_GOAL, NodeKind.COMMITTEE_GOAL}
-)
+GOAL_KINDS = frozenset({NodeKind.DIRECTION_GOAL, NodeKind.MUNICIPAL_GOAL, NodeKind.COMMITTEE_GOAL})
 ASSESSABLE_KINDS = GOAL_KINDS | {NodeKind.ACTIVITY}
+
+
+def kind_label(kind: str | None) -> str:
+    return str(NodeKind(kind).label) if kind else "–"
 
 
 class NodeQuerySet(TreeQuerySet):
@@ -285,20 +287,20 @@ class Node(MPTTModel):
                 errors.setdefault("kind", []).append(_("The plan year already has a vision."))
         elif parent is None:
             errors.setdefault("parent", []).append(
-                _("A %(kind)s must be placed under a %(parent_kind)s.")
-                % {
-                    "kind": NodeKind(self.kind).label.lower(),
-                    "parent_kind": NodeKind(expected_parent_kind).label.lower(),
-                }
+                _("A “%(kind)s” must be placed under a “%(parent_kind)s”.")
+                % {"kind": kind_label(self.kind), "parent_kind": kind_label(expected_parent_kind)}
             )
         else:
             if parent.kind != expected_parent_kind:
                 errors.setdefault("parent", []).append(
-                    _("A %(kind)s can only be placed under a %(parent_kind)s, not under a %(actual)s.")
+                    _(
+                        "A “%(kind)s” can only be placed under a “%(parent_kind)s”, "
+                        "not under a “%(actual)s”."
+                    )
                     % {
-                        "kind": NodeKind(self.kind).label.lower(),
-                        "parent_kind": NodeKind(expected_parent_kind).label.lower(),
-                        "actual": NodeKind(parent.kind).label.lower(),
+                        "kind": kind_label(self.kind),
+                        "parent_kind": kind_label(expected_parent_kind),
+                        "actual": kind_label(parent.kind),
                     }
                 )
             if parent.plan_year_id != self.plan_year_id:
@@ -317,12 +319,12 @@ class Node(MPTTModel):
         if self.kind in COMMITTEE_KINDS:
             if self.committee_id is None:
                 errors.setdefault("committee", []).append(
-                    _("A %(kind)s must belong to a committee.")
-                    % {"kind": NodeKind(self.kind).label.lower()}
+                    _("A “%(kind)s” must belong to a committee.") % {"kind": kind_label(self.kind)}
                 )
             elif (
                 self.kind == NodeKind.ACTIVITY
                 and parent is not None
+                and parent.kind == NodeKind.COMMITTEE_GOAL
                 and parent.committee_id != self.committee_id
             ):
                 errors.setdefault("committee", []).append(

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from mptt.exceptions import InvalidMove
 
 from goals.locking import tree_lock
-from goals.models import PARENT_KIND, Committee, Node, NodeKind, PlanYear
+from goals.models import PARENT_KIND, Committee, Node, NodeKind, PlanYear, kind_label
 
 MOVE_POSITIONS = ("first-child", "last-child", "left", "right")
 
@@ -142,11 +142,8 @@ def node_move(*, node: Node, target: Node, position: str) -> Node:
         expected = PARENT_KIND[current.kind]
         if new_parent is None or new_parent.kind != expected:
             raise ValidationError(
-                _("A %(kind)s can only be placed under a %(parent_kind)s.")
-                % {
-                    "kind": NodeKind(current.kind).label.lower(),
-                    "parent_kind": NodeKind(expected).label.lower() if expected else "–",
-                }
+                _("A “%(kind)s” can only be placed under a “%(parent_kind)s”.")
+                % {"kind": kind_label(current.kind), "parent_kind": kind_label(expected)}
             )
         if current.kind == NodeKind.ACTIVITY and new_parent.committee_id != current.committee_id:
             raise ValidationError(

@@ -4,7 +4,7 @@ from followup.demo import demo_load, demo_year
 
 
 class Command(BaseCommand):
-    help = "Load an example plan year for Kramfors kommun. Safe to run again: nothing is duplicated."
+    help = "Load an example plan year for Kramfors kommun; running it again duplicates nothing."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(

@@ -1,0 +1,46 @@
+# Kramfors styr. `make run` tries it out on SQLite; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+# Tests run with DEBUG off, as in production, so they need some key.
+TEST_SECRET_KEY ?= test-only-secret-key-never-used-in-production
+
+.PHONY: install run test lint format check messages clean
+
+$(BIN)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Kramfors styr needs Python 3.12 or newer; found " + sys.version.split()[0] + ". Set PYTHON=python3.12.")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $@
+
+install: $(BIN)/.installed
+
+run: install
+	DATABASE_URL= DEBUG=1 $(BIN)/python manage.py migrate --noinput
+	DATABASE_URL= DEBUG=1 $(BIN)/python manage.py load_demo
+	@echo "Serving http://127.0.0.1:$(PORT)/ (Ctrl+C stops)"
+	DATABASE_URL= DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+test: install
+	SECRET_KEY=$${SECRET_KEY:-$(TEST_SECRET_KEY)} DEBUG= $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	SECRET_KEY=$(TEST_SECRET_KEY) $(BIN)/python manage.py makemigrations --check --dry-run
+	SECRET_KEY=$(TEST_SECRET_KEY) $(BIN)/python manage.py check
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Refresh the Swedish catalogue after changing interface text, then fill in
+# the new msgstr entries and run `make messages` again to compile.
+messages: install
+	DEBUG=1 $(BIN)/python manage.py makemessages -l sv --ignore=.venv --ignore=staticfiles --ignore=tests
+	DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) staticfiles

@@ -1,0 +1,58 @@
+from django.core.management import call_command
+
+from followup.models import Assessment, Period
+from goals.integrity import tree_problems
+from goals.models import Committee, Node, NodeKind, PlanYear
+
+
+def _snapshot() -> dict:
+    return {
+        "years": list(PlanYear.objects.values_list("year")),
+        "committees": list(Committee.objects.order_by("pk").values_list("name", "short_name")),
+        "nodes": list(
+            Node.objects.order_by("tree_id", "lft").values_list(
+                "pk", "parent_id", "kind", "title", "description", "committee_id", "lft", "rght"
+            )
+        ),
+        "periods": list(Period.objects.values_list("pk", "kind", "cutoff_date", "is_closed")),
+        "assessments": list(
+            Assessment.objects.order_by("pk").values_list("node_id", "period_id", "status")
+        ),
+    }
+
+
+def test_load_demo_twice_gives_the_same_data(db):
+    call_command("load_demo", "--year", "2026")
+    first = _snapshot()
+    call_command("load_demo", "--year", "2026")
+    assert _snapshot() == first
+
+
+def test_demo_follows_the_steering_model(db):
+    call_command("load_demo", "--year", "2026")
+    plan_year = PlanYear.objects.get(year=2026)
+    assert tree_problems(plan_year) == []
+    perspectives = list(
+        Node.objects.filter(kind=NodeKind.PERSPECTIVE)
+        .order_by("lft")
+        .values_list("title", flat=True)
+    )
+    assert perspectives == ["Kramforsbon", "Processer", "Medarbetare", "Ekonomi"]
+    assert Node.objects.filter(kind=NodeKind.DIRECTION_GOAL).count() == 4
+    assert 4 <= Committee.objects.count() <= 6
+    for perspective in Node.objects.filter(kind=NodeKind.PERSPECTIVE):
+        municipal = Node.objects.filter(
+            kind=NodeKind.MUNICIPAL_GOAL, parent__parent=perspective
+        ).count()
+        assert municipal >= 2
+    assessable = Node.objects.exclude(kind__in=[NodeKind.VISION, NodeKind.PERSPECTIVE]).count()
+    interim = Period.objects.get(kind="interim")
+    assert Assessment.objects.filter(period=interim).count() > assessable / 2
+
+
+def test_demo_red_thread_shows_the_four_perspectives(client, db):
+    call_command("load_demo", "--year", "2026")
+    html = client.get("/rod-trad/2026/").content.decode()
+    for title in ["Kramforsbon", "Processer", "Medarbetare", "Ekonomi"]:
+        assert title in html
+    assert "uppfyllt" in html

@@ -1,0 +1,157 @@
+import pytest
+from django.urls import reverse
+
+from followup.models import Assessment, GoalStatus
+from goals.models import Node
+from tests.factories import assess_all, build_tree, grow_tree
+
+OUTLINE = """
+    Vision
+      Kramforsbon
+        Trygg kommun
+          Fler i arbete
+            Läsa bättre [bun]
+              Lovskola [bun]
+            Kortare försörjningsstöd [sn]
+      Ekonomi
+        Ekonomi i balans
+          Budget i balans
+"""
+
+
+@pytest.fixture
+def tree(plan_year, committees, periods):
+    nodes = build_tree(plan_year, OUTLINE)
+    interim, _annual = periods
+    Assessment.objects.create(node=nodes["Fler i arbete"], period=interim, status="met")
+    Assessment.objects.create(node=nodes["Läsa bättre"], period=interim, status="partly_met")
+    Assessment.objects.create(node=nodes["Lovskola"], period=interim, status="in_progress")
+    Assessment.objects.create(node=nodes["Budget i balans"], period=interim, status="not_met")
+    return nodes
+
+
+def _url(plan_year, **params):
+    url = reverse("red_thread", kwargs={"year": plan_year.year})
+    if params:
+        url += "?" + "&".join(f"{key}={value}" for key, value in params.items())
+    return url
+
+
+def test_shows_every_level_with_status_text(client, plan_year, tree, periods):
+    response = client.get(_url(plan_year, period=periods[0].pk))
+    assert response.status_code == 200
+    html = response.content.decode()
+    for title in ["Vision", "Kramforsbon", "Trygg kommun", "Läsa bättre", "Lovskola"]:
+        assert title in html
+    assert "Röd tråd 2026" in html
+    assert "delvis uppfyllt" in html  # the status as text, not colour alone
+    assert "pågår" in html
+    assert "<details open>" in html
+
+
+def test_counts_statuses_per_perspective(client, plan_year, tree, periods):
+    response = client.get(_url(plan_year, period=periods[0].pk))
+    perspectives = {p.title: p.counts for p in response.context["tree"].perspectives}
+    assert perspectives["Kramforsbon"]["met"] == 1
+    assert perspectives["Kramforsbon"]["partly_met"] == 1
+    assert perspectives["Kramforsbon"]["in_progress"] == 1
+    # Trygg kommun and Kortare försörjningsstöd have no assessment.
+    assert perspectives["Kramforsbon"]["missing"] == 2
+    assert perspectives["Ekonomi"]["not_met"] == 1
+    assert list(perspectives) == ["Kramforsbon", "Ekonomi"]
+
+
+def test_filter_by_committee_keeps_ancestors_for_context(client, plan_year, tree, committees):
+    response = client.get(_url(plan_year, committee=committees["sn"].pk))
+    html = response.content.decode()
+    assert "Kortare försörjningsstöd" in html
+    assert "Fler i arbete" in html  # its municipal goal, for context
+    assert "Läsa bättre" not in html
+    assert "Budget i balans" not in html
+
+
+def test_filter_by_status(client, plan_year, tree, periods):
+    response = client.get(_url(plan_year, period=periods[0].pk, status="not_met"))
+    html = response.content.decode()
+    assert "Budget i balans" in html
+    assert "Ekonomi i balans" in html
+    assert "Läsa bättre" not in html
+
+
+def test_filter_by_perspective(client, plan_year, tree, periods):
+    response = client.get(_url(plan_year, perspective=tree["Ekonomi"].pk))
+    html = response.content.decode()
+    assert "Budget i balans" in html
+    assert "Läsa bättre" not in html
+
+
+def test_another_period_shows_its_own_statuses(client, plan_year, tree, periods):
+    _interim, annual = periods
+    Assessment.objects.create(node=tree["Lovskola"], period=annual, status="done")
+    response = client.get(_url(plan_year, period=annual.pk))
+    html = response.context["tree"].html
+    assert "genomförd" in html
+    assert "pågår" not in html
+
+
+def test_invalid_filter_values_are_ignored_with_a_message(client, plan_year, tree):
+    response = client.get(_url(plan_year, committee="999999", status="bogus", period="abc"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Några val var ogiltiga" in html
+    assert "Läsa bättre" in html  # nothing filtered away
+
+
+def test_unknown_year_is_404(client, db):
+    assert client.get(reverse("red_thread", kwargs={"year": 1999})).status_code == 404
+
+
+def test_empty_year_says_so(client, plan_year):
+    response = client.get(_url(plan_year))
+    assert "Planåret har inga mål ännu" in response.content.decode()
+
+
+def test_titles_are_escaped(client, plan_year, committees):
+    build_tree(plan_year, "Vision\n  <script>alert(1)</script>")
+    html = client.get(_url(plan_year)).content.decode()
+    assert "<script>alert(1)" not in html
+    assert "&lt;script&gt;" in html
+
+
+@pytest.mark.parametrize("goals", [3, 30])
+def test_query_count_does_not_grow_with_the_tree(
+    client, plan_year, committees, periods, goals, django_assert_num_queries
+):
+    nodes = grow_tree(plan_year, committees, goals)
+    assess_all(nodes, periods[0])
+    # Expect 5 queries:
+    # * the plan year
+    # * its periods
+    # * the committees (filter choices and labels)
+    # * the whole tree, in tree order
+    # * the period's statuses
+    with django_assert_num_queries(5):
+        response = client.get(_url(plan_year, period=periods[0].pk))
+    assert response.content.decode().count('class="node ') == len(nodes)
+
+
+def test_start_page_leads_to_the_current_years_red_thread(client, plan_year):
+    response = client.get(reverse("start"))
+    assert _url(plan_year) in response.content.decode()
+
+
+def test_start_page_without_years(client, db):
+    response = client.get(reverse("start"))
+    assert "Inget planår har startats ännu" in response.content.decode()
+
+
+def test_node_count_matches_tree(client, plan_year, tree):
+    response = client.get(_url(plan_year))
+    assert response.context["tree"].total == Node.objects.count()
+
+
+def test_status_labels_cover_every_status():
+    from followup.redthread import STATUS_ORDER, status_label
+
+    assert {status_label(s) for s in STATUS_ORDER} >= {"uppfyllt", "ej bedömt", "avbruten"}
+    assert GoalStatus.MET in STATUS_ORDER

@@ -1,0 +1,61 @@
+"""Settings come from the environment and refuse unsafe or malformed values."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _load_settings(**env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
+    clean.update(env)
+    return subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import kramfors_styr.settings as s; "
+            "print(s.DEBUG, s.DATABASES['default']['ENGINE'], s.ALLOWED_HOSTS)",
+        ],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_secret_key_is_required_when_debug_is_off():
+    result = _load_settings()
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_debug_is_off_unless_set():
+    result = _load_settings(SECRET_KEY="k" * 50)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("False")
+
+
+def test_debug_on_runs_without_a_key_for_local_use():
+    result = _load_settings(DEBUG="1", DATABASE_URL="")
+    assert result.returncode == 0, result.stderr
+    assert "True django.db.backends.sqlite3" in result.stdout
+
+
+def test_malformed_boolean_is_refused():
+    result = _load_settings(DEBUG="maybe", SECRET_KEY="k" * 50)
+    assert result.returncode != 0
+    assert "DEBUG must be a boolean" in result.stderr
+
+
+def test_database_url_selects_postgresql():
+    result = _load_settings(SECRET_KEY="k" * 50, DATABASE_URL="postgres://u:p@db.example:5432/styr")
+    assert result.returncode == 0, result.stderr
+    assert "django.db.backends.postgresql" in result.stdout
+
+
+def test_allowed_hosts_from_a_comma_separated_list():
+    result = _load_settings(SECRET_KEY="k" * 50, ALLOWED_HOSTS="a.example, b.example")
+    assert "['a.example', 'b.example']" in result.stdout
