@@ -17,11 +17,20 @@ $(BIN)/.installed: pyproject.toml
 
 install: $(BIN)/.installed
 
+# The demo: SQLite, DEBUG on (demo users), published follow-up readable without login.
+DEMO_ENV := DATABASE_URL= DEBUG=1 PUBLIC_ACCESS=1
+
 run: install
-	DATABASE_URL= DEBUG=1 $(BIN)/python manage.py migrate --noinput
-	DATABASE_URL= DEBUG=1 $(BIN)/python manage.py load_demo
+	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput
+	$(DEMO_ENV) $(BIN)/python manage.py load_demo
+	@echo ""
+	@echo "Demo users, all with the password 'demo':"
+	@echo "  tjansteperson   official (tjänsteperson): municipal goals, years, periods, users"
+	@echo "  sekreterare     secretary of Barn- och utbildningsnämnden"
+	@echo "  sekreterare2    secretary of Socialnämnden"
+	@echo "  fortroendevald  councillor (förtroendevald): reads"
 	@echo "Serving http://127.0.0.1:$(PORT)/ (Ctrl+C stops)"
-	DATABASE_URL= DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install
 	SECRET_KEY=$${SECRET_KEY:-$(TEST_SECRET_KEY)} DEBUG= $(BIN)/pytest $(PYTEST_ARGS)

@@ -10,14 +10,17 @@ same data and never overwrites what someone has since edited.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.contrib.auth.models import Group, User
 from django.db import transaction
 from django.utils import timezone
 
 from followup.models import ActivityStatus, Assessment, GoalStatus, Period, PeriodKind
 from goals import services
 from goals.models import Committee, Node, NodeKind, PlanYear
+from goals.permissions import Role
 
 DEMO_NOTE = "Exempeldata för demonstration."
 
@@ -305,11 +308,23 @@ ANALYSIS = {
 }
 
 
+# (user name, first name, last name, role, committee short name): demo users,
+# created only when DEBUG is on, all with the password "demo".
+DEMO_USERS = [
+    ("tjansteperson", "Tina", "Tjänsteperson", Role.OFFICIAL, None),
+    ("sekreterare", "Sara", "Sekreterare", Role.SECRETARY, "BUN"),
+    ("sekreterare2", "Sune", "Sekreterare", Role.SECRETARY, "SN"),
+    ("fortroendevald", "Frida", "Förtroendevald", Role.COUNCILLOR, None),
+]
+DEMO_PASSWORD = "demo"
+
+
 @dataclass
 class DemoResult:
     plan_year: PlanYear
     created_nodes: int
     created_assessments: int
+    users: list[str] = field(default_factory=list)
 
 
 def demo_load(*, year: int) -> DemoResult:
@@ -331,7 +346,27 @@ def demo_load(*, year: int) -> DemoResult:
                     for activity_title in activities:
                         loader.child(goal, NodeKind.ACTIVITY, activity_title, "", committees[short])
         created_assessments = _assessments(plan_year, interim)
-    return DemoResult(plan_year, loader.created, created_assessments)
+        users = _users(committees) if settings.DEBUG else []
+    return DemoResult(plan_year, loader.created, created_assessments, users)
+
+
+def _users(committees: dict[str, Committee]) -> list[str]:
+    """The demo users, with their roles; a user that already exists is left as it is."""
+    names = []
+    for username, first, last, role, committee in DEMO_USERS:
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={"first_name": first, "last_name": last, "email": f"{username}@example.se"},
+        )
+        if created:
+            # The demo password is deliberately weak; it bypasses the validators.
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+            user.groups.add(Group.objects.get(name=role))
+            if committee:
+                committees[committee].members.add(user)
+        names.append(username)
+    return names
 
 
 def _committees() -> dict[str, Committee]:

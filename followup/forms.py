@@ -3,9 +3,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from followup.models import Period
+from followup.models import Period, status_choices_for
 from followup.redthread import STATUS_ORDER, RedThreadFilter, status_label
-from goals.models import Committee
+from goals.models import Committee, Node, PlanYear
 
 
 class RedThreadFilterForm(forms.Form):
@@ -47,3 +47,110 @@ class RedThreadFilterForm(forms.Form):
             status=cleaned.get("status") or None,
             perspective_id=cleaned.get("perspective") or None,
         )
+
+
+class PlanYearStartForm(forms.Form):
+    source = forms.ModelChoiceField(
+        label=_("Copy the goals of"),
+        queryset=PlanYear.objects.all(),
+        required=False,
+        empty_label=_("Nothing: start an empty year"),
+    )
+    year = forms.IntegerField(label=_("New plan year"), min_value=1900, max_value=2999)
+
+    def clean_year(self) -> int:
+        year = self.cleaned_data["year"]
+        if PlanYear.objects.filter(year=year).exists():
+            raise forms.ValidationError(
+                _("The plan year %(year)s already exists.") % {"year": year}
+            )
+        return year
+
+
+class PeriodForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Period
+        fields = ["kind", "title", "cutoff_date", "deadline"]
+        widgets = {
+            "cutoff_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+        help_texts = {"title": _("Optional; by default the kind and the year.")}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial.setdefault("version", self.instance.version)
+
+
+class AssessmentEntryForm(forms.Form):
+    """Status and analysis for each node the user may assess in a period.
+
+    Fields are named after the node: `status-<id>`, `analysis-<id>` and the
+    hidden `version-<id>` that carries the assessment's version when the page
+    was opened (0 when there was none).
+    """
+
+    def __init__(self, data=None, *, nodes, assessments, disabled: bool = False) -> None:
+        super().__init__(data)
+        self.nodes = nodes
+        self.assessments = assessments
+        for node in nodes:
+            current = assessments.get(node.pk)
+            self.fields[f"status-{node.pk}"] = forms.ChoiceField(
+                label=_("Status"),
+                choices=[("", _("– choose –")), *status_choices_for(node.kind)],
+                required=False,
+                initial=current.status if current else "",
+                disabled=disabled,
+            )
+            self.fields[f"analysis-{node.pk}"] = forms.CharField(
+                label=_("Analysis"),
+                required=False,
+                max_length=20000,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                initial=current.analysis if current else "",
+                disabled=disabled,
+            )
+            self.fields[f"version-{node.pk}"] = forms.IntegerField(
+                widget=forms.HiddenInput,
+                initial=current.version if current else 0,
+                min_value=0,
+                disabled=disabled,
+            )
+
+    def rows(self):
+        for node in self.nodes:
+            yield (
+                node,
+                self[f"status-{node.pk}"],
+                self[f"analysis-{node.pk}"],
+                self[f"version-{node.pk}"],
+                self.assessments.get(node.pk),
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        for node in self.nodes:
+            status = cleaned.get(f"status-{node.pk}")
+            analysis = (cleaned.get(f"analysis-{node.pk}") or "").strip()
+            if not status and analysis:
+                self.add_error(f"status-{node.pk}", _("Choose a status to go with the analysis."))
+        return cleaned
+
+    def changed_entries(self) -> list[tuple[Node, str, str, int]]:
+        """(node, status, analysis, version) of the rows that differ from what was stored."""
+        changed = []
+        for node in self.nodes:
+            status = self.cleaned_data.get(f"status-{node.pk}")
+            analysis = (self.cleaned_data.get(f"analysis-{node.pk}") or "").strip()
+            version = self.cleaned_data.get(f"version-{node.pk}") or 0
+            current = self.assessments.get(node.pk)
+            if not status:
+                continue
+            if current and current.status == status and current.analysis == analysis:
+                continue
+            changed.append((node, status, analysis, version))
+        return changed

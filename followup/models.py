@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from goals.models import ASSESSABLE_KINDS, Node, NodeKind, PlanYear
+from goals.models import ASSESSABLE_KINDS, Committee, Node, NodeKind, PlanYear
+from goals.permissions import can_see_unpublished
 
 
 class PeriodKind(models.TextChoices):
@@ -31,6 +32,12 @@ class PeriodQuerySet(models.QuerySet["Period"]):
 
     def open(self) -> PeriodQuerySet:
         return self.filter(is_closed=False)
+
+    def visible_to(self, user) -> PeriodQuerySet:
+        """Unpublished follow-up is for logged-in users; the public sees published periods."""
+        if can_see_unpublished(user):
+            return self
+        return self.filter(published_at__isnull=False)
 
 
 class Period(models.Model):
@@ -109,6 +116,14 @@ class Period(models.Model):
         self.published_at = timezone.now()
         self.version += 1
         self.save(update_fields=["published_at", "version"])
+
+    def unpublish(self) -> None:
+        self.published_at = None
+        self.version += 1
+        self.save(update_fields=["published_at", "version"])
+
+    def entry_url(self) -> str:
+        return reverse("assessment_entry", kwargs={"pk": self.pk})
 
 
 class GoalStatus(models.TextChoices):
@@ -197,6 +212,26 @@ class Assessment(models.Model):
             raise ValidationError({"status": _("That status does not apply to this kind of node.")})
         if self.period.plan_year_id != node.plan_year_id:
             raise ValidationError(_("The period belongs to another plan year."))
+
+
+class ReminderLog(models.Model):
+    """A reminder e-mailed to a committee's secretaries: at most one per period and day."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="reminders")
+    committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="+")
+    sent_on = models.DateField(_("sent on"))
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "committee", "sent_on"], name="one_reminder_per_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period} · {self.committee} · {self.sent_on}"
 
 
 def default_period(periods: list[Period], today: datetime.date) -> Period | None:

@@ -1,28 +1,63 @@
 from __future__ import annotations
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from followup.forms import RedThreadFilterForm
+from followup import services
+from followup.forms import AssessmentEntryForm, PeriodForm, PlanYearStartForm, RedThreadFilterForm
+from followup.history import node_history
 from followup.models import Assessment, Period, default_period
 from followup.redthread import MISSING, build_red_thread, status_label
-from goals.models import ASSESSABLE_KINDS, Committee, Node, NodeKind, PlanYear
+from goals import permissions
+from goals.models import (
+    ASSESSABLE_KINDS,
+    COMMITTEE_KINDS,
+    Committee,
+    Node,
+    NodeKind,
+    PlanYear,
+)
+from goals.services import StaleEditError
 
 
 def start(request: HttpRequest) -> HttpResponse:
     plan_years = list(PlanYear.objects.all())
     current = plan_years[0] if plan_years else None
+    roles = permissions.roles_of(request.user)
+    due, open_periods, own_committees = [], [], []
+    if roles.editor and current is not None:
+        open_periods = list(Period.objects.for_year(current).open())
+        due = services.due_for(
+            periods=open_periods,
+            committee_ids=None if roles.superuser else set(roles.committee_ids),
+            municipal=roles.official or roles.superuser,
+        )
+    if roles.committee_ids:
+        own_committees = list(Committee.objects.filter(pk__in=roles.committee_ids))
     return render(
         request,
         "followup/start.html",
-        {"plan_years": plan_years, "current_year": current},
+        {
+            "plan_years": plan_years,
+            "current_year": current,
+            "roles": roles,
+            "due": due,
+            "open_periods": open_periods,
+            "own_committees": own_committees,
+        },
     )
 
 
 def red_thread(request: HttpRequest, year: int) -> HttpResponse:
+    if not permissions.can_read(request.user):
+        return permissions.deny(request)
     plan_year = get_object_or_404(PlanYear, year=year)
-    periods = list(Period.objects.for_year(plan_year))
+    periods = list(Period.objects.for_year(plan_year).visible_to(request.user))
     committees = list(Committee.objects.all())
     rows = Node.objects.for_year(plan_year).in_tree_order().rows()
     perspectives = [(row.id, row.title) for row in rows if row.kind == NodeKind.PERSPECTIVE]
@@ -44,25 +79,33 @@ def red_thread(request: HttpRequest, year: int) -> HttpResponse:
             "form": form,
             "filters": filters,
             "tree": tree,
+            "can_add_vision": not rows
+            and permissions.can_edit_kind(request.user, NodeKind.VISION, None),
         },
     )
 
 
 def node_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    if not permissions.can_read(request.user):
+        return permissions.deny(request)
     node = get_object_or_404(Node.objects.select_related("plan_year", "committee"), pk=pk)
     ancestors = list(node.get_ancestors())
     children = list(node.get_children().select_related("committee"))
-    periods = list(Period.objects.for_year(node.plan_year_id))
+    periods = list(Period.objects.for_year(node.plan_year_id).visible_to(request.user))
     period = default_period(periods, timezone.localdate())
     assessments = {
         assessment.period_id: assessment
-        for assessment in Assessment.objects.filter(node=node).select_related("updated_by")
+        for assessment in Assessment.objects.filter(node=node, period__in=periods).select_related(
+            "updated_by"
+        )
     }
     child_statuses = (
         Assessment.objects.for_period(period).filter(node__in=children).status_by_node()
         if period and children
         else {}
     )
+    show_history = request.user.is_authenticated
+    can_edit = permissions.can_edit_node(request.user, node)
     return render(
         request,
         "followup/node_detail.html",
@@ -76,6 +119,10 @@ def node_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "period_assessments": [(each, assessments.get(each.pk)) for each in periods]
             if node.kind in ASSESSABLE_KINDS
             else [],
+            "history": node_history(node, periods) if show_history else None,
+            "can_edit": can_edit,
+            "can_add_child": permissions.can_add_child(request.user, node),
+            "child_kind_label": NodeKind(node.child_kind).label if node.child_kind else "",
         },
     )
 
@@ -86,3 +133,180 @@ def _status_for(node: Node, status: str | None) -> tuple[str, str] | None:
         return None
     status = status or MISSING
     return status, status_label(status)
+
+
+# --- follow-up entry ---------------------------------------------------------
+
+
+def _assessable_nodes(request: HttpRequest, period: Period):
+    """The nodes of the period's year that the user may assess, in tree order."""
+    roles = permissions.roles_of(request.user)
+    nodes = (
+        Node.objects.for_year(period.plan_year_id)
+        .of_kind(*ASSESSABLE_KINDS)
+        .select_related("parent", "committee")
+        .in_tree_order()
+    )
+    if roles.superuser:
+        return nodes
+    kinds: list[str] = []
+    if roles.official:
+        kinds += [NodeKind.DIRECTION_GOAL, NodeKind.MUNICIPAL_GOAL]
+    scope = nodes.filter(kind__in=kinds)
+    if roles.committee_ids:
+        scope = scope | nodes.filter(
+            kind__in=list(COMMITTEE_KINDS), committee_id__in=roles.committee_ids
+        )
+    return scope
+
+
+def assessment_entry(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every node the user may assess in one period, saved in one go."""
+    period = get_object_or_404(Period.objects.select_related("plan_year"), pk=pk)
+    if not permissions.roles_of(request.user).editor:
+        return permissions.deny(request)
+    nodes = list(_assessable_nodes(request, period))
+    assessments = {
+        assessment.node_id: assessment
+        for assessment in Assessment.objects.for_period(period).filter(node__in=nodes)
+    }
+    form = AssessmentEntryForm(
+        request.POST or None,
+        nodes=nodes,
+        assessments=assessments,
+        disabled=period.is_closed and request.method != "POST",
+    )
+    conflicts: dict = {}
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            entries = [
+                services.Entry(node=node, status=value, analysis=analysis, version=version)
+                for node, value, analysis, version in form.changed_entries()
+            ]
+            try:
+                saved = services.assessments_save(period=period, entries=entries, user=request.user)
+            except services.PeriodClosedError:
+                messages.error(
+                    request,
+                    _(
+                        "The period has been closed, so nothing was saved. "
+                        "Your text is still below; copy it if you need it."
+                    ),
+                )
+                status = 409
+            except services.StaleAssessmentsError as stale:
+                conflicts = stale.current
+                # The user's text stays; the versions move on so a second save
+                # knowingly replaces the other change.
+                form.data = form.data.copy()
+                for node_id, current in conflicts.items():
+                    form.data[f"version-{node_id}"] = current.version if current else 0
+                messages.error(
+                    request,
+                    _(
+                        "Someone else saved assessments on this page after you opened it. "
+                        "Nothing was saved. Their version is shown beside yours; "
+                        "save again to replace it with yours."
+                    ),
+                )
+                status = 409
+            except ValidationError as error:
+                form.add_error(None, error)
+                status = 400
+            else:
+                if saved:
+                    messages.success(
+                        request, _("%(count)s assessments were saved.") % {"count": saved}
+                    )
+                else:
+                    messages.info(request, _("Nothing had changed, so nothing was saved."))
+                return redirect(period.entry_url())
+        else:
+            status = 400
+    return render(
+        request,
+        "followup/assessment_entry.html",
+        {"period": period, "form": form, "conflicts": conflicts},
+        status=status,
+    )
+
+
+# --- plan years and periods (officials) --------------------------------------
+
+
+def _officials_only(request: HttpRequest) -> HttpResponse | None:
+    if not permissions.can_manage_years(request.user):
+        return permissions.deny(request)
+    return None
+
+
+def plan_year_list(request: HttpRequest) -> HttpResponse:
+    if denied := _officials_only(request):
+        return denied
+    plan_years = list(PlanYear.objects.prefetch_related("periods"))
+    form = PlanYearStartForm(
+        request.POST or None,
+        initial={
+            "source": plan_years[0].pk if plan_years else None,
+            "year": (plan_years[0].year + 1) if plan_years else timezone.localdate().year,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        plan_year = services.plan_year_start(
+            source=form.cleaned_data["source"], year=form.cleaned_data["year"], user=request.user
+        )
+        messages.success(
+            request, _("The plan year %(year)s was started.") % {"year": plan_year.year}
+        )
+        return redirect("plan_year_list")
+    return render(request, "followup/plan_year_list.html", {"plan_years": plan_years, "form": form})
+
+
+def period_form(request: HttpRequest, year: int, pk: int | None = None) -> HttpResponse:
+    if denied := _officials_only(request):
+        return denied
+    plan_year = get_object_or_404(PlanYear, year=year)
+    period = get_object_or_404(Period, pk=pk, plan_year=plan_year) if pk else None
+    form = PeriodForm(request.POST or None, instance=period or Period(plan_year=plan_year))
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.period_save(
+                period=form.instance, expected_version=form.cleaned_data.get("version")
+            )
+        except StaleEditError as stale:
+            conflict = stale.current
+            form.data = form.data.copy()
+            form.data["version"] = conflict.version
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The period was saved."))
+            return redirect("plan_year_list")
+    return render(
+        request,
+        "followup/period_form.html",
+        {"form": form, "plan_year": plan_year, "period": period, "conflict": conflict},
+        status=409 if conflict else 200,
+    )
+
+
+@require_POST
+def period_action(request: HttpRequest, pk: int) -> HttpResponse:
+    if denied := _officials_only(request):
+        return denied
+    period = get_object_or_404(Period, pk=pk)
+    action = request.POST.get("action")
+    texts = {
+        "close": _("%(period)s was closed."),
+        "reopen": _("%(period)s was reopened."),
+        "publish": _("%(period)s was published."),
+        "unpublish": _("%(period)s is no longer published."),
+    }
+    if action not in texts:
+        messages.error(request, _("Unknown action."))
+    else:
+        period = services.period_set_state(period=period, action=action)
+        messages.success(request, texts[action] % {"period": period.display_title})
+    return redirect("plan_year_list")

@@ -89,6 +89,9 @@ class Committee(models.Model):
     def label(self) -> str:
         return self.short_name or self.name
 
+    def plan_url(self, year: int) -> str:
+        return reverse("operational_plan", kwargs={"year": year, "slug": self.slug})
+
 
 class NodeKind(models.TextChoices):
     VISION = "vision", _("Vision")

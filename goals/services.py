@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from mptt.exceptions import InvalidMove
+from simple_history.utils import bulk_create_with_history
 
 from goals.locking import tree_lock
 from goals.models import PARENT_KIND, Committee, Node, NodeKind, PlanYear, kind_label
@@ -166,3 +167,55 @@ def node_delete(*, node: Node, expected_version: int | None = None) -> int:
         count = current.get_descendant_count() + 1
         current.delete()
         return count
+
+
+def plan_year_copy(*, source: PlanYear, year: int, user=None) -> PlanYear:
+    """Start plan year `year` as a copy of `source`'s tree; the source is untouched.
+
+    Nodes are copied level by level with `bulk_create` (a handful of queries
+    whatever the size), keeping each node's nested-set position, so the copy
+    has exactly the source's structure and sibling order. Each copy remembers
+    its original in `copied_from`, which links a goal across the years.
+    """
+    target = plan_year_create(year=year)
+    target.copied_from = source
+    target.save(update_fields=["copied_from"])
+    with tree_lock(target.pk), tree_lock(source.pk):
+        originals = list(
+            Node.objects.for_year(source)
+            .order_by("level", "lft")
+            .values(
+                "id",
+                "parent_id",
+                "kind",
+                "title",
+                "description",
+                "committee_id",
+                "lft",
+                "rght",
+                "level",
+            )
+        )
+        new_ids: dict[int, int] = {}
+        levels = sorted({node["level"] for node in originals})
+        for level in levels:
+            batch = [node for node in originals if node["level"] == level]
+            copies = [
+                Node(
+                    plan_year=target,
+                    tree_id=target.pk,
+                    parent_id=new_ids[node["parent_id"]] if node["parent_id"] else None,
+                    kind=node["kind"],
+                    title=node["title"],
+                    description=node["description"],
+                    committee_id=node["committee_id"],
+                    copied_from_id=node["id"],
+                    lft=node["lft"],
+                    rght=node["rght"],
+                    level=node["level"],
+                )
+                for node in batch
+            ]
+            bulk_create_with_history(copies, Node, batch_size=1000, default_user=user)
+            new_ids.update((copy.copied_from_id, copy.pk) for copy in copies)
+    return target

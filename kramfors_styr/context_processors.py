@@ -1,6 +1,13 @@
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
+
+from goals.permissions import can_manage_years
 
 
-def site(request: HttpRequest) -> dict[str, str]:
-    return {"municipality_name": settings.MUNICIPALITY_NAME}
+def site(request: HttpRequest) -> dict:
+    return {
+        "municipality_name": settings.MUNICIPALITY_NAME,
+        # Lazy: costs its queries only on pages that render the menu for a logged-in user.
+        "user_can_manage": SimpleLazyObject(lambda: can_manage_years(request.user)),
+    }

@@ -171,6 +171,36 @@ LOGOUT_REDIRECT_URL = "start"
 # The municipality this instance serves: its name is data, shown in the header.
 MUNICIPALITY_NAME = env_str("MUNICIPALITY_NAME", "Kramfors kommun")
 
+# Residents may read published follow-up without logging in when this is on.
+PUBLIC_ACCESS = env_bool("PUBLIC_ACCESS", default=False)
+
+# Reminders go to committee secretaries this many days before a period's
+# deadline (comma-separated), by `manage.py send_reminders` run daily.
+try:
+    REMINDER_DAYS_BEFORE = sorted(
+        {int(day) for day in env_list("REMINDER_DAYS_BEFORE", default=["7", "1"])}, reverse=True
+    )
+except ValueError:
+    raise ImproperlyConfigured(
+        "REMINDER_DAYS_BEFORE must be whole numbers separated by commas."
+    ) from None
+
+# E-mail: printed to the console unless an SMTP server is configured.
+_mail_backend = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+_mail_options: dict[str, object] = {}
+if _mail_backend.endswith("smtp.EmailBackend"):
+    _mail_options = {
+        "host": env_str("EMAIL_HOST", "localhost"),
+        "port": env_int("EMAIL_PORT", 25),
+        "username": env_str("EMAIL_HOST_USER"),
+        "password": env_str("EMAIL_HOST_PASSWORD"),
+        "use_tls": env_bool("EMAIL_USE_TLS", default=False),
+    }
+MAILERS = {"default": {"BACKEND": _mail_backend, "OPTIONS": _mail_options}}
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "styr@localhost")
+# Absolute address of the site, for links in e-mails sent outside a request.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -1,7 +1,41 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("konto/logga-in/", auth_views.LoginView.as_view(), name="login"),
+    path("konto/logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "konto/glomt-losenord/",
+        auth_views.PasswordResetView.as_view(),
+        name="password_reset",
+    ),
+    path(
+        "konto/glomt-losenord/skickat/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "konto/nytt-losenord/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "konto/nytt-losenord/klart/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path(
+        "konto/byt-losenord/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "konto/byt-losenord/klart/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("", include("goals.urls")),
     path("", include("followup.urls")),
 ]

@@ -16,6 +16,8 @@ def pytest_configure(config: pytest.Config) -> None:
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # Hashing passwords properly is slow on purpose; tests need it fast.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -49,3 +51,50 @@ def periods(plan_year) -> tuple[Period, Period]:
             )
         )
     return made[0], made[1]
+
+
+def _user(username: str, role: str | None, committees=()):
+    from django.contrib.auth.models import Group, User
+
+    user = User.objects.create_user(
+        username, email=f"{username}@example.se", password="pw", first_name=username.title()
+    )
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    for committee in committees:
+        committee.members.add(user)
+    return user
+
+
+@pytest.fixture
+def official(db):
+    return _user("official", "official")
+
+
+@pytest.fixture
+def secretary(committees):
+    """Secretary of BUN."""
+    return _user("secretary", "secretary", [committees["bun"]])
+
+
+@pytest.fixture
+def secretary2(committees):
+    """Secretary of SN: another committee."""
+    return _user("secretary2", "secretary", [committees["sn"]])
+
+
+@pytest.fixture
+def councillor(db):
+    return _user("councillor", "councillor")
+
+
+@pytest.fixture
+def outsider(db):
+    """Logged in, but with no role."""
+    return _user("outsider", None)
+
+
+@pytest.fixture
+def councillor_client(client, councillor):
+    client.force_login(councillor)
+    return client

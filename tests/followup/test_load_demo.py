@@ -50,9 +50,9 @@ def test_demo_follows_the_steering_model(db):
     assert Assessment.objects.filter(period=interim).count() > assessable / 2
 
 
-def test_demo_red_thread_shows_the_four_perspectives(client, db):
+def test_demo_red_thread_shows_the_four_perspectives(councillor_client, db):
     call_command("load_demo", "--year", "2026")
-    html = client.get("/rod-trad/2026/").content.decode()
+    html = councillor_client.get("/rod-trad/2026/").content.decode()
     for title in ["Kramforsbon", "Processer", "Medarbetare", "Ekonomi"]:
         assert title in html
     assert "uppfyllt" in html

@@ -37,8 +37,8 @@ def _url(plan_year, **params):
     return url
 
 
-def test_shows_every_level_with_status_text(client, plan_year, tree, periods):
-    response = client.get(_url(plan_year, period=periods[0].pk))
+def test_shows_every_level_with_status_text(councillor_client, plan_year, tree, periods):
+    response = councillor_client.get(_url(plan_year, period=periods[0].pk))
     assert response.status_code == 200
     html = response.content.decode()
     for title in ["Vision", "Kramforsbon", "Trygg kommun", "Läsa bättre", "Lovskola"]:
@@ -49,8 +49,8 @@ def test_shows_every_level_with_status_text(client, plan_year, tree, periods):
     assert "<details open>" in html
 
 
-def test_counts_statuses_per_perspective(client, plan_year, tree, periods):
-    response = client.get(_url(plan_year, period=periods[0].pk))
+def test_counts_statuses_per_perspective(councillor_client, plan_year, tree, periods):
+    response = councillor_client.get(_url(plan_year, period=periods[0].pk))
     perspectives = {p.title: p.counts for p in response.context["tree"].perspectives}
     assert perspectives["Kramforsbon"]["met"] == 1
     assert perspectives["Kramforsbon"]["partly_met"] == 1
@@ -61,8 +61,10 @@ def test_counts_statuses_per_perspective(client, plan_year, tree, periods):
     assert list(perspectives) == ["Kramforsbon", "Ekonomi"]
 
 
-def test_filter_by_committee_keeps_ancestors_for_context(client, plan_year, tree, committees):
-    response = client.get(_url(plan_year, committee=committees["sn"].pk))
+def test_filter_by_committee_keeps_ancestors_for_context(
+    councillor_client, plan_year, tree, committees
+):
+    response = councillor_client.get(_url(plan_year, committee=committees["sn"].pk))
     html = response.content.decode()
     assert "Kortare försörjningsstöd" in html
     assert "Fler i arbete" in html  # its municipal goal, for context
@@ -70,83 +72,87 @@ def test_filter_by_committee_keeps_ancestors_for_context(client, plan_year, tree
     assert "Budget i balans" not in html
 
 
-def test_filter_by_status(client, plan_year, tree, periods):
-    response = client.get(_url(plan_year, period=periods[0].pk, status="not_met"))
+def test_filter_by_status(councillor_client, plan_year, tree, periods):
+    response = councillor_client.get(_url(plan_year, period=periods[0].pk, status="not_met"))
     html = response.content.decode()
     assert "Budget i balans" in html
     assert "Ekonomi i balans" in html
     assert "Läsa bättre" not in html
 
 
-def test_filter_by_perspective(client, plan_year, tree, periods):
-    response = client.get(_url(plan_year, perspective=tree["Ekonomi"].pk))
+def test_filter_by_perspective(councillor_client, plan_year, tree, periods):
+    response = councillor_client.get(_url(plan_year, perspective=tree["Ekonomi"].pk))
     html = response.content.decode()
     assert "Budget i balans" in html
     assert "Läsa bättre" not in html
 
 
-def test_another_period_shows_its_own_statuses(client, plan_year, tree, periods):
+def test_another_period_shows_its_own_statuses(councillor_client, plan_year, tree, periods):
     _interim, annual = periods
     Assessment.objects.create(node=tree["Lovskola"], period=annual, status="done")
-    response = client.get(_url(plan_year, period=annual.pk))
+    response = councillor_client.get(_url(plan_year, period=annual.pk))
     html = response.context["tree"].html
     assert "genomförd" in html
     assert "pågår" not in html
 
 
-def test_invalid_filter_values_are_ignored_with_a_message(client, plan_year, tree):
-    response = client.get(_url(plan_year, committee="999999", status="bogus", period="abc"))
+def test_invalid_filter_values_are_ignored_with_a_message(councillor_client, plan_year, tree):
+    response = councillor_client.get(
+        _url(plan_year, committee="999999", status="bogus", period="abc")
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert "Några val var ogiltiga" in html
     assert "Läsa bättre" in html  # nothing filtered away
 
 
-def test_unknown_year_is_404(client, db):
-    assert client.get(reverse("red_thread", kwargs={"year": 1999})).status_code == 404
+def test_unknown_year_is_404(councillor_client, db):
+    assert councillor_client.get(reverse("red_thread", kwargs={"year": 1999})).status_code == 404
 
 
-def test_empty_year_says_so(client, plan_year):
-    response = client.get(_url(plan_year))
+def test_empty_year_says_so(councillor_client, plan_year):
+    response = councillor_client.get(_url(plan_year))
     assert "Planåret har inga mål ännu" in response.content.decode()
 
 
-def test_titles_are_escaped(client, plan_year, committees):
+def test_titles_are_escaped(councillor_client, plan_year, committees):
     build_tree(plan_year, "Vision\n  <script>alert(1)</script>")
-    html = client.get(_url(plan_year)).content.decode()
+    html = councillor_client.get(_url(plan_year)).content.decode()
     assert "<script>alert(1)" not in html
     assert "&lt;script&gt;" in html
 
 
 @pytest.mark.parametrize("goals", [3, 30])
 def test_query_count_does_not_grow_with_the_tree(
-    client, plan_year, committees, periods, goals, django_assert_num_queries
+    councillor_client, plan_year, committees, periods, goals, django_assert_num_queries
 ):
     nodes = grow_tree(plan_year, committees, goals)
     assess_all(nodes, periods[0])
-    # Expect 5 queries:
+    # Expect 9 queries:
+    # * the session and the user
     # * the plan year
     # * its periods
     # * the committees (filter choices and labels)
     # * the whole tree, in tree order
     # * the period's statuses
-    with django_assert_num_queries(5):
-        response = client.get(_url(plan_year, period=periods[0].pk))
+    # * the user's groups and committees (roles, for the menu)
+    with django_assert_num_queries(9):
+        response = councillor_client.get(_url(plan_year, period=periods[0].pk))
     assert response.content.decode().count('class="node ') == len(nodes)
 
 
-def test_start_page_leads_to_the_current_years_red_thread(client, plan_year):
-    response = client.get(reverse("start"))
+def test_start_page_leads_to_the_current_years_red_thread(councillor_client, plan_year):
+    response = councillor_client.get(reverse("start"))
     assert _url(plan_year) in response.content.decode()
 
 
-def test_start_page_without_years(client, db):
-    response = client.get(reverse("start"))
+def test_start_page_without_years(councillor_client, db):
+    response = councillor_client.get(reverse("start"))
     assert "Inget planår har startats ännu" in response.content.decode()
 
 
-def test_node_count_matches_tree(client, plan_year, tree):
-    response = client.get(_url(plan_year))
+def test_node_count_matches_tree(councillor_client, plan_year, tree):
+    response = councillor_client.get(_url(plan_year))
     assert response.context["tree"].total == Node.objects.count()
 
 

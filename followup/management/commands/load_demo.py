@@ -19,3 +19,5 @@ class Command(BaseCommand):
                 f"{result.created_assessments} assessments created."
             )
         )
+        if result.users:
+            self.stdout.write("Demo users (password: demo): " + ", ".join(result.users))

@@ -1,0 +1,288 @@
+"""Writes that span follow-up records: starting a year, the period's life cycle,
+saving assessments together, and reminders."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from followup.models import (
+    Assessment,
+    Period,
+    PeriodKind,
+    ReminderLog,
+    status_choices_for,
+)
+from goals import services as goal_services
+from goals.models import ASSESSABLE_KINDS, Committee, Node, NodeKind, PlanYear
+from goals.permissions import Role
+from goals.services import StaleEditError
+
+
+class PeriodClosedError(Exception):
+    """The period is closed: its assessments can no longer change."""
+
+
+def plan_year_start(*, source: PlanYear | None, year: int, user=None) -> PlanYear:
+    """A new plan year: the tree copied from `source` (no assessments) and the
+    default interim and annual periods."""
+    with transaction.atomic():
+        if source is not None:
+            plan_year = goal_services.plan_year_copy(source=source, year=year, user=user)
+        else:
+            plan_year = goal_services.plan_year_create(year=year)
+        for kind in (PeriodKind.INTERIM, PeriodKind.ANNUAL):
+            cutoff, deadline = Period.default_dates(kind, year)
+            Period.objects.create(
+                plan_year=plan_year, kind=kind, cutoff_date=cutoff, deadline=deadline
+            )
+    return plan_year
+
+
+def _locked_period(period_id: int) -> Period:
+    return Period.objects.select_for_update().select_related("plan_year").get(pk=period_id)
+
+
+def period_save(*, period: Period, expected_version: int | None = None) -> Period:
+    """Create or change a period (its kind, title, dates)."""
+    with transaction.atomic():
+        if period.pk:
+            current = _locked_period(period.pk)
+            if expected_version is not None and current.version != expected_version:
+                raise StaleEditError(current)
+            period.version = current.version + 1
+            period.is_closed = current.is_closed
+            period.published_at = current.published_at
+        period.full_clean()
+        try:
+            period.save()
+        except IntegrityError:
+            raise ValidationError(
+                _("The plan year already has a period with that cut-off date.")
+            ) from None
+    return period
+
+
+def period_set_state(*, period: Period, action: str) -> Period:
+    """Close, reopen, publish or unpublish a period. The period's row lock makes a
+    close wait for any save of assessments in progress, and vice versa."""
+    with transaction.atomic():
+        current = _locked_period(period.pk)
+        if action == "close":
+            current.close()
+        elif action == "reopen":
+            current.reopen()
+        elif action == "publish":
+            current.publish()
+        elif action == "unpublish":
+            current.unpublish()
+        else:
+            raise ValueError(f"Unknown period action {action!r}")
+    return current
+
+
+@dataclass
+class Entry:
+    """One node's assessment as a form submitted it."""
+
+    node: Node
+    status: str
+    analysis: str
+    version: int  # the assessment's version when the form was opened; 0 if there was none
+
+
+class StaleAssessmentsError(Exception):
+    def __init__(self, current: dict[int, Assessment | None]) -> None:
+        super().__init__("stale assessments")
+        self.current = current  # node id -> the assessment as it now is (None: deleted)
+
+
+def assessments_save(*, period: Period, entries: list[Entry], user) -> int:
+    """Save several assessments of one period together, or none of them.
+
+    Refused when the period is (or has meanwhile been) closed, and when any
+    assessment was changed by someone else since the form was opened; the
+    caller shows the other change and the user's own text is kept.
+    """
+    if not entries:
+        return 0
+    for entry in entries:
+        allowed = {value for value, _label in status_choices_for(entry.node.kind)}
+        if entry.node.kind not in ASSESSABLE_KINDS or entry.status not in allowed:
+            raise ValidationError(_("A status is not valid for its goal or activity."))
+        if entry.node.plan_year_id != period.plan_year_id:
+            raise ValidationError(_("The period belongs to another plan year."))
+    with transaction.atomic():
+        current_period = _locked_period(period.pk)
+        if current_period.is_closed:
+            raise PeriodClosedError
+        node_ids = [entry.node.pk for entry in entries]
+        existing = {
+            assessment.node_id: assessment
+            for assessment in Assessment.objects.select_for_update().filter(
+                period=period, node_id__in=node_ids
+            )
+        }
+        stale = {
+            entry.node.pk: existing.get(entry.node.pk)
+            for entry in entries
+            if (existing[entry.node.pk].version if entry.node.pk in existing else 0)
+            != entry.version
+        }
+        if stale:
+            raise StaleAssessmentsError(stale)
+        now = timezone.now()
+        to_create, to_update = [], []
+        for entry in entries:
+            assessment = existing.get(entry.node.pk)
+            if assessment is None:
+                to_create.append(
+                    Assessment(
+                        node=entry.node,
+                        period=period,
+                        status=entry.status,
+                        analysis=entry.analysis,
+                        updated_by=user,
+                        updated_at=now,
+                    )
+                )
+            else:
+                assessment.status = entry.status
+                assessment.analysis = entry.analysis
+                assessment.updated_by = user
+                assessment.updated_at = now
+                assessment.version += 1
+                to_update.append(assessment)
+        if to_create:
+            bulk_create_with_history(to_create, Assessment, default_user=user)
+        if to_update:
+            bulk_update_with_history(
+                to_update,
+                Assessment,
+                ["status", "analysis", "updated_by", "updated_at", "version"],
+                default_user=user,
+            )
+    return len(entries)
+
+
+# --- what is due -------------------------------------------------------------
+
+
+@dataclass
+class Due:
+    period: Period
+    committee: Committee | None  # None: the municipal levels
+    total: int
+    assessed: int
+
+    @property
+    def missing(self) -> int:
+        return self.total - self.assessed
+
+
+def due_for(*, periods: list[Period], committee_ids: set[int] | None, municipal: bool) -> list[Due]:
+    """How much is still unassessed in open periods, per committee (and the
+    municipal levels when `municipal`). Two queries, whatever the number of
+    periods, committees or nodes."""
+    if not periods:
+        return []
+    year_ids = {period.plan_year_id for period in periods}
+    committee_filter = Q(committee_id__in=committee_ids) if committee_ids is not None else Q()
+    scope = Q(kind__in=[NodeKind.COMMITTEE_GOAL, NodeKind.ACTIVITY]) & committee_filter
+    if municipal:
+        scope |= Q(kind__in=[NodeKind.DIRECTION_GOAL, NodeKind.MUNICIPAL_GOAL])
+    totals = {
+        (row["plan_year_id"], row["committee_id"]): row["n"]
+        for row in Node.objects.filter(scope, plan_year_id__in=year_ids)
+        .values("plan_year_id", "committee_id")
+        .annotate(n=Count("pk"))
+    }
+    assessed = {
+        (row["period_id"], row["node__committee_id"]): row["n"]
+        for row in Assessment.objects.filter(
+            period__in=periods, node__in=Node.objects.filter(scope)
+        )
+        .values("period_id", "node__committee_id")
+        .annotate(n=Count("pk"))
+    }
+    committee_ids_seen = {committee_id for _year, committee_id in totals if committee_id}
+    committees = {c.pk: c for c in Committee.objects.filter(pk__in=committee_ids_seen)}
+    result = []
+    for period in periods:
+        for (year_id, committee_id), total in sorted(
+            totals.items(), key=lambda item: (item[0][1] is not None, item[0][1] or 0)
+        ):
+            if year_id != period.plan_year_id:
+                continue
+            result.append(
+                Due(
+                    period=period,
+                    committee=committees.get(committee_id) if committee_id else None,
+                    total=total,
+                    assessed=assessed.get((period.pk, committee_id), 0),
+                )
+            )
+    return result
+
+
+def reminders_send(*, today: datetime.date) -> list[ReminderLog]:
+    """E-mail each committee's secretaries what is still unassessed, on the days
+    `settings.REMINDER_DAYS_BEFORE` before an open period's deadline. A reminder
+    is logged per period, committee and day, and never sent twice."""
+    sent: list[ReminderLog] = []
+    days = settings.REMINDER_DAYS_BEFORE
+    deadlines = [today + datetime.timedelta(days=day) for day in days]
+    periods = list(Period.objects.open().filter(deadline__in=deadlines).select_related("plan_year"))
+    for period in periods:
+        committees = Committee.objects.filter(nodes__plan_year_id=period.plan_year_id).distinct()
+        assessed = set(Assessment.objects.for_period(period).values_list("node_id", flat=True))
+        for committee in committees:
+            recipients = list(
+                committee.members.filter(is_active=True, groups__name=Role.SECRETARY)
+                .exclude(email="")
+                .values_list("email", flat=True)
+            )
+            if not recipients:
+                continue
+            missing = [
+                node
+                for node in Node.objects.for_year(period.plan_year_id)
+                .filter(committee=committee, kind__in=[NodeKind.COMMITTEE_GOAL, NodeKind.ACTIVITY])
+                .in_tree_order()
+                if node.pk not in assessed
+            ]
+            if not missing:
+                continue
+            with transaction.atomic():
+                log, created = ReminderLog.objects.get_or_create(
+                    period=period, committee=committee, sent_on=today
+                )
+                if not created:
+                    continue
+                with translation.override(settings.LANGUAGE_CODE):
+                    context = {
+                        "period": period,
+                        "committee": committee,
+                        "missing": missing,
+                        "site_url": settings.SITE_URL,
+                        "entry_path": period.entry_url(),
+                    }
+                    subject = _("Reminder: %(period)s for %(committee)s is due %(deadline)s") % {
+                        "period": period.display_title,
+                        "committee": committee.name,
+                        "deadline": period.deadline.isoformat(),
+                    }
+                    body = render_to_string("followup/email/reminder.txt", context)
+                send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+                sent.append(log)
+    return sent

@@ -1,0 +1,127 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.utils.translation import gettext_lazy as _
+
+from goals.models import PARENT_KIND, Committee, Node, NodeKind
+from goals.permissions import Role
+
+
+class NodeForm(forms.Form):
+    """Title and description of a node; the committee when a committee goal is created."""
+
+    title = forms.CharField(label=_("Title"), max_length=300, strip=True)
+    description = forms.CharField(
+        label=_("Description"), required=False, max_length=20000, widget=forms.Textarea
+    )
+    committee = forms.ModelChoiceField(
+        label=_("Committee"), queryset=Committee.objects.none(), required=False
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, kind: str, committees=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        if kind == NodeKind.COMMITTEE_GOAL and committees is not None:
+            self.fields["committee"].queryset = committees
+            self.fields["committee"].required = True
+            self.fields["committee"].empty_label = None
+        else:
+            del self.fields["committee"]
+
+    def clean_title(self) -> str:
+        title = self.cleaned_data["title"].strip()
+        if not title:
+            raise forms.ValidationError(_("Write a title."))
+        return title
+
+
+class MoveForm(forms.Form):
+    parent = forms.ModelChoiceField(label=_("Move under"), queryset=Node.objects.none())
+
+    def __init__(self, *args, node: Node, parents, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.node = node
+        self.fields["parent"].queryset = parents
+        self.fields["parent"].label_from_instance = lambda parent: parent.title
+
+
+def move_targets(node: Node):
+    """The nodes `node` may be moved under: same year, the right kind, and for an
+    activity a goal of its own committee; never its current parent."""
+    parents = (
+        Node.objects.for_year(node.plan_year_id)
+        .filter(kind=PARENT_KIND[node.kind])
+        .exclude(pk=node.parent_id)
+        .in_tree_order()
+    )
+    if node.kind == NodeKind.ACTIVITY:
+        parents = parents.filter(committee_id=node.committee_id)
+    return parents
+
+
+class VersionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class CommitteeForm(forms.ModelForm):
+    class Meta:
+        model = Committee
+        fields = ["name", "short_name", "slug", "order", "is_active", "members"]
+        widgets = {"members": forms.CheckboxSelectMultiple}
+        labels = {"members": _("Secretaries")}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["members"].queryset = (
+            get_user_model()
+            .objects.filter(is_active=True, groups__name=Role.SECRETARY)
+            .order_by("username")
+        )
+        self.fields["members"].label_from_instance = lambda user: (
+            f"{user.get_full_name()} ({user.username})" if user.get_full_name() else user.username
+        )
+        self.fields["members"].required = False
+
+
+class UserForm(forms.ModelForm):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    committees = forms.ModelMultipleChoiceField(
+        label=_("Committees (for a secretary)"),
+        queryset=Committee.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = get_user_model()
+        fields = ["username", "first_name", "last_name", "email", "is_active"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].required = True
+        if self.instance.pk:
+            role = next((g.name for g in self.instance.groups.all() if g.name in Role.values), None)
+            self.initial.setdefault("role", role)
+            self.initial.setdefault("committees", list(self.instance.committees.all()))
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("role") == Role.SECRETARY and not cleaned.get("committees"):
+            self.add_error("committees", _("A secretary must belong to at least one committee."))
+        if cleaned.get("role") != Role.SECRETARY and cleaned.get("committees"):
+            self.add_error("committees", _("Only secretaries belong to committees."))
+        return cleaned
+
+    def save(self, commit: bool = True):
+        user = super().save(commit=False)
+        if not user.pk:
+            user.set_unusable_password()
+        user.save()
+        role_groups = Group.objects.filter(name__in=Role.values)
+        user.groups.remove(*role_groups)
+        user.groups.add(Group.objects.get(name=self.cleaned_data["role"]))
+        user.committees.set(self.cleaned_data["committees"])
+        return user

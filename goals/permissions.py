@@ -1,0 +1,157 @@
+"""Who may do what: every permission rule of the application lives here.
+
+Roles are Django groups (created by a data migration) plus committee
+membership:
+
+- official (tjänsteperson): keeps the municipal levels (vision, perspectives,
+  direction and municipal goals), runs plan years and follow-up periods, and
+  manages committees and users;
+- committee secretary (nämndsekreterare): keeps the committee goals and
+  activities of the committees they are a member of, and their assessments;
+- councillor (förtroendevald): reads.
+
+Superusers may do everything. Views ask these functions; they never test
+groups or committees themselves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
+
+from goals.models import COMMITTEE_KINDS, MUNICIPAL_KINDS, Node, NodeKind
+
+
+class Role(models.TextChoices):
+    OFFICIAL = "official", _("Official")
+    SECRETARY = "secretary", _("Committee secretary")
+    COUNCILLOR = "councillor", _("Councillor")
+
+
+@dataclass(frozen=True)
+class Roles:
+    authenticated: bool = False
+    superuser: bool = False
+    official: bool = False
+    secretary: bool = False
+    councillor: bool = False
+    committee_ids: frozenset[int] = frozenset()
+
+    @property
+    def editor(self) -> bool:
+        return self.superuser or self.official or bool(self.committee_ids)
+
+
+ANONYMOUS = Roles()
+
+User = AbstractBaseUser | AnonymousUser
+
+
+def roles_of(user: User) -> Roles:
+    """The user's roles, read once per request (two queries) and kept on the user."""
+    if not user.is_authenticated or not user.is_active:
+        return ANONYMOUS
+    cached = getattr(user, "_styr_roles", None)
+    if cached is not None:
+        return cached
+    groups = set(user.groups.values_list("name", flat=True))
+    committee_ids = frozenset(user.committees.values_list("pk", flat=True))
+    roles = Roles(
+        authenticated=True,
+        superuser=user.is_superuser,
+        official=Role.OFFICIAL in groups,
+        secretary=Role.SECRETARY in groups,
+        councillor=Role.COUNCILLOR in groups,
+        # Membership of a committee counts only for a secretary.
+        committee_ids=committee_ids if Role.SECRETARY in groups else frozenset(),
+    )
+    user._styr_roles = roles
+    return roles
+
+
+def forget_roles(user: User) -> None:
+    """Drop the cached roles, after changing a user's groups or committees."""
+    if hasattr(user, "_styr_roles"):
+        del user._styr_roles
+
+
+def deny(request: HttpRequest) -> HttpResponse:
+    """Send an anonymous visitor to the login page; refuse a logged-in user (403)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    raise PermissionDenied
+
+
+# --- reading -----------------------------------------------------------------
+
+
+def can_read(user: User) -> bool:
+    """Reading pages: anyone logged in; residents only where the municipality allows."""
+    return user.is_authenticated or settings.PUBLIC_ACCESS
+
+
+def can_see_unpublished(user: User) -> bool:
+    """Follow-up of a period that is not yet published is for logged-in users only."""
+    return user.is_authenticated
+
+
+# --- the goal tree -----------------------------------------------------------
+
+
+def can_edit_kind(user: User, kind: str, committee_id: int | None) -> bool:
+    """May the user create, change or delete a node of this kind and committee?"""
+    roles = roles_of(user)
+    if roles.superuser:
+        return True
+    if kind in MUNICIPAL_KINDS:
+        return roles.official
+    if kind in COMMITTEE_KINDS:
+        return committee_id is not None and committee_id in roles.committee_ids
+    return False
+
+
+def can_edit_node(user: User, node: Node) -> bool:
+    return can_edit_kind(user, node.kind, node.committee_id)
+
+
+def can_add_child(user: User, parent: Node) -> bool:
+    """May the user add a node of the next kind under `parent`?
+
+    An activity belongs to its goal's committee; a committee goal may be added
+    under any municipal goal for one of the user's own committees.
+    """
+    child_kind = parent.child_kind
+    if child_kind is None:
+        return False
+    if child_kind == NodeKind.COMMITTEE_GOAL:
+        roles = roles_of(user)
+        return roles.superuser or bool(roles.committee_ids)
+    committee_id = parent.committee_id if child_kind == NodeKind.ACTIVITY else None
+    return can_edit_kind(user, child_kind, committee_id)
+
+
+def committees_for_new_goals(user: User) -> frozenset[int] | None:
+    """Committees the user may add committee goals for; None means all of them."""
+    roles = roles_of(user)
+    return None if roles.superuser else roles.committee_ids
+
+
+# --- follow-up ---------------------------------------------------------------
+
+
+def can_assess_node(user: User, node: Node) -> bool:
+    """Assessments follow the same rule as editing the node itself."""
+    return node.is_assessable and can_edit_node(user, node)
+
+
+def can_manage_years(user: User) -> bool:
+    """Plan years, follow-up periods, committees and users."""
+    roles = roles_of(user)
+    return roles.superuser or roles.official

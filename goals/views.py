@@ -1,0 +1,365 @@
+"""Editing the goal tree, committees and users in the browser.
+
+Each view: fetch with a permission check (anonymous → login, others → 403),
+a form, a service call that locks the year's tree, then a redirect.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import PasswordResetForm
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from goals import permissions, services
+from goals.forms import CommitteeForm, MoveForm, NodeForm, UserForm, VersionForm, move_targets
+from goals.models import COMMITTEE_KINDS, Committee, Node, NodeKind, PlanYear, kind_label
+from goals.services import StaleEditError
+
+
+def _next_url(request: HttpRequest, default: str) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next")
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return default
+
+
+def _node_for_edit(request: HttpRequest, pk: int) -> Node | HttpResponse:
+    """The node if the user may edit it; a response (login, 403, gone) otherwise."""
+    node = Node.objects.select_related("plan_year", "committee", "parent").filter(pk=pk).first()
+    if node is None:
+        return _gone(request)
+    if not permissions.can_edit_node(request.user, node):
+        return permissions.deny(request)
+    return node
+
+
+def _gone(request: HttpRequest) -> HttpResponse:
+    """The node was deleted, perhaps while this user had it open: say so, keep their text."""
+    if not request.user.is_authenticated:
+        return permissions.deny(request)
+    return render(
+        request,
+        "goals/node_gone.html",
+        {
+            "title": request.POST.get("title", ""),
+            "description": request.POST.get("description", ""),
+        },
+        status=404,
+    )
+
+
+def _plan_url(node: Node) -> str:
+    if node.kind in COMMITTEE_KINDS and node.committee_id:
+        return node.committee.plan_url(node.plan_year.year)
+    return node.get_absolute_url()
+
+
+def node_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add the next kind of node under `pk`: the form, and its POST."""
+    parent = Node.objects.select_related("plan_year", "committee").filter(pk=pk).first()
+    if parent is None:
+        return _gone(request)
+    kind = parent.child_kind
+    if kind is None:
+        return permissions.deny(request)
+    allowed = permissions.committees_for_new_goals(request.user)
+    committees = Committee.objects.active()
+    if kind == NodeKind.COMMITTEE_GOAL and allowed is not None:
+        committees = committees.filter(pk__in=allowed)
+    if not permissions.can_add_child(request.user, parent):
+        return permissions.deny(request)
+
+    form = NodeForm(request.POST or None, kind=kind, committees=committees)
+    if request.method == "POST" and form.is_valid():
+        committee = form.cleaned_data.get("committee")
+        if kind == NodeKind.ACTIVITY:
+            committee = parent.committee
+        try:
+            node = services.node_create(
+                plan_year=parent.plan_year,
+                parent=parent,
+                kind=kind,
+                title=form.cleaned_data["title"],
+                description=form.cleaned_data["description"],
+                committee=committee,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("“%(title)s” was added.") % {"title": node.title})
+            return redirect(_next_url(request, _plan_url(node)))
+    return render(
+        request,
+        "goals/node_form.html",
+        {
+            "form": form,
+            "parent": parent,
+            "kind_label": kind_label(kind),
+            "next": _next_url(request, ""),
+        },
+    )
+
+
+def vision_add(request: HttpRequest, year: int) -> HttpResponse:
+    plan_year = get_object_or_404(PlanYear, year=year)
+    if not permissions.can_edit_kind(request.user, NodeKind.VISION, None):
+        return permissions.deny(request)
+    form = NodeForm(request.POST or None, kind=NodeKind.VISION)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.node_create(
+                plan_year=plan_year,
+                kind=NodeKind.VISION,
+                title=form.cleaned_data["title"],
+                description=form.cleaned_data["description"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The vision was added."))
+            return redirect("red_thread", year=plan_year.year)
+    return render(
+        request,
+        "goals/node_form.html",
+        {"form": form, "plan_year": plan_year, "kind_label": kind_label(NodeKind.VISION)},
+    )
+
+
+def node_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    node = _node_for_edit(request, pk)
+    if isinstance(node, HttpResponse):
+        return node
+    initial = {"title": node.title, "description": node.description, "version": node.version}
+    form = NodeForm(request.POST or None, initial=initial, kind=node.kind)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.node_update(
+                node=node,
+                expected_version=form.cleaned_data["version"] or 0,
+                title=form.cleaned_data["title"],
+                description=form.cleaned_data["description"],
+            )
+        except StaleEditError as stale:
+            conflict = stale.current
+            # Keep what the user wrote; the next save knowingly replaces the other change.
+            form.data = form.data.copy()
+            form.data["version"] = conflict.version
+        except ValidationError as error:
+            if not Node.objects.filter(pk=node.pk).exists():
+                return _gone(request)
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The changes were saved."))
+            return redirect(_next_url(request, _plan_url(node)))
+    return render(
+        request,
+        "goals/node_form.html",
+        {
+            "form": form,
+            "node": node,
+            "kind_label": node.get_kind_display(),
+            "conflict": conflict,
+            "next": _next_url(request, ""),
+        },
+        status=409 if conflict else 200,
+    )
+
+
+def node_move(request: HttpRequest, pk: int) -> HttpResponse:
+    node = _node_for_edit(request, pk)
+    if isinstance(node, HttpResponse):
+        return node
+    if node.kind == NodeKind.VISION:
+        return permissions.deny(request)
+    form = MoveForm(request.POST or None, node=node, parents=move_targets(node))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.node_move(node=node, target=form.cleaned_data["parent"], position="last-child")
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("“%(title)s” was moved.") % {"title": node.title})
+            return redirect(_next_url(request, node.get_absolute_url()))
+    return render(
+        request,
+        "goals/node_move.html",
+        {"form": form, "node": node, "next": _next_url(request, "")},
+    )
+
+
+@require_POST
+def node_reorder(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move a node one step up or down among its siblings."""
+    node = _node_for_edit(request, pk)
+    if isinstance(node, HttpResponse):
+        return node
+    direction = request.POST.get("direction")
+    siblings = node.get_siblings()
+    if node.kind in COMMITTEE_KINDS:
+        # Other committees' goals under the same municipal goal are not this user's to pass.
+        siblings = siblings.filter(committee_id=node.committee_id)
+    if direction == "up":
+        neighbour = siblings.filter(rght__lt=node.lft).order_by("-lft").first()
+        position = "left"
+    elif direction == "down":
+        neighbour = siblings.filter(lft__gt=node.rght).order_by("lft").first()
+        position = "right"
+    else:
+        messages.error(request, _("Choose whether to move it up or down."))
+        return redirect(_next_url(request, node.get_absolute_url()))
+    if neighbour is None:
+        messages.info(request, _("“%(title)s” is already at the edge.") % {"title": node.title})
+    else:
+        try:
+            services.node_move(node=node, target=neighbour, position=position)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The order was changed."))
+    return redirect(_next_url(request, node.get_absolute_url()))
+
+
+def node_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    node = _node_for_edit(request, pk)
+    if isinstance(node, HttpResponse):
+        return node
+    if node.kind == NodeKind.VISION and not permissions.roles_of(request.user).superuser:
+        return permissions.deny(request)
+    descendants = list(node.get_descendants().select_related("committee"))
+    form = VersionForm(request.POST or None, initial={"version": node.version})
+    conflict = False
+    if request.method == "POST" and form.is_valid():
+        parent_url = node.parent.get_absolute_url() if node.parent else "/"
+        try:
+            count = services.node_delete(node=node, expected_version=form.cleaned_data["version"])
+        except StaleEditError:
+            conflict = True
+            node.refresh_from_db()
+            form = VersionForm(initial={"version": node.version})
+        except ValidationError:
+            return _gone(request)
+        else:
+            messages.success(
+                request,
+                _("“%(title)s” and %(count)s underlying were deleted.")
+                % {"title": node.title, "count": count - 1},
+            )
+            default = _plan_url(node) if node.kind in COMMITTEE_KINDS else parent_url
+            return redirect(_next_url(request, default))
+    return render(
+        request,
+        "goals/node_delete.html",
+        {
+            "form": form,
+            "node": node,
+            "descendants": descendants,
+            "conflict": conflict,
+            "next": _next_url(request, ""),
+        },
+        status=409 if conflict else 200,
+    )
+
+
+def operational_plan(request: HttpRequest, year: int, slug: str) -> HttpResponse:
+    """A committee's verksamhetsplan: its goals and activities under the municipal goals."""
+    if not permissions.can_read(request.user):
+        return permissions.deny(request)
+    plan_year = get_object_or_404(PlanYear, year=year)
+    committee = get_object_or_404(Committee, slug=slug)
+    rows = Node.objects.for_year(plan_year).in_tree_order().rows()
+    shown = [
+        row for row in rows if row.kind not in COMMITTEE_KINDS or row.committee_id == committee.pk
+    ]
+    can_edit = permissions.can_edit_kind(request.user, NodeKind.COMMITTEE_GOAL, committee.pk)
+    # Mark the first and last child of each parent, for the reorder buttons.
+    siblings: dict[int | None, list[int]] = {}
+    for row in shown:
+        siblings.setdefault(row.parent_id, []).append(row.id)
+    edges = {
+        row.id: (siblings[row.parent_id][0] == row.id, siblings[row.parent_id][-1] == row.id)
+        for row in shown
+    }
+    return render(
+        request,
+        "goals/operational_plan.html",
+        {
+            "plan_year": plan_year,
+            "committee": committee,
+            "rows": [(row, *edges[row.id]) for row in shown if row.kind != NodeKind.VISION],
+            "can_edit": can_edit,
+            "here": request.get_full_path(),
+        },
+    )
+
+
+# --- committees and users (officials) ----------------------------------------
+
+
+def _officials_only(request: HttpRequest) -> HttpResponse | None:
+    if not permissions.can_manage_years(request.user):
+        return permissions.deny(request)
+    return None
+
+
+def committee_list(request: HttpRequest) -> HttpResponse:
+    if denied := _officials_only(request):
+        return denied
+    committees = Committee.objects.prefetch_related(
+        Prefetch("members", queryset=get_user_model().objects.order_by("username"))
+    )
+    return render(request, "goals/committee_list.html", {"committees": committees})
+
+
+def committee_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    if denied := _officials_only(request):
+        return denied
+    committee = get_object_or_404(Committee, pk=pk) if pk else None
+    form = CommitteeForm(request.POST or None, instance=committee)
+    if request.method == "POST" and form.is_valid():
+        saved = form.save()
+        messages.success(request, _("The committee “%(name)s” was saved.") % {"name": saved.name})
+        return redirect("committee_list")
+    return render(request, "goals/committee_form.html", {"form": form, "committee": committee})
+
+
+def user_list(request: HttpRequest) -> HttpResponse:
+    if denied := _officials_only(request):
+        return denied
+    users = get_user_model().objects.order_by("username").prefetch_related("groups", "committees")
+    return render(request, "goals/user_list.html", {"users": users})
+
+
+def user_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    if denied := _officials_only(request):
+        return denied
+    user = get_object_or_404(get_user_model(), pk=pk) if pk else None
+    if user is not None and user.is_superuser and not request.user.is_superuser:
+        return permissions.deny(request)
+    form = UserForm(request.POST or None, instance=user)
+    if request.method == "POST" and form.is_valid():
+        created = user is None
+        saved = form.save()
+        if created:
+            # The new user chooses a password through the reset link.
+            reset = PasswordResetForm({"email": saved.email})
+            if reset.is_valid():
+                reset.save(request=request, use_https=request.is_secure())
+            messages.success(
+                request,
+                _("The user %(name)s was created and sent a link to choose a password.")
+                % {"name": saved.username},
+            )
+        else:
+            messages.success(request, _("The user %(name)s was saved.") % {"name": saved.username})
+        return redirect("user_list")
+    return render(request, "goals/user_form.html", {"form": form, "edited_user": user})
