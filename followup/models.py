@@ -214,6 +214,106 @@ class Assessment(models.Model):
             raise ValidationError(_("The period belongs to another plan year."))
 
 
+class IndicatorDirection(models.TextChoices):
+    HIGHER_IS_BETTER = "higher", _("higher is better")
+    LOWER_IS_BETTER = "lower", _("lower is better")
+
+
+INDICATOR_KINDS = frozenset({NodeKind.MUNICIPAL_GOAL, NodeKind.COMMITTEE_GOAL})
+
+
+class IndicatorQuerySet(models.QuerySet["Indicator"]):
+    def for_year(self, plan_year: PlanYear | int) -> IndicatorQuerySet:
+        return self.filter(node__plan_year=plan_year)
+
+
+class Indicator(models.Model):
+    """A key figure (nyckeltal) that measures a municipal or committee goal."""
+
+    node = models.ForeignKey(
+        Node, verbose_name=_("goal"), on_delete=models.CASCADE, related_name="indicators"
+    )
+    name = models.CharField(_("name"), max_length=300)
+    unit = models.CharField(_("unit"), max_length=40, blank=True)
+    baseline = models.DecimalField(
+        _("baseline"), max_digits=14, decimal_places=3, null=True, blank=True
+    )
+    target = models.DecimalField(_("target"), max_digits=14, decimal_places=3)
+    direction = models.CharField(
+        _("direction"),
+        max_length=10,
+        choices=IndicatorDirection.choices,
+        default=IndicatorDirection.HIGHER_IS_BETTER,
+    )
+    kolada_kpi = models.CharField(
+        _("Kolada KPI id"), max_length=20, blank=True, help_text=_("For example N00914.")
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    copied_from = models.ForeignKey(
+        "self",
+        verbose_name=_("copied from"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="copies",
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    history = HistoricalRecords()
+    objects = IndicatorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["node", "order", "pk"]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        indexes = [models.Index(fields=["kolada_kpi"], name="indicator_kolada_kpi")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.node_id and self.node.kind not in INDICATOR_KINDS:
+            raise ValidationError(
+                _("Indicators belong to municipal goals and committee goals only.")
+            )
+
+
+class IndicatorOutcome(models.Model):
+    """An indicator's measured value in one follow-up period."""
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="outcomes"
+    )
+    period = models.ForeignKey(
+        Period, verbose_name=_("period"), on_delete=models.CASCADE, related_name="outcomes"
+    )
+    value = models.DecimalField(_("outcome"), max_digits=14, decimal_places=3)
+    source = models.CharField(_("source"), max_length=40, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("entered"), auto_now=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["period__cutoff_date"]
+        verbose_name = _("outcome")
+        verbose_name_plural = _("outcomes")
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "period"], name="one_outcome_per_period")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.period}: {self.value}"
+
+
 class ReminderLog(models.Model):
     """A reminder e-mailed to a committee's secretaries: at most one per period and day."""
 
