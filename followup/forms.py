@@ -118,6 +118,7 @@ class AssessmentEntryForm(forms.Form):
                 widget=forms.HiddenInput,
                 initial=current.version if current else 0,
                 min_value=0,
+                required=False,
                 disabled=disabled,
             )
 

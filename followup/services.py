@@ -204,6 +204,7 @@ def due_for(*, periods: list[Period], committee_ids: set[int] | None, municipal:
     totals = {
         (row["plan_year_id"], row["committee_id"]): row["n"]
         for row in Node.objects.filter(scope, plan_year_id__in=year_ids)
+        .order_by()  # no default ordering in the GROUP BY
         .values("plan_year_id", "committee_id")
         .annotate(n=Count("pk"))
     }
@@ -212,6 +213,7 @@ def due_for(*, periods: list[Period], committee_ids: set[int] | None, municipal:
         for row in Assessment.objects.filter(
             period__in=periods, node__in=Node.objects.filter(scope)
         )
+        .order_by()
         .values("period_id", "node__committee_id")
         .annotate(n=Count("pk"))
     }

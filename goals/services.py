@@ -34,20 +34,29 @@ def plan_year_create(*, year: int) -> PlanYear:
     return plan_year
 
 
-def _fresh(node_id: int) -> Node:
+def _fresh(node_id: int, *, with_parent: bool = False) -> Node:
     """Re-read a node with its tree columns, under the lock the caller holds."""
+    nodes = Node.objects.select_related("parent") if with_parent else Node.objects
     try:
-        return Node.objects.select_related("parent").get(pk=node_id)
+        return nodes.get(pk=node_id)
     except Node.DoesNotExist:
         raise ValidationError(
             _("The goal no longer exists; someone may have deleted it.")
         ) from None
 
 
+# The tree columns are set by django-mptt; the related objects are already in
+# hand, so checking that they exist would only cost a query each.
+_NOT_VALIDATED = [
+    *("lft", "rght", "tree_id", "level"),
+    *("plan_year", "parent", "committee", "copied_from"),
+]
+
+
 def _validate_fields(node: Node) -> None:
     node.title = (node.title or "").strip()
     node.description = (node.description or "").strip()
-    node.full_clean(exclude=["lft", "rght", "tree_id", "level"], validate_constraints=False)
+    node.full_clean(exclude=_NOT_VALIDATED, validate_constraints=False)
 
 
 def node_create(
@@ -132,7 +141,7 @@ def node_move(*, node: Node, target: Node, position: str) -> Node:
         raise ValueError(f"Unknown position {position!r}")
     with tree_lock(node.plan_year_id):
         current = _fresh(node.pk)
-        fresh_target = _fresh(target.pk)
+        fresh_target = _fresh(target.pk, with_parent=True)
         if fresh_target.plan_year_id != current.plan_year_id:
             raise ValidationError(_("A node can only be moved within its own plan year."))
         if fresh_target.tree_id == current.tree_id and (

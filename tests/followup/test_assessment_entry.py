@@ -1,0 +1,184 @@
+"""Follow-up entry: every node a user may assess in a period, saved together."""
+
+import pytest
+from django.urls import reverse
+
+from followup import services
+from followup.models import Assessment
+from tests.factories import build_tree, grow_tree
+
+OUTLINE = """
+    Vision
+      Kramforsbon
+        Trygg kommun
+          Fler i arbete
+            Läsa bättre [bun]
+              Lovskola [bun]
+            Kortare bidrag [sn]
+"""
+
+
+@pytest.fixture
+def tree(plan_year, committees, periods):
+    return build_tree(plan_year, OUTLINE)
+
+
+@pytest.fixture
+def annual(periods):
+    return periods[1]
+
+
+def _url(period):
+    return reverse("assessment_entry", kwargs={"pk": period.pk})
+
+
+def _row(node, status, analysis="", version=0):
+    return {
+        f"status-{node.pk}": status,
+        f"analysis-{node.pk}": analysis,
+        f"version-{node.pk}": version,
+    }
+
+
+def test_secretary_sees_only_own_committees_goals_and_activities(client, secretary, tree, annual):
+    client.force_login(secretary)
+    page = client.get(_url(annual)).content.decode()
+    assert "Läsa bättre" in page and "Lovskola" in page
+    assert "Kortare bidrag" not in page
+    assert f'name="status-{tree["Fler i arbete"].pk}"' not in page  # the officials' to assess
+
+
+def test_official_sees_the_municipal_levels(client, official, tree, annual):
+    client.force_login(official)
+    page = client.get(_url(annual)).content.decode()
+    assert "Fler i arbete" in page and "Trygg kommun" in page
+    assert "Läsa bättre" not in page
+
+
+def test_saving_several_assessments_together(client, secretary, tree, annual):
+    client.force_login(secretary)
+    data = _row(tree["Läsa bättre"], "partly_met", "Halvvägs") | _row(
+        tree["Lovskola"], "done", "Klar"
+    )
+    response = client.post(_url(annual), data)
+    assert response.status_code == 302
+    saved = dict(Assessment.objects.values_list("node__title", "status"))
+    assert saved == {"Läsa bättre": "partly_met", "Lovskola": "done"}
+    assert Assessment.objects.get(node=tree["Lovskola"]).updated_by == secretary
+    # The röd tråd shows them.
+    client.force_login(secretary)
+    page = client.get(reverse("red_thread", kwargs={"year": 2026}) + f"?period={annual.pk}")
+    assert "genomförd" in page.context["tree"].html
+
+
+def test_an_activity_status_on_a_goal_is_refused(client, secretary, tree, annual):
+    client.force_login(secretary)
+    response = client.post(_url(annual), _row(tree["Läsa bättre"], "done"))
+    assert response.status_code == 400
+    assert "Välj ett giltigt alternativ" in response.content.decode()
+    assert not Assessment.objects.exists()
+
+
+def test_an_analysis_without_status_is_refused(client, secretary, tree, annual):
+    client.force_login(secretary)
+    response = client.post(_url(annual), _row(tree["Läsa bättre"], "", "Text utan status"))
+    assert response.status_code == 400
+    assert "Välj en status till analysen" in response.content.decode()
+    assert not Assessment.objects.exists()
+
+
+def test_overlong_analysis_is_refused_and_nothing_saved(client, secretary, tree, annual):
+    client.force_login(secretary)
+    data = _row(tree["Läsa bättre"], "met", "ok") | _row(tree["Lovskola"], "done", "x" * 20001)
+    response = client.post(_url(annual), data)
+    assert response.status_code == 400
+    assert not Assessment.objects.exists()
+
+
+def test_a_closed_period_refuses_changes_on_the_page_and_on_the_server(
+    client, secretary, tree, annual
+):
+    annual.close()
+    client.force_login(secretary)
+    page = client.get(_url(annual)).content.decode()
+    assert "Perioden är stängd" in page
+    assert "disabled" in page
+    assert "Spara allt" not in page
+    response = client.post(_url(annual), _row(tree["Läsa bättre"], "met", "För sent"))
+    assert response.status_code == 409
+    assert "Perioden har stängts" in response.content.decode()
+    assert "För sent" in response.content.decode()  # the user's text is shown, not lost
+    assert not Assessment.objects.exists()
+
+
+def test_service_refuses_a_closed_period(tree, annual, secretary):
+    annual.close()
+    with pytest.raises(services.PeriodClosedError):
+        services.assessments_save(
+            period=annual,
+            entries=[services.Entry(tree["Lovskola"], "done", "", 0)],
+            user=secretary,
+        )
+
+
+def test_a_concurrent_save_is_refused_showing_the_other_version(
+    client, secretary, tree, annual, official
+):
+    goal = tree["Läsa bättre"]
+    # The form was opened while there was no assessment (version 0) ...
+    services.assessments_save(
+        period=annual,
+        entries=[services.Entry(goal, "not_met", "Andras analys", 0)],
+        user=official,
+    )
+    # ... and someone else saved meanwhile.
+    client.force_login(secretary)
+    data = _row(goal, "met", "Min analys", 0) | _row(tree["Lovskola"], "done", "Klar")
+    response = client.post(_url(annual), data)
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "Andras analys" in page  # their version
+    assert "Min analys" in page  # mine, kept
+    assert Assessment.objects.get(node=goal).analysis == "Andras analys"
+    assert not Assessment.objects.filter(node=tree["Lovskola"]).exists()  # none saved
+    # The refreshed version lets the user knowingly save over it.
+    current = Assessment.objects.get(node=goal).version
+    data = _row(goal, "met", "Min analys", current) | _row(tree["Lovskola"], "done", "Klar")
+    assert client.post(_url(annual), data).status_code == 302
+    assert Assessment.objects.get(node=goal).analysis == "Min analys"
+
+
+def test_unchanged_rows_are_not_saved_again(client, secretary, tree, annual):
+    client.force_login(secretary)
+    client.post(_url(annual), _row(tree["Lovskola"], "done", "Klar"))
+    assessment = Assessment.objects.get()
+    client.post(_url(annual), _row(tree["Lovskola"], "done", "Klar", assessment.version))
+    assert Assessment.objects.get().version == assessment.version
+    assert assessment.history.count() == 1
+
+
+def test_a_councillor_cannot_open_the_entry_page(client, councillor, annual):
+    client.force_login(councillor)
+    assert client.get(_url(annual)).status_code == 403
+
+
+def test_anonymous_is_sent_to_login(client, annual):
+    response = client.get(_url(annual))
+    assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+@pytest.mark.parametrize("goals", [3, 30])
+def test_query_count(
+    client, secretary, plan_year, committees, periods, goals, django_assert_num_queries
+):
+    grow_tree(plan_year, committees, goals)
+    client.force_login(secretary)
+    # Expect 7 queries:
+    # * the session and the user
+    # * the period with its plan year
+    # * the user's groups and committees (roles)
+    # * the nodes the user may assess, with parents and committees
+    # * their assessments in the period
+    with django_assert_num_queries(7):
+        response = client.get(_url(periods[1]))
+    assert response.status_code == 200

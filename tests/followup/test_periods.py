@@ -1,0 +1,143 @@
+"""Officials keep plan years and follow-up periods."""
+
+import pytest
+from django.urls import reverse
+
+from followup.models import Period
+from tests.factories import build_tree
+
+
+@pytest.fixture
+def official_client(client, official):
+    client.force_login(official)
+    return client
+
+
+def test_create_a_period(official_client, plan_year):
+    response = official_client.post(
+        reverse("period_add", kwargs={"year": 2026}),
+        {
+            "kind": "interim",
+            "title": "Tertial 1",
+            "cutoff_date": "2026-04-30",
+            "deadline": "2026-05-20",
+        },
+    )
+    assert response.status_code == 302
+    assert Period.objects.get(title="Tertial 1").deadline.isoformat() == "2026-05-20"
+
+
+def test_deadline_before_cutoff_is_refused(official_client, plan_year):
+    response = official_client.post(
+        reverse("period_add", kwargs={"year": 2026}),
+        {"kind": "interim", "cutoff_date": "2026-04-30", "deadline": "2026-04-01"},
+    )
+    assert "kan inte vara före brytdatumet" in response.content.decode()
+    assert not Period.objects.exists()
+
+
+def test_duplicate_cutoff_is_refused(official_client, periods):
+    response = official_client.post(
+        reverse("period_add", kwargs={"year": 2026}),
+        {"kind": "interim", "cutoff_date": "2026-08-31", "deadline": "2026-09-30"},
+    )
+    assert response.status_code == 200
+    assert Period.objects.count() == 2
+
+
+def test_a_malformed_date_is_refused(official_client, plan_year):
+    response = official_client.post(
+        reverse("period_add", kwargs={"year": 2026}),
+        {"kind": "interim", "cutoff_date": "31/13/2026", "deadline": "x"},
+    )
+    assert response.content.decode().count("Fyll i ett giltigt datum") >= 2
+    assert not Period.objects.exists()
+
+
+def test_change_the_deadline_and_a_stale_change_is_refused(official_client, periods):
+    interim = periods[0]
+    url = reverse("period_edit", kwargs={"year": 2026, "pk": interim.pk})
+    data = {
+        "kind": "interim",
+        "cutoff_date": "2026-08-31",
+        "deadline": "2026-09-30",
+        "version": interim.version,
+    }
+    assert official_client.post(url, data).status_code == 302
+    interim.refresh_from_db()
+    assert interim.deadline.isoformat() == "2026-09-30"
+    # The same form again: now stale.
+    response = official_client.post(url, data | {"deadline": "2026-10-15"})
+    assert response.status_code == 409
+    interim.refresh_from_db()
+    assert interim.deadline.isoformat() == "2026-09-30"
+
+
+@pytest.mark.parametrize("action", ["close", "reopen", "publish", "unpublish"])
+def test_period_life_cycle(official_client, periods, action):
+    period = periods[0]
+    if action == "reopen":
+        period.close()
+    if action == "unpublish":
+        period.publish()
+    official_client.post(reverse("period_action", kwargs={"pk": period.pk}), {"action": action})
+    period.refresh_from_db()
+    expected = {
+        "close": period.is_closed,
+        "reopen": not period.is_closed,
+        "publish": period.is_published,
+        "unpublish": not period.is_published,
+    }
+    assert expected[action]
+
+
+def test_an_unknown_action_changes_nothing(official_client, periods):
+    response = official_client.post(
+        reverse("period_action", kwargs={"pk": periods[0].pk}), {"action": "explode"}, follow=True
+    )
+    assert "Okänd åtgärd" in response.content.decode()
+    periods[0].refresh_from_db()
+    assert not periods[0].is_closed
+
+
+@pytest.mark.parametrize("years", [1, 3])
+def test_plan_year_list_query_count(official_client, years, django_assert_num_queries):
+    from followup.services import plan_year_start
+
+    for offset in range(years):
+        plan_year_start(source=None, year=2026 + offset)
+    # Expect 7 queries: session, user, plan years, their periods, groups, committees,
+    # and the plan years again for the form's "copy from" choices
+    with django_assert_num_queries(7):
+        response = official_client.get(reverse("plan_year_list"))
+    assert response.status_code == 200
+
+
+def test_start_page_shows_what_is_due(client, secretary, plan_year, committees, periods):
+    build_tree(plan_year, "Vision\n  P\n    D\n      M\n        Mål [bun]\n          Akt [bun]")
+    client.force_login(secretary)
+    page = client.get(reverse("start")).content.decode()
+    assert "Att göra i öppna perioder" in page
+    assert "2 av 2 ännu inte bedömda" in page
+    assert periods[1].entry_url() in page
+    assert reverse("operational_plan", kwargs={"year": 2026, "slug": "bun"}) in page
+
+
+@pytest.mark.parametrize("goals", [3, 30])
+def test_start_page_query_count(
+    client, secretary, plan_year, committees, periods, goals, django_assert_num_queries
+):
+    from tests.factories import grow_tree
+
+    grow_tree(plan_year, committees, goals)
+    client.force_login(secretary)
+    # Expect 9 queries:
+    # * the session and the user
+    # * the plan years
+    # * the user's groups and committees (roles)
+    # * the open periods
+    # * node counts and assessment counts per committee, their committees
+    # * the user's committees
+    with django_assert_num_queries(10):
+        response = client.get(reverse("start"))
+    assert response.status_code == 200
