@@ -96,8 +96,14 @@ if [ -r "$HOST_CA_BUNDLE" ]; then
   )
 fi
 step "Building $IMAGE on $BASE_IMAGE"
+previous=$("${PODMAN[@]}" image inspect --format '{{.Id}}' "$IMAGE" 2>/dev/null || true)
 buildah bud --isolation chroot --format docker --layers "${build_args[@]}" --tag "$IMAGE" . ||
   fail "buildah could not build the image"
+# The image the tag pointed to before is left untagged; remove it, unless in use.
+if [ -n "$previous" ] &&
+  [ "$previous" != "$("${PODMAN[@]}" image inspect --format '{{.Id}}' "$IMAGE")" ]; then
+  "${PODMAN[@]}" rmi "$previous" >/dev/null 2>&1 || true
+fi
 
 if "${PODMAN[@]}" image inspect --format '{{range .Config.Env}}{{println .}}{{end}}' "$IMAGE" |
   grep -q '^SECRET_KEY='; then
