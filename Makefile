@@ -6,7 +6,7 @@ PORT ?= 8000
 # Tests run with DEBUG off, as in production, so they need some key.
 TEST_SECRET_KEY ?= test-only-secret-key-never-used-in-production
 
-.PHONY: install run test lint format check messages clean
+.PHONY: install run test lint format check messages container-check clean
 
 $(BIN)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Kramfors styr needs Python 3.12 or newer; found " + sys.version.split()[0] + ". Set PYTHON=python3.12.")'
@@ -50,6 +50,12 @@ format: install
 messages: install
 	DEBUG=1 $(BIN)/python manage.py makemessages -l sv --ignore=.venv --ignore=staticfiles --ignore=tests
 	DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=.venv
+
+# Builds the production image on Debian trixie, runs it and checks that it
+# answers (needs root, podman and buildah: see scripts/container-check.sh).
+# Minutes long, so not part of .ci/run.
+container-check:
+	scripts/container-check.sh
 
 clean:
 	rm -rf $(VENV) staticfiles
