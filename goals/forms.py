@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
@@ -86,6 +87,21 @@ class CommitteeForm(forms.ModelForm):
         self.fields["members"].required = False
 
 
+class WelcomeForm(PasswordResetForm):
+    """Sends a new user the link to choose a first password.
+
+    Django's reset form skips users without a usable password, which is
+    exactly what a new user has; this one sends to the given user only.
+    """
+
+    def __init__(self, user) -> None:
+        super().__init__({"email": user.email})
+        self.user = user
+
+    def get_users(self, email):
+        return [self.user] if self.user.is_active else []
+
+
 class UserForm(forms.ModelForm):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     committees = forms.ModelMultipleChoiceField(
@@ -123,5 +139,10 @@ class UserForm(forms.ModelForm):
         role_groups = Group.objects.filter(name__in=Role.values)
         user.groups.remove(*role_groups)
         user.groups.add(Group.objects.get(name=self.cleaned_data["role"]))
-        user.committees.set(self.cleaned_data["committees"])
+        # Changed from the committee's side, where the membership history is kept.
+        current, wanted = set(user.committees.all()), set(self.cleaned_data["committees"])
+        for committee in current - wanted:
+            committee.members.remove(user)
+        for committee in wanted - current:
+            committee.members.add(user)
         return user

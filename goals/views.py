@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
@@ -18,7 +17,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from goals import permissions, services
-from goals.forms import CommitteeForm, MoveForm, NodeForm, UserForm, VersionForm, move_targets
+from goals.forms import (
+    CommitteeForm,
+    MoveForm,
+    NodeForm,
+    UserForm,
+    VersionForm,
+    WelcomeForm,
+    move_targets,
+)
 from goals.models import COMMITTEE_KINDS, Committee, Node, NodeKind, PlanYear, kind_label
 from goals.services import StaleEditError
 
@@ -351,7 +358,7 @@ def user_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         saved = form.save()
         if created:
             # The new user chooses a password through the reset link.
-            reset = PasswordResetForm({"email": saved.email})
+            reset = WelcomeForm(saved)
             if reset.is_valid():
                 reset.save(request=request, use_https=request.is_secure())
             messages.success(

@@ -315,3 +315,16 @@ def test_node_edit_form_query_count(
     with django_assert_num_queries(5):
         response = secretary_client.get(reverse("node_edit", kwargs={"pk": node.pk}))
     assert response.status_code == 200
+
+
+def test_official_reorders_municipal_goals_from_the_node_page(official_client, tree):
+    node = tree["Äldre bor kvar"]
+    page = official_client.get(node.get_absolute_url()).content.decode()
+    assert reverse("node_reorder", kwargs={"pk": node.pk}) in page
+    official_client.post(reverse("node_reorder", kwargs={"pk": node.pk}), {"direction": "up"})
+    titles = list(
+        Node.objects.filter(parent=tree["Trygg kommun"])
+        .order_by("lft")
+        .values_list("title", flat=True)
+    )
+    assert titles == ["Äldre bor kvar", "Fler i arbete"]
