@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from goals.locking import tree_lock
 from goals.models import COMMITTEE_KINDS, PARENT_KIND, Node, PlanYear
 
 
@@ -63,3 +64,58 @@ def tree_problems(plan_year: PlanYear | int) -> list[str]:
         ):
             problems.append(f"{label}: an activity of another committee than its goal")
     return problems
+
+
+def tree_rebuild(plan_year: PlanYear | int) -> int:
+    """Renumber a year's nested sets from the parent links; return how many nodes changed.
+
+    Siblings keep the order their `lft` values give (ties by id), so a tree
+    whose numbering was corrupted by concurrent writes gets back the order it
+    had. Runs under the year's tree lock, in one transaction.
+    """
+    plan_year_id = plan_year if isinstance(plan_year, int) else plan_year.pk
+    with tree_lock(plan_year_id):
+        rows = list(
+            Node.objects.filter(plan_year_id=plan_year_id).values_list(
+                "id", "parent_id", "lft", "rght", "level", "tree_id"
+            )
+        )
+        known = {row[0] for row in rows}
+        children: dict[int | None, list[tuple[int, int]]] = {}
+        for node_id, parent_id, lft, _rght, _level, _tree in rows:
+            # A node whose parent is gone (or in another year) cannot be placed.
+            key = parent_id if parent_id in known else None
+            children.setdefault(key, []).append((lft, node_id))
+        for siblings in children.values():
+            siblings.sort()
+        numbering: dict[int, tuple[int, int, int]] = {}
+        counter = 0
+        # Iterative depth-first walk: (node id, level, entering?)
+        stack = [(node_id, 0, True) for _lft, node_id in reversed(children.get(None, []))]
+        left: dict[int, int] = {}
+        while stack:
+            node_id, level, entering = stack.pop()
+            counter += 1
+            if entering:
+                left[node_id] = counter
+                stack.append((node_id, level, False))
+                stack.extend(
+                    (child, level + 1, True) for _lft, child in reversed(children.get(node_id, []))
+                )
+            else:
+                numbering[node_id] = (left[node_id], counter, level)
+        changed = []
+        for node_id, _parent, lft, rght, level, tree_id in rows:
+            new_lft, new_rght, new_level = numbering[node_id]
+            if (lft, rght, level, tree_id) != (new_lft, new_rght, new_level, plan_year_id):
+                changed.append(
+                    Node(
+                        id=node_id,
+                        lft=new_lft,
+                        rght=new_rght,
+                        level=new_level,
+                        tree_id=plan_year_id,
+                    )
+                )
+        Node.objects.bulk_update(changed, ["lft", "rght", "level", "tree_id"], batch_size=1000)
+        return len(changed)
