@@ -42,3 +42,11 @@ urlpatterns = [
     path("", include("goals.urls")),
     path("", include("followup.urls")),
 ]
+
+
+def _superusers_only(request) -> bool:
+    """The admin is the superusers' raw access; staff status alone is not enough."""
+    return request.user.is_active and request.user.is_superuser
+
+
+admin.site.has_permission = _superusers_only

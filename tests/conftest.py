@@ -18,6 +18,10 @@ def pytest_configure(config: pytest.Config) -> None:
     }
     # Hashing passwords properly is slow on purpose; tests need it fast.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The test client speaks plain HTTP; tests that need HTTPS ask for it
+    # with `secure=True`. Login throttling is tested on its own.
+    settings.SECURE_SSL_REDIRECT = False
+    settings.AXES_ENABLED = False
 
 
 @pytest.fixture
