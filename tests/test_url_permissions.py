@@ -1,0 +1,204 @@
+"""Who may open what: one table (URL × whose object × role) for every URL in the
+URLconf. A URL without a row fails the suite, so no view goes unconsidered.
+
+Each row names the URL, the object it is opened on, the method, and the
+answer each role gets: 200 (or another success), LOGIN (redirect to the login
+page), 403, 405 (wrong method) or 404.
+"""
+
+from dataclasses import dataclass, field
+
+import pytest
+from django.contrib.auth.models import User
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from goals.models import PlanYear
+from tests.factories import build_tree
+
+LOGIN = "login"
+ROLES = ("anonymous", "outsider", "councillor", "secretary", "official", "superuser")
+
+
+def _answers(anonymous, outsider, councillor, secretary, official, superuser):
+    return dict(
+        zip(ROLES, (anonymous, outsider, councillor, secretary, official, superuser), strict=True)
+    )
+
+
+EVERYONE = _answers(200, 200, 200, 200, 200, 200)
+READERS = _answers(LOGIN, 200, 200, 200, 200, 200)
+LOGGED_IN = READERS
+OFFICIALS = _answers(LOGIN, 403, 403, 403, 200, 200)
+BUN_SECRETARY = _answers(LOGIN, 403, 403, 200, 403, 200)
+SUPERUSER_ONLY = _answers(LOGIN, 403, 403, 403, 403, 200)
+EDITORS = _answers(LOGIN, 403, 403, 200, 200, 200)
+POST_ONLY = _answers(405, 405, 405, 405, 405, 405)
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    whose: str  # which object of the world the URL is opened on
+    answers: dict = field(hash=False)
+    method: str = "get"
+    data: dict = field(default_factory=dict, hash=False)
+
+
+def _kwargs(world, whose: str) -> dict:
+    nodes = world["nodes"]
+    return {
+        "-": {},
+        "year": {"year": 2026},
+        "empty year": {"year": 2030},
+        "bun plan": {"year": 2026, "slug": "bun"},
+        "reset token": {"uidb64": "MQ", "token": "ogiltig"},
+        "direction goal": {"pk": nodes["D"].pk},
+        "municipal goal": {"pk": nodes["M"].pk},
+        "bun goal": {"pk": nodes["Mål BUN"].pk},
+        "sn goal": {"pk": nodes["Mål SN"].pk},
+        "bun activity": {"pk": nodes["Akt BUN"].pk},
+        "open period": {"pk": world["period"].pk},
+        "period of year": {"year": 2026, "pk": world["period"].pk},
+        "committee": {"pk": world["committee"].pk},
+        "user": {"pk": world["user"].pk},
+    }[whose]
+
+
+TABLE = [
+    Row("healthz", "-", EVERYONE),
+    Row("login", "-", EVERYONE),
+    Row("logout", "-", _answers(405, 405, 405, 405, 405, 405)),
+    Row("password_reset", "-", EVERYONE),
+    Row("password_reset_done", "-", EVERYONE),
+    Row("password_reset_confirm", "reset token", EVERYONE),
+    Row("password_reset_complete", "-", EVERYONE),
+    Row("password_change", "-", LOGGED_IN),
+    Row("password_change_done", "-", LOGGED_IN),
+    Row("start", "-", EVERYONE),
+    Row("red_thread", "year", READERS),
+    Row("node_detail", "bun goal", READERS),
+    Row("node_detail", "municipal goal", READERS),
+    Row("operational_plan", "bun plan", READERS),
+    # Adding under a municipal goal adds a committee goal: secretaries only.
+    Row("node_add", "municipal goal", BUN_SECRETARY),
+    Row("node_add", "direction goal", OFFICIALS),
+    Row("node_add", "bun goal", BUN_SECRETARY),
+    Row("node_add", "sn goal", SUPERUSER_ONLY),
+    Row("node_add", "bun activity", _answers(LOGIN, 403, 403, 403, 403, 403)),
+    Row("node_edit", "bun goal", BUN_SECRETARY),
+    Row("node_edit", "sn goal", SUPERUSER_ONLY),
+    Row("node_edit", "municipal goal", OFFICIALS),
+    Row("node_move", "bun goal", BUN_SECRETARY),
+    Row("node_move", "municipal goal", OFFICIALS),
+    Row("node_delete", "bun activity", BUN_SECRETARY),
+    Row("node_delete", "sn goal", SUPERUSER_ONLY),
+    Row("node_delete", "municipal goal", OFFICIALS),
+    Row("node_reorder", "bun activity", POST_ONLY),
+    Row(
+        "node_reorder",
+        "bun activity",
+        _answers(LOGIN, 403, 403, 302, 403, 302),
+        method="post",
+        data={"direction": "up"},
+    ),
+    Row(
+        "node_reorder",
+        "municipal goal",
+        _answers(LOGIN, 403, 403, 403, 302, 302),
+        method="post",
+        data={"direction": "up"},
+    ),
+    Row("vision_add", "empty year", OFFICIALS),
+    Row("assessment_entry", "open period", EDITORS),
+    Row("plan_year_list", "-", OFFICIALS),
+    Row("period_add", "year", OFFICIALS),
+    Row("period_edit", "period of year", OFFICIALS),
+    Row("period_action", "open period", POST_ONLY),
+    Row(
+        "period_action",
+        "open period",
+        _answers(LOGIN, 403, 403, 403, 302, 302),
+        method="post",
+        data={"action": "publish"},
+    ),
+    Row("committee_list", "-", OFFICIALS),
+    Row("committee_add", "-", OFFICIALS),
+    Row("committee_edit", "committee", OFFICIALS),
+    Row("user_list", "-", OFFICIALS),
+    Row("user_add", "-", OFFICIALS),
+    Row("user_edit", "user", OFFICIALS),
+]
+
+
+def _url_names(patterns) -> set[str]:
+    names = set()
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.app_name == "admin":
+                continue  # Django's own, for superusers (tested in test_security)
+            names |= _url_names(pattern.url_patterns)
+        elif isinstance(pattern, URLPattern):
+            assert pattern.name, f"URL {pattern.pattern} has no name"
+            names.add(pattern.name)
+    return names
+
+
+def test_every_url_has_a_row_in_the_table():
+    in_urlconf = _url_names(get_resolver().url_patterns)
+    in_table = {row.name for row in TABLE}
+    assert in_urlconf - in_table == set(), "add these views to the permission table"
+    assert in_table - in_urlconf == set(), "these rows name no URL"
+
+
+@pytest.fixture
+def world(committees, plan_year, periods, secretary, official, councillor, outsider):
+    nodes = build_tree(
+        plan_year,
+        """
+        Vision
+          P
+            D
+              M
+                Mål BUN [bun]
+                  Akt BUN [bun]
+                  Akt BUN 2 [bun]
+                Mål SN [sn]
+              M2
+        """,
+    )
+    PlanYear.objects.create(year=2030)
+    return {
+        "nodes": nodes,
+        "period": periods[1],
+        "committee": committees["bun"],
+        "user": councillor,
+        "users": {
+            "outsider": outsider,
+            "councillor": councillor,
+            "secretary": secretary,
+            "official": official,
+            "superuser": User.objects.create_superuser("root", "root@example.se", "pw"),
+        },
+    }
+
+
+def _matches(response, expected) -> bool:
+    if expected == LOGIN:
+        return response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    return response.status_code == expected
+
+
+@pytest.mark.parametrize(
+    "row", TABLE, ids=[f"{row.name}:{row.whose}:{row.method}" for row in TABLE]
+)
+def test_each_role_gets_the_answer_the_table_gives(row, world, client):
+    url = reverse(row.name, kwargs=_kwargs(world, row.whose))
+    wrong = []
+    for role in ROLES:
+        client.logout()
+        if role != "anonymous":
+            client.force_login(world["users"][role])
+        response = getattr(client, row.method)(url, row.data)
+        if not _matches(response, row.answers[role]):
+            wrong.append(f"{role}: expected {row.answers[role]}, got {response.status_code}")
+    assert wrong == []
