@@ -118,7 +118,10 @@ CHILD_KIND: dict[str, str | None] = {
     kind: (KIND_ORDER[index + 1] if index + 1 < len(KIND_ORDER) else None)
     for index, kind in enumerate(KIND_ORDER)
 }
-COMMITTEE_KINDS = frozenset({NodeKind.COMMITTEE_GOAL, NodeKind.ACTIVITY})
+# In a fixed order for the database constraint below: a set's iteration order
+# changes with the interpreter's hash seed, and with it the migration state.
+COMMITTEE_KIND_LIST = [NodeKind.COMMITTEE_GOAL, NodeKind.ACTIVITY]
+COMMITTEE_KINDS = frozenset(COMMITTEE_KIND_LIST)
 MUNICIPAL_KINDS = frozenset(KIND_ORDER) - COMMITTEE_KINDS
 GOAL_KINDS = frozenset({NodeKind.DIRECTION_GOAL, NodeKind.MUNICIPAL_GOAL, NodeKind.COMMITTEE_GOAL})
 ASSESSABLE_KINDS = GOAL_KINDS | {NodeKind.ACTIVITY}
@@ -221,8 +224,8 @@ class Node(MPTTModel):
             ),
             models.CheckConstraint(
                 condition=(
-                    Q(kind__in=list(COMMITTEE_KINDS), committee__isnull=False)
-                    | (~Q(kind__in=list(COMMITTEE_KINDS)) & Q(committee__isnull=True))
+                    Q(kind__in=COMMITTEE_KIND_LIST, committee__isnull=False)
+                    | (~Q(kind__in=COMMITTEE_KIND_LIST) & Q(committee__isnull=True))
                 ),
                 name="committee_only_on_committee_levels",
             ),
