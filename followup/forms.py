@@ -245,3 +245,21 @@ class OutcomeForm(forms.Form):
         help_text=_("Optional; for example Kolada or the payroll system."),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+class PeriodChoiceForm(forms.Form):
+    """The period a page shows, from the query string; choices are the periods the
+    page has already loaded, so the form costs no query."""
+
+    period = forms.TypedChoiceField(label=_("Period"), coerce=int, required=False)
+
+    def __init__(self, data, *, periods: list[Period]) -> None:
+        super().__init__(data)
+        self.periods = {period.pk: period for period in periods}
+        self.fields["period"].choices = [(p.pk, p.display_title) for p in periods]
+
+    def selection(self, default: Period | None) -> Period | None:
+        """The chosen period; an unknown or hidden one falls back to the default."""
+        if self.is_bound and self.is_valid():
+            return self.periods.get(self.cleaned_data.get("period") or 0, default)
+        return default
