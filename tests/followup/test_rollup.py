@@ -202,3 +202,30 @@ def test_the_entry_page_shows_suggestions_beside_the_status_fields(
     goal_block = html[html.index("Läsa bättre") :]
     assert "Förslag utifrån underliggande:" in goal_block[: goal_block.index("</fieldset>")]
     assert response.context["form"].nodes[0].suggestion.status == PARTLY
+
+
+@pytest.mark.parametrize("goals", [3, 30])
+def test_suggestions_keep_the_entry_page_query_count_constant(
+    client, official, plan_year, committees, periods, goals, django_assert_num_queries
+):
+    from tests.factories import assess_all, grow_tree
+
+    nodes = grow_tree(plan_year, committees, goals)
+    assess_all(nodes, periods[0])
+    for node in nodes:
+        if node.kind == "municipal_goal":
+            add_indicator(node, f"Nyckeltal {node.pk}", outcomes={periods[0]: 85})
+    client.force_login(official)
+    # Expect 10 queries:
+    # * the session and the user
+    # * the period with its plan year
+    # * the user's groups and committees (roles)
+    # * the nodes the user may assess, with their parents and committees
+    # * for the suggestions: the year's goals and activities with their parents,
+    #   the period's statuses, and the indicators with their outcome in the period
+    # * the user's assessments in the period
+    with django_assert_num_queries(10):
+        response = client.get(reverse("assessment_entry", kwargs={"pk": periods[0].pk}))
+    assert response.status_code == 200
+    municipal = [n for n in response.context["form"].nodes if n.kind == "municipal_goal"]
+    assert {node.suggestion.status for node in municipal} == {"partly_met"}  # from 85 of 90
