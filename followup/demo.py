@@ -11,13 +11,22 @@ same data and never overwrites what someone has since edited.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.db import transaction
 from django.utils import timezone
 
-from followup.models import ActivityStatus, Assessment, GoalStatus, Period, PeriodKind
+from followup.models import (
+    ActivityStatus,
+    Assessment,
+    GoalStatus,
+    Indicator,
+    IndicatorOutcome,
+    Period,
+    PeriodKind,
+)
 from goals import services
 from goals.models import Committee, Node, NodeKind, PlanYear
 from goals.permissions import Role
@@ -308,6 +317,104 @@ ANALYSIS = {
 }
 
 
+# Indicators (nyckeltal) with baseline, target and the interim report's outcome:
+# (goal, name, unit, direction, baseline, target, Kolada KPI id, interim outcome).
+# The figures are made up, and the Kolada ids are examples of the kind of id a
+# municipality would enter; check them against Kolada before relying on them.
+DEMO_INDICATORS = [
+    (
+        "Barn och unga ska ha goda förutsättningar att lyckas i skolan",
+        "Andel elever i åk 9 som är behöriga till yrkesprogram",
+        "%",
+        "higher",
+        "82.4",
+        "88",
+        "N15428",
+        "85.1",
+    ),
+    (
+        "Andelen elever som når kunskapskraven i alla ämnen i årskurs 9 ska öka",
+        "Andel elever i åk 9 som uppnått kunskapskraven i alla ämnen",
+        "%",
+        "higher",
+        "70.1",
+        "75",
+        "N15419",
+        "66",
+    ),
+    (
+        "Fler invånare ska ha en egen försörjning",
+        "Andel invånare 20–64 år som förvärvsarbetar",
+        "%",
+        "higher",
+        "76.8",
+        "78",
+        "N00914",
+        "77.9",
+    ),
+    (
+        "Tiden med försörjningsstöd ska bli kortare",
+        "Genomsnittlig tid med ekonomiskt bistånd",
+        "månader",
+        "lower",
+        "7.5",
+        "6.5",
+        "N31807",
+        "7.4",
+    ),
+    (
+        "Service och bemötande ska hålla hög kvalitet",
+        "Andel som får svar på en enkel fråga via e-post inom en arbetsdag",
+        "%",
+        "higher",
+        "71",
+        "85",
+        "U00442",
+        "80",
+    ),
+    (
+        "Handläggningstiden för bygglov ska bli kortare",
+        "Genomsnittlig handläggningstid för bygglov",
+        "dagar",
+        "lower",
+        "42",
+        "30",
+        "",
+        "28",
+    ),
+    (
+        "Sjukfrånvaron ska minska",
+        "Sjukfrånvaro totalt, %",
+        "%",
+        "lower",
+        "8.1",
+        "7",
+        "N00090",
+        "7.6",
+    ),
+    (
+        "Sjukfrånvaron inom vård och omsorg ska minska",
+        "Sjukfrånvaro inom vård och omsorg, %",
+        "%",
+        "lower",
+        "10.2",
+        "9",
+        "",
+        "9.4",
+    ),
+    (
+        "Resultatet ska uppgå till minst två procent av skatter och generella statsbidrag",
+        "Resultat före extraordinära poster, % av skatter och bidrag",
+        "%",
+        "higher",
+        "1.2",
+        "2",
+        "N03101",
+        "2.4",
+    ),
+]
+
+
 # (user name, first name, last name, role, committee short name): demo users,
 # created only when DEBUG is on, all with the password "demo".
 DEMO_USERS = [
@@ -346,6 +453,7 @@ def demo_load(*, year: int) -> DemoResult:
                     for activity_title in activities:
                         loader.child(goal, NodeKind.ACTIVITY, activity_title, "", committees[short])
         created_assessments = _assessments(plan_year, interim)
+        _indicators(plan_year, interim)
         users = _users(committees) if settings.DEBUG else []
     return DemoResult(plan_year, loader.created, created_assessments, users)
 
@@ -452,6 +560,38 @@ def _assessments(plan_year: PlanYear, period: Period) -> int:
         new.append(Assessment(node=node, period=period, status=status, analysis=ANALYSIS[status]))
     Assessment.objects.bulk_create(new)
     return len(new)
+
+
+def _indicators(plan_year: PlanYear, period: Period) -> None:
+    """The demo indicators and their interim outcomes; existing ones are left as they are."""
+    goals = {
+        node.title: node
+        for node in Node.objects.for_year(plan_year).of_kind(
+            NodeKind.MUNICIPAL_GOAL, NodeKind.COMMITTEE_GOAL
+        )
+    }
+    for order, (goal, name, unit, direction, baseline, target, kpi, outcome) in enumerate(
+        DEMO_INDICATORS
+    ):
+        if goal not in goals:
+            continue
+        indicator, _created = Indicator.objects.get_or_create(
+            node=goals[goal],
+            name=name,
+            defaults={
+                "unit": unit,
+                "direction": direction,
+                "baseline": Decimal(baseline),
+                "target": Decimal(target),
+                "kolada_kpi": kpi,
+                "order": order,
+            },
+        )
+        IndicatorOutcome.objects.get_or_create(
+            indicator=indicator,
+            period=period,
+            defaults={"value": Decimal(outcome), "source": "Kolada" if kpi else ""},
+        )
 
 
 def demo_year() -> int:

@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+import re
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from followup.models import Period, status_choices_for
+from followup.indicators import format_value
+from followup.models import Indicator, IndicatorDirection, Period, status_choices_for
 from followup.redthread import STATUS_ORDER, RedThreadFilter, status_label
 from goals.models import Committee, Node, PlanYear
 
@@ -155,3 +159,108 @@ class AssessmentEntryForm(forms.Form):
                 continue
             changed.append((node, status, analysis, version))
         return changed
+
+
+# --- indicators (nyckeltal) ----------------------------------------------------
+
+
+class DecimalInput(forms.DecimalField):
+    """A number as people type it: a decimal comma or point, spaces between thousands."""
+
+    widget = forms.TextInput
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("max_digits", 14)
+        kwargs.setdefault("decimal_places", 3)
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.pop("step", None)
+        attrs["inputmode"] = "decimal"
+        return attrs
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = "".join(value.split()).replace("\u2212", "-").replace(",", ".")
+        return super().to_python(value)
+
+    def prepare_value(self, value):
+        if isinstance(value, Decimal):
+            return format_value(value)
+        return value
+
+
+class IndicatorForm(forms.ModelForm):
+    baseline = DecimalInput(label=_("Baseline"), required=False)
+    target = DecimalInput(label=_("Target"))
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Indicator
+        fields = ["name", "unit", "baseline", "target", "direction", "kolada_kpi", "order"]
+        labels = {
+            "name": _("Name"),
+            "unit": _("Unit"),
+            "direction": _("Direction"),
+            "kolada_kpi": _("Kolada KPI id"),
+            "order": _("Order"),
+        }
+        help_texts = {
+            "unit": _("For example %, kr or number of days."),
+            "direction": _("Whether a higher or a lower outcome is better."),
+            "kolada_kpi": _("Optional; for example N15428."),
+            "order": _("Indicators are listed by this number, smallest first."),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["direction"].widget = forms.RadioSelect(choices=IndicatorDirection.choices)
+        if self.instance.pk:
+            self.initial.setdefault("version", self.instance.version)
+
+    def clean_name(self) -> str:
+        name = (self.cleaned_data.get("name") or "").strip()
+        if not name:
+            raise forms.ValidationError(_("Write the indicator's name."))
+        return name
+
+    def clean_kolada_kpi(self) -> str:
+        kpi = (self.cleaned_data.get("kolada_kpi") or "").strip().upper()
+        if kpi and not re.fullmatch(r"[A-Z]\d{5}", kpi):
+            raise forms.ValidationError(
+                _("A Kolada KPI id is a letter and five digits, for example N15428.")
+            )
+        return kpi
+
+    def values(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class OutcomeForm(forms.Form):
+    value = DecimalInput(label=_("Outcome"))
+    source = forms.CharField(
+        label=_("Source"),
+        required=False,
+        max_length=40,
+        help_text=_("Optional; for example Kolada or the payroll system."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+class PeriodChoiceForm(forms.Form):
+    """The period a page shows, from the query string; choices are the periods the
+    page has already loaded, so the form costs no query."""
+
+    period = forms.TypedChoiceField(label=_("Period"), coerce=int, required=False)
+
+    def __init__(self, data, *, periods: list[Period]) -> None:
+        super().__init__(data)
+        self.periods = {period.pk: period for period in periods}
+        self.fields["period"].choices = [(p.pk, p.display_title) for p in periods]
+
+    def selection(self, default: Period | None) -> Period | None:
+        """The chosen period; an unknown or hidden one falls back to the default."""
+        if self.is_bound and self.is_valid():
+            return self.periods.get(self.cleaned_data.get("period") or 0, default)
+        return default

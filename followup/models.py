@@ -143,6 +143,27 @@ class ActivityStatus(models.TextChoices):
 STATUS_CHOICES = GoalStatus.choices + ActivityStatus.choices
 STATUS_LABELS = dict(STATUS_CHOICES)
 
+# A node with no assessment in the period: shown, and counted, as such.
+MISSING = "missing"
+
+STATUS_ORDER = [
+    GoalStatus.MET,
+    GoalStatus.PARTLY_MET,
+    GoalStatus.NOT_MET,
+    GoalStatus.NOT_ASSESSED,
+    ActivityStatus.DONE,
+    ActivityStatus.IN_PROGRESS,
+    ActivityStatus.NOT_STARTED,
+    ActivityStatus.CANCELLED,
+    MISSING,
+]
+
+
+def status_label(status: str) -> str:
+    if status == MISSING:
+        return str(_("not reported"))
+    return str(STATUS_LABELS[status])
+
 
 def status_choices_for(kind: str) -> list[tuple[str, str]]:
     return ActivityStatus.choices if kind == NodeKind.ACTIVITY else GoalStatus.choices

@@ -17,29 +17,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from followup.models import STATUS_LABELS, ActivityStatus, GoalStatus
+from followup.models import MISSING, STATUS_ORDER, status_label
+from followup.rollup import DistributionText, descendant_counts
 from goals.models import ASSESSABLE_KINDS, NodeKind, TreeRow
 
-# A node with no assessment in the period: shown, and counted, as such.
-MISSING = "missing"
-
-STATUS_ORDER = [
-    GoalStatus.MET,
-    GoalStatus.PARTLY_MET,
-    GoalStatus.NOT_MET,
-    GoalStatus.NOT_ASSESSED,
-    ActivityStatus.DONE,
-    ActivityStatus.IN_PROGRESS,
-    ActivityStatus.NOT_STARTED,
-    ActivityStatus.CANCELLED,
-    MISSING,
-]
-
-
-def status_label(status: str) -> str:
-    if status == MISSING:
-        return _("not reported")
-    return str(STATUS_LABELS[status])
+__all__ = ["MISSING", "STATUS_ORDER", "build_red_thread", "status_label"]
 
 
 @dataclass
@@ -85,7 +67,9 @@ def build_red_thread(
     effective = [_effective_status(row, statuses) for row in rows]
     included = _select(rows, effective, filters)
     perspectives = _summaries(rows, effective, included, filters)
-    html = _render(rows, effective, included, committee_labels)
+    # Each node's whole subtree, whatever the filters show of it.
+    rollups = descendant_counts(rows, effective)
+    html = _render(rows, effective, included, committee_labels, rollups)
     return RedThread(
         html=html,
         shown=sum(included),
@@ -161,11 +145,16 @@ def _render(
     effective: list[str | None],
     included: list[bool],
     committee_labels: dict[int, str],
+    rollups: list[dict[str, int] | None],
 ) -> str:
     kind_labels = {value: str(label) for value, label in NodeKind.choices}
     status_labels = {status: escape(status_label(status)) for status in STATUS_ORDER}
     status_prefix = escape(_("Status:"))
     committee_prefix = escape(_("Committee:"))
+    rollup_prefix = escape(_("Underlying:"))
+    distribution = DistributionText(
+        lambda text: f' <span class="rollup">{rollup_prefix} {escape(text)}</span>'
+    )
     # One reverse() for the pattern, then string substitution per row.
     url_pattern = reverse("node_detail", kwargs={"pk": 987654321}).replace("987654321", "{}")
 
@@ -200,6 +189,9 @@ def _render(
                 f' <span class="badge badge--{status}"><span class="visually-hidden">'
                 f"{status_prefix} </span>{status_labels[status]}</span>"
             )
+        rollup = rollups[index]
+        if rollup:
+            parts.append(distribution(rollup))
         parts.append("</div>")
         children = shown_children[row.id]
         if children:

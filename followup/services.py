@@ -18,6 +18,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from followup.models import (
     Assessment,
+    Indicator,
     Period,
     PeriodKind,
     ReminderLog,
@@ -34,11 +35,12 @@ class PeriodClosedError(Exception):
 
 
 def plan_year_start(*, source: PlanYear | None, year: int, user=None) -> PlanYear:
-    """A new plan year: the tree copied from `source` (no assessments) and the
-    default interim and annual periods."""
+    """A new plan year: the tree copied from `source` with its goals' indicators (no
+    assessments, no outcomes) and the default interim and annual periods."""
     with transaction.atomic():
         if source is not None:
             plan_year = goal_services.plan_year_copy(source=source, year=year, user=user)
+            _indicators_copy(source=source, target=plan_year, user=user)
         else:
             plan_year = goal_services.plan_year_create(year=year)
         for kind in (PeriodKind.INTERIM, PeriodKind.ANNUAL):
@@ -47,6 +49,34 @@ def plan_year_start(*, source: PlanYear | None, year: int, user=None) -> PlanYea
                 plan_year=plan_year, kind=kind, cutoff_date=cutoff, deadline=deadline
             )
     return plan_year
+
+
+def _indicators_copy(*, source: PlanYear, target: PlanYear, user=None) -> int:
+    """Copy the indicators of `source`'s goals to their copies in `target`, each
+    remembering its original; outcomes stay behind. Two queries and a bulk insert."""
+    copies_of = dict(
+        Node.objects.for_year(target)
+        .filter(copied_from__isnull=False)
+        .values_list("copied_from_id", "pk")
+    )
+    copies = [
+        Indicator(
+            node_id=copies_of[original.node_id],
+            name=original.name,
+            unit=original.unit,
+            baseline=original.baseline,
+            target=original.target,
+            direction=original.direction,
+            kolada_kpi=original.kolada_kpi,
+            order=original.order,
+            copied_from=original,
+        )
+        for original in Indicator.objects.for_year(source).order_by("pk")
+        if original.node_id in copies_of
+    ]
+    if copies:
+        bulk_create_with_history(copies, Indicator, batch_size=1000, default_user=user)
+    return len(copies)
 
 
 def _locked_period(period_id: int) -> Period:

@@ -2,18 +2,34 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from followup import services
-from followup.forms import AssessmentEntryForm, PeriodForm, PlanYearStartForm, RedThreadFilterForm
+from followup import charts, exports, indicators, reports, rollup, services, yearly
+from followup.forms import (
+    AssessmentEntryForm,
+    IndicatorForm,
+    OutcomeForm,
+    PeriodChoiceForm,
+    PeriodForm,
+    PlanYearStartForm,
+    RedThreadFilterForm,
+)
 from followup.history import node_history
-from followup.models import Assessment, Period, default_period
+from followup.models import (
+    INDICATOR_KINDS,
+    Assessment,
+    Indicator,
+    IndicatorOutcome,
+    Period,
+    default_period,
+)
 from followup.redthread import MISSING, build_red_thread, status_label
 from goals import permissions
+from goals.forms import VersionForm
 from goals.models import (
     ASSESSABLE_KINDS,
     COMMITTEE_KINDS,
@@ -99,11 +115,28 @@ def node_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "updated_by"
         )
     }
-    child_statuses = (
-        Assessment.objects.for_period(period).filter(node__in=children).status_by_node()
-        if period and children
-        else {}
-    )
+    # The children's statuses in every period: their badges, and the suggestions.
+    child_statuses: dict[int, dict[int, str]] = {}
+    if children:
+        for node_id, period_id, value in Assessment.objects.filter(
+            node__in=children, period__in=periods
+        ).values_list("node_id", "period_id", "status"):
+            child_statuses.setdefault(period_id, {})[node_id] = value
+    current_statuses = child_statuses.get(period.pk, {}) if period else {}
+    indicator_table = []
+    if node.kind in INDICATOR_KINDS:
+        node_indicators = list(node.indicators.all())
+        outcomes = list(IndicatorOutcome.objects.filter(indicator__node=node, period__in=periods))
+        indicator_table = indicators.indicator_rows(node_indicators, periods, outcomes)
+    period_assessments = []
+    if node.kind in ASSESSABLE_KINDS:
+        for index, each in enumerate(periods):
+            suggestion = None
+            if node.is_goal:
+                inputs = [child_statuses.get(each.pk, {}).get(child.pk) for child in children]
+                inputs += [row.cells[index].status for row in indicator_table]
+                suggestion = rollup.suggestion_for(inputs)
+            period_assessments.append((each, assessments.get(each.pk), suggestion))
     show_history = request.user.is_authenticated
     can_edit = permissions.can_edit_node(request.user, node)
     return render(
@@ -113,12 +146,16 @@ def node_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "node": node,
             "ancestors": ancestors,
             "children": [
-                (child, _status_for(child, child_statuses.get(child.pk))) for child in children
+                (child, _status_for(child, current_statuses.get(child.pk))) for child in children
             ],
             "period": period,
-            "period_assessments": [(each, assessments.get(each.pk)) for each in periods]
-            if node.kind in ASSESSABLE_KINDS
-            else [],
+            "period_assessments": period_assessments,
+            "distribution": rollup.distribution_items(rollup.subtree_counts(node, period)),
+            "indicator_kinds": node.kind in INDICATOR_KINDS,
+            "indicator_table": indicator_table,
+            "indicator_periods": periods,
+            "can_edit_indicators": permissions.can_edit_indicators(request.user, node),
+            "earlier_years": yearly.earlier_years(node, request.user),
             "history": node_history(node, periods) if show_history else None,
             "can_edit": can_edit,
             "can_add_child": permissions.can_add_child(request.user, node),
@@ -166,6 +203,9 @@ def assessment_entry(request: HttpRequest, pk: int) -> HttpResponse:
     if not permissions.roles_of(request.user).editor:
         return permissions.deny(request)
     nodes = list(_assessable_nodes(request, period))
+    suggestions = rollup.period_suggestions(period)
+    for node in nodes:
+        node.suggestion = suggestions.get(node.pk)
     assessments = {
         assessment.node_id: assessment
         for assessment in Assessment.objects.for_period(period).filter(node__in=nodes)
@@ -310,3 +350,330 @@ def period_action(request: HttpRequest, pk: int) -> HttpResponse:
         period = services.period_set_state(period=period, action=action)
         messages.success(request, texts[action] % {"period": period.display_title})
     return redirect("plan_year_list")
+
+
+# --- indicators (nyckeltal) --------------------------------------------------
+
+
+def _goal_for_indicators(request: HttpRequest, pk: int) -> Node | HttpResponse:
+    """The goal if the user may keep its indicators; login or 403 otherwise."""
+    node = get_object_or_404(Node.objects.select_related("plan_year", "committee"), pk=pk)
+    if not permissions.can_edit_indicators(request.user, node):
+        return permissions.deny(request)
+    if node.kind not in INDICATOR_KINDS:
+        raise Http404
+    return node
+
+
+def _indicator_for_edit(request: HttpRequest, pk: int) -> Indicator | HttpResponse:
+    indicator = get_object_or_404(
+        Indicator.objects.select_related("node__plan_year", "node__committee"), pk=pk
+    )
+    if not permissions.can_edit_indicators(request.user, indicator.node):
+        return permissions.deny(request)
+    return indicator
+
+
+def _indicators_url(node: Node) -> str:
+    return node.get_absolute_url() + "#indicators"
+
+
+def indicator_add(request: HttpRequest, pk: int) -> HttpResponse:
+    node = _goal_for_indicators(request, pk)
+    if isinstance(node, HttpResponse):
+        return node
+    form = IndicatorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            indicator = indicators.indicator_create(node=node, user=request.user, **form.values())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, _("The indicator “%(name)s” was added.") % {"name": indicator.name}
+            )
+            return redirect(_indicators_url(node))
+    return render(
+        request,
+        "followup/indicator_form.html",
+        {"form": form, "node": node},
+        status=400 if form.errors else 200,
+    )
+
+
+def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    indicator = _indicator_for_edit(request, pk)
+    if isinstance(indicator, HttpResponse):
+        return indicator
+    form = IndicatorForm(request.POST or None, instance=indicator)
+    conflict = None
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                indicators.indicator_update(
+                    indicator=indicator,
+                    expected_version=form.cleaned_data["version"] or 0,
+                    user=request.user,
+                    **form.values(),
+                )
+            except StaleEditError as stale:
+                conflict = stale.current
+                # Keep what the user wrote; the next save knowingly replaces the other change.
+                form.data = form.data.copy()
+                form.data["version"] = conflict.version
+                status = 409
+            except ValidationError as error:
+                form.add_error(None, error)
+                status = 400
+            else:
+                messages.success(request, _("The indicator was saved."))
+                return redirect(_indicators_url(indicator.node))
+        else:
+            status = 400
+    return render(
+        request,
+        "followup/indicator_form.html",
+        {
+            "form": form,
+            "node": indicator.node,
+            "indicator": indicator,
+            "conflict": conflict,
+            "conflict_rows": _indicator_fields(conflict) if conflict else [],
+        },
+        status=status,
+    )
+
+
+def _indicator_fields(indicator: Indicator) -> list[tuple[str, str]]:
+    """(label, value) of an indicator's fields, to show someone else's version of it."""
+    return [
+        (_("Name"), indicator.name),
+        (_("Unit"), indicator.unit or "–"),
+        (_("Baseline"), indicators.format_value(indicator.baseline)),
+        (_("Target"), indicators.format_value(indicator.target)),
+        (_("Direction"), indicator.get_direction_display()),
+        (_("Kolada KPI id"), indicator.kolada_kpi or "–"),
+    ]
+
+
+def indicator_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    indicator = _indicator_for_edit(request, pk)
+    if isinstance(indicator, HttpResponse):
+        return indicator
+    form = VersionForm(request.POST or None, initial={"version": indicator.version})
+    conflict = False
+    if request.method == "POST" and form.is_valid():
+        try:
+            indicators.indicator_delete(
+                indicator=indicator,
+                expected_version=form.cleaned_data["version"],
+                user=request.user,
+            )
+        except StaleEditError as stale:
+            conflict = True
+            indicator = stale.current
+            form = VersionForm(initial={"version": indicator.version})
+        else:
+            messages.success(
+                request, _("The indicator “%(name)s” was deleted.") % {"name": indicator.name}
+            )
+            return redirect(_indicators_url(indicator.node))
+    return render(
+        request,
+        "followup/indicator_delete.html",
+        {
+            "form": form,
+            "indicator": indicator,
+            "node": indicator.node,
+            "outcome_count": indicator.outcomes.count(),
+            "conflict": conflict,
+        },
+        status=409 if conflict else 200,
+    )
+
+
+def outcome_edit(request: HttpRequest, pk: int, period_pk: int) -> HttpResponse:
+    """Enter, change or remove an indicator's outcome in one period."""
+    indicator = _indicator_for_edit(request, pk)
+    if isinstance(indicator, HttpResponse):
+        return indicator
+    period = get_object_or_404(Period, pk=period_pk, plan_year_id=indicator.node.plan_year_id)
+    outcome = IndicatorOutcome.objects.filter(indicator=indicator, period=period).first()
+    initial = {"version": outcome.version if outcome else 0}
+    if outcome:
+        initial.update(value=outcome.value, source=outcome.source)
+    form = OutcomeForm(request.POST or None, initial=initial)
+    removing = request.POST.get("action") == "delete"
+    # A removal needs only the version the page was opened with, not a valid value.
+    version_form = VersionForm(request.POST if removing else None)
+    conflict = None
+    status = 200
+    if request.method == "POST":
+        valid = version_form.is_valid() if removing else form.is_valid()
+        if not valid:
+            status = 400
+        else:
+            try:
+                if removing:
+                    indicators.outcome_delete(
+                        indicator=indicator,
+                        period=period,
+                        expected_version=version_form.cleaned_data["version"],
+                        user=request.user,
+                    )
+                    messages.success(request, _("The outcome was removed."))
+                else:
+                    indicators.outcome_save(
+                        indicator=indicator,
+                        period=period,
+                        value=form.cleaned_data["value"],
+                        source=form.cleaned_data["source"],
+                        expected_version=form.cleaned_data["version"],
+                        user=request.user,
+                    )
+                    messages.success(request, _("The outcome was saved."))
+            except services.PeriodClosedError:
+                period.is_closed = True
+                status = 409
+            except StaleEditError as stale:
+                conflict = stale.current
+                # The user's input stays; the next save knowingly replaces the other change.
+                form.data = form.data.copy()
+                form.data["version"] = conflict.version if conflict else 0
+                status = 409
+            except ValidationError as error:
+                form.add_error(None, error)
+                status = 400
+            else:
+                return redirect(_indicators_url(indicator.node))
+    return render(
+        request,
+        "followup/outcome_form.html",
+        {
+            "form": form,
+            "indicator": indicator,
+            "node": indicator.node,
+            "period": period,
+            "outcome": outcome,
+            "target": indicators.format_value(indicator.target),
+            "closed_refused": status == 409 and conflict is None and period.is_closed,
+            "stale": status == 409 and not period.is_closed,
+            "conflict": conflict,
+            "conflict_value": indicators.format_value(conflict.value) if conflict else "",
+        },
+        status=status,
+    )
+
+
+# --- overview, report and exports --------------------------------------------
+
+
+def overview(request: HttpRequest, year: int) -> HttpResponse:
+    """A period in figures: charts per perspective and committee, and the summary
+    of the municipal goals the annual report needs."""
+    if not permissions.can_read(request.user):
+        return permissions.deny(request)
+    plan_year = get_object_or_404(PlanYear, year=year)
+    periods = list(Period.objects.for_year(plan_year).visible_to(request.user))
+    form = PeriodChoiceForm(request.GET or None, periods=periods)
+    period = form.selection(default_period(periods, timezone.localdate()))
+    committees = list(Committee.objects.all())
+    rows = Node.objects.for_year(plan_year).in_tree_order().rows()
+    statuses = Assessment.objects.for_period(period).status_by_node() if period else {}
+    figures = reports.period_overview(rows, statuses, committees)
+    sections = [
+        (
+            "perspectives",
+            _("Goals per perspective"),
+            figures.by_perspective,
+            reports.GOAL_SCALE,
+        ),
+        (
+            "committee-goals",
+            _("Committee goals per committee"),
+            figures.goals_by_committee,
+            reports.GOAL_SCALE,
+        ),
+        (
+            "activities",
+            _("Activities per committee"),
+            figures.activities_by_committee,
+            reports.ACTIVITY_SCALE,
+        ),
+    ]
+    return render(
+        request,
+        "followup/overview.html",
+        {
+            "plan_year": plan_year,
+            "periods": periods,
+            "period": period,
+            "form": form,
+            "summary": figures.municipal_summary,
+            "charts": [
+                {
+                    "id": chart_id,
+                    "title": title,
+                    "svg": charts.bar_chart(
+                        chart_id=f"chart-{chart_id}", title=title, groups=groups, scale=scale
+                    ),
+                    "headers": [status_label(status) for status in scale],
+                    "rows": [
+                        (group.label, [group.counts[status] for status in scale], group.total())
+                        for group in groups
+                    ],
+                }
+                for chart_id, title, groups, scale in sections
+            ],
+        },
+    )
+
+
+def _visible_period(request: HttpRequest, pk: int) -> Period:
+    """The period if the user may read its follow-up; 404 for a hidden one."""
+    return get_object_or_404(
+        Period.objects.visible_to(request.user).select_related("plan_year"), pk=pk
+    )
+
+
+def period_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """The goal section of the interim or annual report, printable."""
+    if not permissions.can_read(request.user):
+        return permissions.deny(request)
+    period = _visible_period(request, pk)
+    return render(
+        request,
+        "followup/report.html",
+        {"period": period, "report": reports.period_report(period)},
+    )
+
+
+EXPORTS = {
+    "csv": (exports.to_csv, "text/csv; charset=utf-8", "csv"),
+    "xlsx": (
+        exports.to_xlsx,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "xlsx",
+    ),
+    "docx": (
+        exports.to_docx,
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "docx",
+    ),
+}
+
+
+def report_export(request: HttpRequest, pk: int, file_format: str) -> HttpResponse:
+    """The report as a CSV, Excel or Word file."""
+    if not permissions.can_read(request.user):
+        return permissions.deny(request)
+    if file_format not in EXPORTS:
+        raise Http404
+    period = _visible_period(request, pk)
+    write, content_type, extension = EXPORTS[file_format]
+    response = HttpResponse(write(reports.period_report(period)), content_type=content_type)
+    response["Content-Disposition"] = (
+        f'attachment; filename="{exports.filename(period, extension)}"'
+    )
+    return response

@@ -12,8 +12,9 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connection, models
 from django.db.models import F, Q
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from mptt.models import MPTTModel, TreeForeignKey
@@ -118,7 +119,10 @@ CHILD_KIND: dict[str, str | None] = {
     kind: (KIND_ORDER[index + 1] if index + 1 < len(KIND_ORDER) else None)
     for index, kind in enumerate(KIND_ORDER)
 }
-COMMITTEE_KINDS = frozenset({NodeKind.COMMITTEE_GOAL, NodeKind.ACTIVITY})
+# In a fixed order for the database constraint below: a set's iteration order
+# changes with the interpreter's hash seed, and with it the migration state.
+COMMITTEE_KIND_LIST = [NodeKind.ACTIVITY, NodeKind.COMMITTEE_GOAL]
+COMMITTEE_KINDS = frozenset(COMMITTEE_KIND_LIST)
 MUNICIPAL_KINDS = frozenset(KIND_ORDER) - COMMITTEE_KINDS
 GOAL_KINDS = frozenset({NodeKind.DIRECTION_GOAL, NodeKind.MUNICIPAL_GOAL, NodeKind.COMMITTEE_GOAL})
 ASSESSABLE_KINDS = GOAL_KINDS | {NodeKind.ACTIVITY}
@@ -141,6 +145,26 @@ class NodeQuerySet(TreeQuerySet):
     def rows(self) -> list[TreeRow]:
         """The listing columns as light tuples: a big tree renders without model instances."""
         return [TreeRow(*values) for values in self.values_list(*TreeRow._fields)]
+
+    def earlier_copies(self, node: Node, limit: int) -> NodeQuerySet:
+        """The nodes `node` was copied from, year after year back, at most `limit` of them.
+
+        The chain of `copied_from` is followed by the database in one recursive
+        query (a CTE, which PostgreSQL and SQLite both have), so a page costs
+        the same whatever the number of years; a loop in Python would cost a
+        query per year. The depth bound keeps the page short and ends the
+        recursion even if a hand edit in the admin ever made the chain a cycle.
+        """
+        table = connection.ops.quote_name(self.model._meta.db_table)
+        chain = (
+            "WITH RECURSIVE chain(id, copied_from_id, depth) AS ("
+            f" SELECT id, copied_from_id, 0 FROM {table} WHERE id = %s"
+            " UNION ALL"
+            f" SELECT node.id, node.copied_from_id, chain.depth + 1 FROM {table} node"
+            " JOIN chain ON node.id = chain.copied_from_id WHERE chain.depth < %s"
+            ") SELECT id FROM chain WHERE depth > 0"
+        )
+        return self.filter(pk__in=RawSQL(chain, (node.pk, limit)))
 
 
 class TreeRow(NamedTuple):
@@ -221,8 +245,8 @@ class Node(MPTTModel):
             ),
             models.CheckConstraint(
                 condition=(
-                    Q(kind__in=sorted(COMMITTEE_KINDS), committee__isnull=False)
-                    | (~Q(kind__in=sorted(COMMITTEE_KINDS)) & Q(committee__isnull=True))
+                    Q(kind__in=COMMITTEE_KIND_LIST, committee__isnull=False)
+                    | (~Q(kind__in=COMMITTEE_KIND_LIST) & Q(committee__isnull=True))
                 ),
                 name="committee_only_on_committee_levels",
             ),

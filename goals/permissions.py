@@ -155,3 +155,9 @@ def can_manage_years(user: User) -> bool:
     """Plan years, follow-up periods, committees and users."""
     roles = roles_of(user)
     return roles.superuser or roles.official
+
+
+def can_edit_indicators(user: User, node: Node) -> bool:
+    """Indicators and their outcomes are kept as the goal itself is: by officials
+    for a municipal goal, by the committee's secretaries for a committee goal."""
+    return can_edit_node(user, node)

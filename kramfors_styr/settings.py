@@ -204,6 +204,43 @@ except ValueError:
         "REMINDER_DAYS_BEFORE must be whole numbers separated by commas."
     ) from None
 
+# Indicators (nyckeltal): an outcome that misses its target by at most this
+# many percent of the target's absolute value is "partly met"; a larger miss is
+# "not met". With a target of 0 any miss is "not met". See followup/indicators.py.
+INDICATOR_PARTLY_MET_MARGIN = env_int("INDICATOR_PARTLY_MET_MARGIN", 10)
+if not 0 <= INDICATOR_PARTLY_MET_MARGIN <= 100:
+    raise ImproperlyConfigured("INDICATOR_PARTLY_MET_MARGIN must be a percentage from 0 to 100.")
+
+# The status suggested for a goal from its children's statuses and its
+# indicators' (followup/rollup.py defines each rule exactly):
+# - share_met: met when at least GOAL_SUGGESTION_MET_PERCENT of what is assessed
+#   is met; partly met when at least GOAL_SUGGESTION_PARTLY_PERCENT is met or
+#   partly met; otherwise not met;
+# - threshold: met counts 1, partly met 1/2, not met 0; met when the average is
+#   at least GOAL_SUGGESTION_MET_PERCENT, partly met when at least
+#   GOAL_SUGGESTION_PARTLY_PERCENT; otherwise not met;
+# - weakest_link: the worst status among them.
+GOAL_SUGGESTION_RULES = ("share_met", "threshold", "weakest_link")
+GOAL_SUGGESTION_RULE = env_str("GOAL_SUGGESTION_RULE", "share_met") or "share_met"
+if GOAL_SUGGESTION_RULE not in GOAL_SUGGESTION_RULES:
+    raise ImproperlyConfigured(
+        f"GOAL_SUGGESTION_RULE must be one of {', '.join(GOAL_SUGGESTION_RULES)}, "
+        f"not {GOAL_SUGGESTION_RULE!r}."
+    )
+GOAL_SUGGESTION_MET_PERCENT = env_int("GOAL_SUGGESTION_MET_PERCENT", 75)
+GOAL_SUGGESTION_PARTLY_PERCENT = env_int("GOAL_SUGGESTION_PARTLY_PERCENT", 50)
+if not 0 <= GOAL_SUGGESTION_PARTLY_PERCENT <= GOAL_SUGGESTION_MET_PERCENT <= 100:
+    raise ImproperlyConfigured(
+        "GOAL_SUGGESTION_PARTLY_PERCENT and GOAL_SUGGESTION_MET_PERCENT must be percentages "
+        "with 0 <= GOAL_SUGGESTION_PARTLY_PERCENT <= GOAL_SUGGESTION_MET_PERCENT <= 100."
+    )
+
+# A goal's node page shows its status in at most this many earlier plan years,
+# following the chain of copies back from year to year.
+EARLIER_YEARS_SHOWN = env_int("EARLIER_YEARS_SHOWN", 10)
+if EARLIER_YEARS_SHOWN < 0:
+    raise ImproperlyConfigured("EARLIER_YEARS_SHOWN cannot be negative.")
+
 # E-mail: printed to the console in development; in production SMTP, by
 # default to a mail server on localhost.
 _mail_backend = env_str(

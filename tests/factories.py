@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import textwrap
+from decimal import Decimal
 
-from followup.models import Assessment, Period, default_status_for
+from followup.models import Assessment, Indicator, IndicatorOutcome, Period, default_status_for
 from goals import services
 from goals.models import KIND_ORDER, Committee, Node, PlanYear
 
@@ -100,3 +101,23 @@ def assess_all(nodes: list[Node], period: Period) -> None:
         for node in nodes
         if node.is_assessable
     )
+
+
+def add_indicator(
+    node: Node,
+    name: str = "Nyckeltal",
+    *,
+    target: str | int = 90,
+    direction: str = "higher",
+    outcomes: dict[Period, str | int] | None = None,
+    **fields,
+) -> Indicator:
+    """An indicator on a goal, with outcomes in the given periods."""
+    indicator = Indicator.objects.create(
+        node=node, name=name, target=Decimal(str(target)), direction=direction, **fields
+    )
+    for period, value in (outcomes or {}).items():
+        IndicatorOutcome.objects.create(
+            indicator=indicator, period=period, value=Decimal(str(value))
+        )
+    return indicator

@@ -59,3 +59,15 @@ def test_database_url_selects_postgresql():
 def test_allowed_hosts_from_a_comma_separated_list():
     result = _load_settings(SECRET_KEY="k" * 50, ALLOWED_HOSTS="a.example, b.example")
     assert "['a.example', 'b.example']" in result.stdout
+
+
+def test_follow_up_rules_are_checked():
+    result = _load_settings(SECRET_KEY="k" * 50, GOAL_SUGGESTION_RULE="majority")
+    assert result.returncode != 0
+    assert "GOAL_SUGGESTION_RULE must be one of share_met, threshold, weakest_link" in result.stderr
+    result = _load_settings(SECRET_KEY="k" * 50, INDICATOR_PARTLY_MET_MARGIN="150")
+    assert "INDICATOR_PARTLY_MET_MARGIN must be a percentage" in result.stderr
+    result = _load_settings(
+        SECRET_KEY="k" * 50, GOAL_SUGGESTION_MET_PERCENT="40", GOAL_SUGGESTION_PARTLY_PERCENT="60"
+    )
+    assert result.returncode != 0

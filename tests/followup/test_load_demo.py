@@ -1,6 +1,7 @@
 from django.core.management import call_command
 
-from followup.models import Assessment, Period
+from followup.indicators import indicator_status
+from followup.models import Assessment, Indicator, IndicatorOutcome, Period
 from goals.integrity import tree_problems
 from goals.models import Committee, Node, NodeKind, PlanYear
 
@@ -17,6 +18,16 @@ def _snapshot() -> dict:
         "periods": list(Period.objects.values_list("pk", "kind", "cutoff_date", "is_closed")),
         "assessments": list(
             Assessment.objects.order_by("pk").values_list("node_id", "period_id", "status")
+        ),
+        "indicators": list(
+            Indicator.objects.order_by("pk").values_list(
+                "pk", "node_id", "name", "baseline", "target", "direction", "kolada_kpi"
+            )
+        ),
+        "outcomes": list(
+            IndicatorOutcome.objects.order_by("pk").values_list(
+                "indicator_id", "period_id", "value"
+            )
         ),
     }
 
@@ -56,3 +67,21 @@ def test_demo_red_thread_shows_the_four_perspectives(councillor_client, db):
     for title in ["Kramforsbon", "Processer", "Medarbetare", "Ekonomi"]:
         assert title in html
     assert "uppfyllt" in html
+
+
+def test_demo_has_indicators_with_outcomes_in_the_interim_report(db):
+    call_command("load_demo", "--year", "2026")
+    interim = Period.objects.get(kind="interim")
+    indicators = list(Indicator.objects.select_related("node"))
+    assert len(indicators) >= 6
+    kinds = {indicator.node.kind for indicator in indicators}
+    assert kinds == {NodeKind.MUNICIPAL_GOAL, NodeKind.COMMITTEE_GOAL}
+    names = {indicator.name for indicator in indicators}
+    assert "Andel elever i åk 9 som är behöriga till yrkesprogram" in names
+    assert "Sjukfrånvaro totalt, %" in names
+    assert "Resultat före extraordinära poster, % av skatter och bidrag" in names
+    assert all(indicator.baseline is not None for indicator in indicators)
+    outcomes = {o.indicator_id: o.value for o in IndicatorOutcome.objects.filter(period=interim)}
+    assert set(outcomes) == {indicator.pk for indicator in indicators}
+    statuses = {indicator_status(i, outcomes[i.pk]) for i in indicators}
+    assert statuses == {"met", "partly_met", "not_met"}  # the demo shows every light

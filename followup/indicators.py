@@ -1,0 +1,279 @@
+"""Indicators (nyckeltal): the status an outcome earns against its target, and
+the writes that keep indicators and their outcomes.
+
+The status of an outcome, with the margin m = `settings.INDICATOR_PARTLY_MET_MARGIN`
+(percent):
+
+- no outcome: no status;
+- the outcome reaches the target (at or above it when higher is better, at or
+  below it when lower is better): met;
+- it misses the target by at most m % of the target's absolute value: partly
+  met;
+- it misses by more: not met.
+
+So with target 90, higher is better and m = 10, the allowed miss is 9: 90 and
+above is met, 81 up to 90 partly met, below 81 not met. With target -2 (a
+deficit of at most 2) the allowed miss is 0.2 whichever the direction. With a
+target of 0 the allowed miss is 0, so any miss is not met.
+
+Indicators are kept by whoever may edit their goal (`permissions.can_edit_indicators`).
+Every write checks the version the form was opened with, so a stale form is
+refused instead of silently overwriting someone else's change; an outcome is
+written under the period's row lock, so it cannot slip into a period that is
+being closed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from followup.models import (
+    INDICATOR_KINDS,
+    GoalStatus,
+    Indicator,
+    IndicatorDirection,
+    IndicatorOutcome,
+    Period,
+)
+from followup.services import PeriodClosedError
+from goals.models import Node
+from goals.services import StaleEditError
+
+HUNDRED = Decimal(100)
+
+
+def outcome_status(
+    *,
+    target: Decimal,
+    outcome: Decimal | None,
+    direction: str,
+    margin_percent: int | Decimal | None = None,
+) -> str | None:
+    """met, partly met or not met for an outcome against its target; None without an outcome."""
+    if outcome is None or target is None:
+        return None
+    margin = Decimal(
+        settings.INDICATOR_PARTLY_MET_MARGIN if margin_percent is None else margin_percent
+    )
+    target, outcome = Decimal(target), Decimal(outcome)
+    # How far the outcome falls short of the target, in the direction that counts.
+    lower_is_better = direction == IndicatorDirection.LOWER_IS_BETTER
+    miss = outcome - target if lower_is_better else target - outcome
+    if miss <= 0:
+        return GoalStatus.MET
+    if miss <= abs(target) * margin / HUNDRED:
+        return GoalStatus.PARTLY_MET
+    return GoalStatus.NOT_MET
+
+
+def indicator_status(indicator: Indicator, outcome: Decimal | None) -> str | None:
+    return outcome_status(target=indicator.target, outcome=outcome, direction=indicator.direction)
+
+
+# --- writes ------------------------------------------------------------------
+
+INDICATOR_FIELDS = ("name", "unit", "baseline", "target", "direction", "kolada_kpi", "order")
+
+
+def _by(record, user) -> None:
+    """Name the user in the history record; without one, the request's user is named."""
+    if user is not None and user.is_authenticated:
+        record._history_user = user
+
+
+def _check_node(node: Node) -> None:
+    if node.kind not in INDICATOR_KINDS:
+        raise ValidationError(_("Indicators belong to municipal goals and committee goals only."))
+
+
+def _validated(indicator: Indicator) -> Indicator:
+    indicator.name = (indicator.name or "").strip()
+    indicator.unit = (indicator.unit or "").strip()
+    indicator.kolada_kpi = (indicator.kolada_kpi or "").strip().upper()
+    indicator.full_clean(exclude=["copied_from", "version"])
+    return indicator
+
+
+def indicator_create(*, node: Node, user=None, **values) -> Indicator:
+    """Add an indicator to a municipal or committee goal."""
+    _check_node(node)
+    indicator = Indicator(node=node, **{name: values[name] for name in values})
+    _validated(indicator)
+    _by(indicator, user)
+    indicator.save()
+    return indicator
+
+
+def indicator_update(
+    *, indicator: Indicator, expected_version: int, user=None, **values
+) -> Indicator:
+    """Change an indicator's fields if nobody else has since the form was opened."""
+    with transaction.atomic():
+        current = Indicator.objects.select_for_update().filter(pk=indicator.pk).first()
+        if current is None:
+            raise ValidationError(_("The indicator no longer exists; someone may have deleted it."))
+        if current.version != expected_version:
+            raise StaleEditError(current)
+        for name in INDICATOR_FIELDS:
+            if name in values:
+                setattr(current, name, values[name])
+        _validated(current)
+        current.version += 1
+        _by(current, user)
+        current.save()
+        return current
+
+
+def indicator_delete(*, indicator: Indicator, expected_version: int, user=None) -> None:
+    """Delete an indicator with its outcomes, if nobody has changed it meanwhile."""
+    with transaction.atomic():
+        current = Indicator.objects.select_for_update().filter(pk=indicator.pk).first()
+        if current is None:
+            return
+        if current.version != expected_version:
+            raise StaleEditError(current)
+        for outcome in current.outcomes.all():
+            _by(outcome, user)
+            outcome.delete()
+        _by(current, user)
+        current.delete()
+
+
+def outcome_save(
+    *,
+    indicator: Indicator,
+    period: Period,
+    value: Decimal,
+    source: str = "",
+    expected_version: int,
+    user=None,
+) -> IndicatorOutcome:
+    """Enter or change an indicator's outcome in a period.
+
+    `expected_version` is the outcome's version when the form was opened, 0
+    when there was none. Refused when the period is closed, and when someone
+    else entered or changed the outcome meanwhile.
+    """
+    if period.plan_year_id != indicator.node.plan_year_id:
+        raise ValidationError(_("The period belongs to another plan year."))
+    with transaction.atomic():
+        locked = Period.objects.select_for_update().get(pk=period.pk)
+        if locked.is_closed:
+            raise PeriodClosedError
+        current = (
+            IndicatorOutcome.objects.select_for_update()
+            .filter(indicator=indicator, period=period)
+            .first()
+        )
+        if (current.version if current else 0) != expected_version:
+            raise StaleEditError(current)
+        if current is None:
+            current = IndicatorOutcome(indicator=indicator, period=period)
+        else:
+            current.version += 1
+        current.value = value
+        current.source = (source or "").strip()
+        current.updated_by = user if user is not None and user.is_authenticated else None
+        current.full_clean(exclude=["indicator", "period", "updated_by"])
+        _by(current, user)
+        try:
+            with transaction.atomic():
+                current.save()
+        except IntegrityError:
+            # Someone else entered the first outcome at the same moment.
+            raise StaleEditError(
+                IndicatorOutcome.objects.filter(indicator=indicator, period=period).first()
+            ) from None
+        return current
+
+
+def outcome_delete(
+    *, indicator: Indicator, period: Period, expected_version: int, user=None
+) -> None:
+    """Remove an outcome from an open period, if nobody has changed it meanwhile."""
+    with transaction.atomic():
+        locked = Period.objects.select_for_update().get(pk=period.pk)
+        if locked.is_closed:
+            raise PeriodClosedError
+        current = (
+            IndicatorOutcome.objects.select_for_update()
+            .filter(indicator=indicator, period=period)
+            .first()
+        )
+        if current is None:
+            return
+        if current.version != expected_version:
+            raise StaleEditError(current)
+        _by(current, user)
+        current.delete()
+
+
+# --- display -----------------------------------------------------------------
+
+
+def format_value(value: Decimal | None) -> str:
+    """A stored value as a person writes it: no trailing zeros, the locale's decimal mark."""
+    if value is None:
+        return "–"
+    value = Decimal(value)
+    # normalize() alone would write 100 as 1E+2.
+    whole = value == value.to_integral_value()
+    value = value.quantize(Decimal(1)) if whole else value.normalize()
+    return number_format(value)
+
+
+@dataclass
+class OutcomeCell:
+    period: Period
+    outcome: IndicatorOutcome | None
+    status: str | None
+
+    @property
+    def value(self) -> str:
+        return format_value(self.outcome.value if self.outcome else None)
+
+    @property
+    def status_label(self) -> str:
+        return str(GoalStatus(self.status).label) if self.status else _("no outcome")
+
+
+@dataclass
+class IndicatorRow:
+    indicator: Indicator
+    cells: list[OutcomeCell]
+
+    @property
+    def baseline(self) -> str:
+        return format_value(self.indicator.baseline)
+
+    @property
+    def target(self) -> str:
+        return format_value(self.indicator.target)
+
+
+def indicator_rows(
+    indicators: list[Indicator], periods: list[Period], outcomes: list[IndicatorOutcome]
+) -> list[IndicatorRow]:
+    """Each indicator with its outcome and status in every period, for a table."""
+    by_key = {(outcome.indicator_id, outcome.period_id): outcome for outcome in outcomes}
+    rows = []
+    for indicator in indicators:
+        cells = []
+        for period in periods:
+            outcome = by_key.get((indicator.pk, period.pk))
+            cells.append(
+                OutcomeCell(
+                    period=period,
+                    outcome=outcome,
+                    status=indicator_status(indicator, outcome.value if outcome else None),
+                )
+            )
+        rows.append(IndicatorRow(indicator=indicator, cells=cells))
+    return rows
