@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from followup.kolada import KoladaError, decode_page
 from followup.models import Period, status_choices_for
 from followup.redthread import STATUS_ORDER, RedThreadFilter, status_label
 from goals.models import Committee, Node, PlanYear
@@ -154,3 +155,47 @@ class AssessmentEntryForm(forms.Form):
                 continue
             changed.append((node, status, analysis, version))
         return changed
+
+
+class KoladaUploadForm(forms.Form):
+    """A saved Kolada data response to import; cleaning the file reads and decodes it."""
+
+    file = forms.FileField(
+        label=_("Kolada file (JSON)"),
+        help_text=_(
+            "An answer from Kolada's API v3 saved as a file, at most %(limit)s MB. "
+            "Only values for the municipality %(municipality)s are imported."
+        ),
+        error_messages={
+            "required": _("Choose a file to import."),
+            "empty": _("The file is empty."),
+        },
+    )
+    dry_run = forms.BooleanField(
+        label=_("Only check the file: show what would be imported, and import nothing"),
+        required=False,
+    )
+
+    def __init__(self, *args, municipality: str, max_bytes: int, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.max_bytes = max_bytes
+        self.fields["file"].help_text = self.fields["file"].help_text % {
+            "limit": max_bytes // (1024 * 1024),
+            "municipality": municipality,
+        }
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > self.max_bytes:
+            raise forms.ValidationError(
+                _("The file is %(size)s MB; at most %(limit)s MB can be imported.")
+                % {
+                    "size": f"{upload.size / (1024 * 1024):.1f}",
+                    "limit": self.max_bytes // (1024 * 1024),
+                }
+            )
+        try:
+            self.cleaned_data["page"] = decode_page(upload.read(), source=upload.name)
+        except KoladaError as error:
+            raise forms.ValidationError(error.messages) from None
+        return upload

@@ -12,3 +12,7 @@ urlpatterns = [
     path("planar/<int:year>/perioder/<int:pk>/", views.period_form, name="period_edit"),
     path("perioder/<int:pk>/status/", views.period_action, name="period_action"),
 ]
+# Kolada import.
+urlpatterns += [
+    path("planar/kolada/", views.kolada_upload, name="kolada_upload"),
+]

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -8,8 +9,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from followup import services
-from followup.forms import AssessmentEntryForm, PeriodForm, PlanYearStartForm, RedThreadFilterForm
+from followup import kolada, services
+from followup.forms import (
+    AssessmentEntryForm,
+    KoladaUploadForm,
+    PeriodForm,
+    PlanYearStartForm,
+    RedThreadFilterForm,
+)
 from followup.history import node_history
 from followup.models import Assessment, Period, default_period
 from followup.redthread import MISSING, build_red_thread, status_label
@@ -310,3 +317,43 @@ def period_action(request: HttpRequest, pk: int) -> HttpResponse:
         period = services.period_set_state(period=period, action=action)
         messages.success(request, texts[action] % {"period": period.display_title})
     return redirect("plan_year_list")
+
+
+# --- Kolada import (officials) -----------------------------------------------
+
+
+def kolada_upload(request: HttpRequest) -> HttpResponse:
+    """Import indicator outcomes from a saved Kolada response.
+
+    The report is the answer to the upload, so it is shown rather than
+    redirected to; sending the same file again changes nothing more.
+    """
+    if denied := _officials_only(request):
+        return denied
+    posted = request.method == "POST"
+    form = KoladaUploadForm(
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        municipality=settings.KOLADA_MUNICIPALITY_ID,
+        max_bytes=kolada.MAX_BYTES,
+    )
+    report, status = None, 200
+    if posted:
+        status = 400
+        if form.is_valid():
+            try:
+                report = kolada.kolada_import(
+                    pages=[form.cleaned_data["page"]],
+                    user=request.user,
+                    dry_run=form.cleaned_data["dry_run"],
+                )
+            except kolada.KoladaError as error:
+                form.add_error("file", error.messages)
+            else:
+                status = 200
+    return render(
+        request,
+        "followup/kolada_upload.html",
+        {"form": form, "report": report, "municipality": settings.KOLADA_MUNICIPALITY_ID},
+        status=status,
+    )
