@@ -1,6 +1,6 @@
 from django.urls import path
 
-from followup import views
+from followup import api, views
 
 urlpatterns = [
     path("", views.start, name="start"),
@@ -12,7 +12,9 @@ urlpatterns = [
     path("planar/<int:year>/perioder/<int:pk>/", views.period_form, name="period_edit"),
     path("perioder/<int:pk>/status/", views.period_action, name="period_action"),
 ]
-# Kolada import.
+# Kolada import and open data.
 urlpatterns += [
     path("planar/kolada/", views.kolada_upload, name="kolada_upload"),
+    path("api/v1/ar/", api.year_list, name="api_years"),
+    path("api/v1/ar/<int:year>/", api.year_detail, name="api_year"),
 ]
