@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from followup.kolada import KoladaError, decode_page
 from followup.models import Period, status_choices_for
 from followup.redthread import STATUS_ORDER, RedThreadFilter, status_label
+from followup.search import MAX_QUERY_LENGTH
 from goals.models import Committee, Node, PlanYear
 
 
@@ -199,3 +200,30 @@ class KoladaUploadForm(forms.Form):
         except KoladaError as error:
             raise forms.ValidationError(error.messages) from None
         return upload
+
+
+class SearchForm(forms.Form):
+    """The search box: words to find, and the plan year to find them in (by default the latest)."""
+
+    q = forms.CharField(
+        label=_("Search for"),
+        max_length=MAX_QUERY_LENGTH,
+        widget=forms.SearchInput,
+        error_messages={
+            "required": _("Write one or more words to search for."),
+            "max_length": _(
+                "The search is too long: at most %(limit_value)d characters, "
+                "and it has %(show_value)d."
+            ),
+        },
+    )
+    ar = forms.TypedChoiceField(
+        label=_("Plan year"),
+        coerce=int,
+        required=False,
+        error_messages={"invalid_choice": _("There is no plan year %(value)s.")},
+    )
+
+    def __init__(self, data, *, years: list[int]) -> None:
+        super().__init__(data)
+        self.fields["ar"].choices = [(year, str(year)) for year in years]

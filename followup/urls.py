@@ -12,9 +12,10 @@ urlpatterns = [
     path("planar/<int:year>/perioder/<int:pk>/", views.period_form, name="period_edit"),
     path("perioder/<int:pk>/status/", views.period_action, name="period_action"),
 ]
-# Kolada import and open data.
+# Kolada import, search and open data.
 urlpatterns += [
     path("planar/kolada/", views.kolada_upload, name="kolada_upload"),
+    path("sok/", views.search, name="search"),
     path("api/v1/ar/", api.year_list, name="api_years"),
     path("api/v1/ar/<int:year>/", api.year_detail, name="api_year"),
 ]
