@@ -7,8 +7,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from followup.indicators import format_value
+from followup.kolada import KoladaError, decode_page
 from followup.models import Indicator, IndicatorDirection, Period, status_choices_for
 from followup.redthread import STATUS_ORDER, RedThreadFilter, status_label
+from followup.search import MAX_QUERY_LENGTH
+from goals import fields as id_fields
 from goals.models import Committee, Node, PlanYear
 
 
@@ -54,7 +57,7 @@ class RedThreadFilterForm(forms.Form):
 
 
 class PlanYearStartForm(forms.Form):
-    source = forms.ModelChoiceField(
+    source = id_fields.ModelChoiceField(
         label=_("Copy the goals of"),
         queryset=PlanYear.objects.all(),
         required=False,
@@ -264,3 +267,74 @@ class PeriodChoiceForm(forms.Form):
         if self.is_bound and self.is_valid():
             return self.periods.get(self.cleaned_data.get("period") or 0, default)
         return default
+
+
+class KoladaUploadForm(forms.Form):
+    """A saved Kolada data response to import; cleaning the file reads and decodes it."""
+
+    file = forms.FileField(
+        label=_("Kolada file (JSON)"),
+        help_text=_(
+            "An answer from Kolada's API v3 saved as a file, at most %(limit)s MB. "
+            "Only values for the municipality %(municipality)s are imported."
+        ),
+        error_messages={
+            "required": _("Choose a file to import."),
+            "empty": _("The file is empty."),
+        },
+    )
+    dry_run = forms.BooleanField(
+        label=_("Only check the file: show what would be imported, and import nothing"),
+        required=False,
+    )
+
+    def __init__(self, *args, municipality: str, max_bytes: int, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.max_bytes = max_bytes
+        self.fields["file"].help_text = self.fields["file"].help_text % {
+            "limit": max_bytes // (1024 * 1024),
+            "municipality": municipality,
+        }
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > self.max_bytes:
+            raise forms.ValidationError(
+                _("The file is %(size)s MB; at most %(limit)s MB can be imported.")
+                % {
+                    "size": f"{upload.size / (1024 * 1024):.1f}",
+                    "limit": self.max_bytes // (1024 * 1024),
+                }
+            )
+        try:
+            self.cleaned_data["page"] = decode_page(upload.read(), source=upload.name)
+        except KoladaError as error:
+            raise forms.ValidationError(error.messages) from None
+        return upload
+
+
+class SearchForm(forms.Form):
+    """The search box: words to find, and the plan year to find them in (by default the latest)."""
+
+    q = forms.CharField(
+        label=_("Search for"),
+        max_length=MAX_QUERY_LENGTH,
+        widget=forms.SearchInput,
+        error_messages={
+            "required": _("Write one or more words to search for."),
+            "max_length": _(
+                "The search is too long: at most %(limit_value)d characters, "
+                "and it has %(show_value)d."
+            ),
+        },
+    )
+    ar = forms.TypedChoiceField(
+        label=_("Plan year"),
+        coerce=int,
+        required=False,
+        error_messages={"invalid_choice": _("There is no plan year %(value)s.")},
+    )
+
+    def __init__(self, data, *, years: list[int]) -> None:
+        super().__init__(data)
+        self.fields["ar"].choices = [(year, str(year)) for year in years]

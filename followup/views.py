@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -8,15 +9,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from followup import charts, exports, indicators, reports, rollup, services, yearly
+from followup import charts, exports, indicators, kolada, reports, rollup, services, yearly
 from followup.forms import (
     AssessmentEntryForm,
     IndicatorForm,
+    KoladaUploadForm,
     OutcomeForm,
     PeriodChoiceForm,
     PeriodForm,
     PlanYearStartForm,
     RedThreadFilterForm,
+    SearchForm,
 )
 from followup.history import node_history
 from followup.models import (
@@ -28,6 +31,7 @@ from followup.models import (
     default_period,
 )
 from followup.redthread import MISSING, build_red_thread, status_label
+from followup.search import MAX_RESULTS, search_year
 from goals import permissions
 from goals.forms import VersionForm
 from goals.models import (
@@ -677,3 +681,87 @@ def report_export(request: HttpRequest, pk: int, file_format: str) -> HttpRespon
         f'attachment; filename="{exports.filename(period, extension)}"'
     )
     return response
+
+
+# --- Kolada import (officials) -----------------------------------------------
+
+
+def kolada_upload(request: HttpRequest) -> HttpResponse:
+    """Import indicator outcomes from a saved Kolada response.
+
+    The report is the answer to the upload, so it is shown rather than
+    redirected to; sending the same file again changes nothing more.
+    """
+    if denied := _officials_only(request):
+        return denied
+    posted = request.method == "POST"
+    form = KoladaUploadForm(
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        municipality=settings.KOLADA_MUNICIPALITY_ID,
+        max_bytes=kolada.MAX_BYTES,
+    )
+    report, status = None, 200
+    if posted:
+        status = 400
+        if form.is_valid():
+            try:
+                report = kolada.kolada_import(
+                    pages=[form.cleaned_data["page"]],
+                    user=request.user,
+                    dry_run=form.cleaned_data["dry_run"],
+                )
+            except kolada.KoladaError as error:
+                form.add_error("file", error.messages)
+            else:
+                status = 200
+    return render(
+        request,
+        "followup/kolada_upload.html",
+        {"form": form, "report": report, "municipality": settings.KOLADA_MUNICIPALITY_ID},
+        status=status,
+    )
+
+
+# --- search ------------------------------------------------------------------
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    """One search box over a plan year's titles, descriptions and visible analyses."""
+    if not permissions.can_read(request.user):
+        return permissions.deny(request)
+    plan_years = list(PlanYear.objects.all())
+    # The page opened without a search shows the empty box, not an error.
+    form = SearchForm(
+        request.GET if "q" in request.GET else None,
+        years=[plan_year.year for plan_year in plan_years],
+    )
+    plan_year, results, status = None, None, 200
+    if form.is_bound:
+        if not plan_years:
+            status = 404
+        elif form.is_valid():
+            chosen = form.cleaned_data["ar"] or plan_years[0].year
+            plan_year = next(each for each in plan_years if each.year == chosen)
+            periods = list(Period.objects.for_year(plan_year).visible_to(request.user))
+            results = search_year(
+                plan_year=plan_year,
+                periods=periods,
+                query=form.cleaned_data["q"],
+                limit=MAX_RESULTS,
+            )
+        else:
+            status = 400
+    return render(
+        request,
+        "followup/search.html",
+        {
+            "form": form,
+            "plan_years": plan_years,
+            "plan_year": plan_year,
+            "results": results,
+            "max_results": MAX_RESULTS,
+            "sees_unpublished": permissions.can_see_unpublished(request.user),
+        },
+        status=status,
+    )

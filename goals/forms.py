@@ -6,6 +6,7 @@ from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
+from goals import fields as id_fields
 from goals.models import PARENT_KIND, Committee, Node, NodeKind
 from goals.permissions import Role
 
@@ -17,7 +18,7 @@ class NodeForm(forms.Form):
     description = forms.CharField(
         label=_("Description"), required=False, max_length=20000, widget=forms.Textarea
     )
-    committee = forms.ModelChoiceField(
+    committee = id_fields.ModelChoiceField(
         label=_("Committee"), queryset=Committee.objects.none(), required=False
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -40,7 +41,7 @@ class NodeForm(forms.Form):
 
 
 class MoveForm(forms.Form):
-    parent = forms.ModelChoiceField(label=_("Move under"), queryset=Node.objects.none())
+    parent = id_fields.ModelChoiceField(label=_("Move under"), queryset=Node.objects.none())
 
     def __init__(self, *args, node: Node, parents, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -72,6 +73,7 @@ class CommitteeForm(forms.ModelForm):
         model = Committee
         fields = ["name", "short_name", "slug", "order", "is_active", "members"]
         widgets = {"members": forms.CheckboxSelectMultiple}
+        field_classes = {"members": id_fields.ModelMultipleChoiceField}
         labels = {"members": _("Secretaries")}
 
     def __init__(self, *args, **kwargs) -> None:
@@ -104,7 +106,7 @@ class WelcomeForm(PasswordResetForm):
 
 class UserForm(forms.ModelForm):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
-    committees = forms.ModelMultipleChoiceField(
+    committees = id_fields.ModelMultipleChoiceField(
         label=_("Committees (for a secretary)"),
         queryset=Committee.objects.all(),
         required=False,

@@ -6,6 +6,7 @@ DEBUG is off unless set, and with DEBUG off a SECRET_KEY must be given.
 
 import datetime
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -192,6 +193,15 @@ MUNICIPALITY_NAME = env_str("MUNICIPALITY_NAME", "Kramfors kommun")
 
 # Residents may read published follow-up without logging in when this is on.
 PUBLIC_ACCESS = env_bool("PUBLIC_ACCESS", default=False)
+
+# The municipality's id in Kolada (its four-digit municipality code): an import
+# of Kolada data stores the values for this municipality and skips the rest.
+KOLADA_MUNICIPALITY_ID = env_str("KOLADA_MUNICIPALITY_ID", "2282")
+if not re.fullmatch(r"[0-9]{4}", KOLADA_MUNICIPALITY_ID):
+    raise ImproperlyConfigured(
+        f"KOLADA_MUNICIPALITY_ID must be a four-digit municipality code such as 2282, "
+        f"not {KOLADA_MUNICIPALITY_ID!r}."
+    )
 
 # Reminders go to committee secretaries this many days before a period's
 # deadline (comma-separated), by `manage.py send_reminders` run daily.

@@ -1,8 +1,13 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
+from kramfors_styr.converters import IdConverter, YearConverter
 from kramfors_styr.health import healthz
+
+# Before the apps' URLs are included below, which use them.
+register_converter(IdConverter, "id")
+register_converter(YearConverter, "year")
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

@@ -25,7 +25,11 @@ texts = st.one_of(
     st.sampled_from(["", " ", "<script>alert(1)</script>", "'; DROP TABLE x; --", "x" * 30000]),
     st.integers().map(str),
 )
-ids = st.one_of(st.integers(min_value=-5, max_value=10**12).map(str), texts)
+ids = st.one_of(
+    st.integers(min_value=-5, max_value=10**12).map(str),
+    st.sampled_from([str(2**63), str(10**30), "-" + str(2**64)]),
+    texts,
+)
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from followup.models import Indicator
 from goals.models import PlanYear
 from tests.factories import build_tree
 
@@ -60,6 +61,12 @@ def _kwargs(world, whose: str) -> dict:
         "open period": {"pk": world["period"].pk},
         "period of year": {"year": 2026, "pk": world["period"].pk},
         "committee": {"pk": world["committee"].pk},
+        "bun indicator": {"pk": world["bun_indicator"].pk},
+        "municipal indicator": {"pk": world["municipal_indicator"].pk},
+        "bun indicator in open period": {
+            "pk": world["bun_indicator"].pk,
+            "period_pk": world["period"].pk,
+        },
         "user": {"pk": world["user"].pk},
     }[whose]
 
@@ -127,6 +134,22 @@ TABLE = [
     Row("user_list", "-", OFFICIALS),
     Row("user_add", "-", OFFICIALS),
     Row("user_edit", "user", OFFICIALS),
+    Row("indicator_add", "bun goal", BUN_SECRETARY),
+    Row("indicator_add", "municipal goal", OFFICIALS),
+    Row("indicator_edit", "bun indicator", BUN_SECRETARY),
+    Row("indicator_edit", "municipal indicator", OFFICIALS),
+    Row("indicator_delete", "bun indicator", BUN_SECRETARY),
+    Row("outcome_edit", "bun indicator in open period", BUN_SECRETARY),
+    Row("overview", "year", READERS),
+    Row("period_report", "open period", READERS),
+    Row("report_csv", "open period", READERS),
+    Row("report_xlsx", "open period", READERS),
+    Row("report_docx", "open period", READERS),
+    Row("kolada_upload", "-", OFFICIALS),
+    Row("search", "-", READERS),
+    # The open data answers in JSON: 403 rather than a login page.
+    Row("api_years", "-", _answers(403, 200, 200, 200, 200, 200)),
+    Row("api_year", "year", _answers(403, 200, 200, 200, 200, 200)),
 ]
 
 
@@ -167,7 +190,11 @@ def world(committees, plan_year, periods, secretary, official, councillor, outsi
         """,
     )
     PlanYear.objects.create(year=2030)
+    bun_indicator = Indicator.objects.create(node=nodes["Mål BUN"], name="Andel", target=80)
+    municipal_indicator = Indicator.objects.create(node=nodes["M"], name="Antal", target=10)
     return {
+        "bun_indicator": bun_indicator,
+        "municipal_indicator": municipal_indicator,
         "nodes": nodes,
         "period": periods[1],
         "committee": committees["bun"],
@@ -180,6 +207,15 @@ def world(committees, plan_year, periods, secretary, official, councillor, outsi
             "superuser": User.objects.create_superuser("root", "root@example.se", "pw"),
         },
     }
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/nod/99999999999999999999999/", "/rod-trad/99999/", "/uppfoljning/-1/", "/nod/1e5/"],
+)
+def test_impossible_ids_are_not_found(client, councillor, url):
+    client.force_login(councillor)
+    assert client.get(url).status_code == 404
 
 
 def _matches(response, expected) -> bool:

@@ -1,0 +1,537 @@
+"""Indicator outcomes from Kolada, the municipalities' open key-figure database.
+
+Kolada's API v3 answers a data query with pages such as::
+
+    {"count": 1,
+     "values": [{"kpi": "N15033", "municipality": "2282", "period": 2025,
+                 "values": [{"gender": "T", "value": 81.2, "count": 1}]}],
+     "next_page": "https://api.kolada.se/v3/data/...?page=2"}
+
+`kolada_import()` stores each value's total (gender ``T``) as the outcome of
+every indicator with that KPI id in the plan year whose year is the value's
+``period``, in that year's annual report period, with the source "Kolada".
+Only values for `settings.KOLADA_MUNICIPALITY_ID` are used.
+
+Everything is read and checked before anything is written: a page that is not
+JSON, has the wrong shape or holds a value that is not a number imports
+nothing. What cannot be matched is skipped and reported with its reason.
+
+A closed period is not changed by an import, just as its assessments cannot be
+changed: its values are skipped and reported. Reopen the period to import into
+it.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import NoReturn
+from urllib.parse import urljoin, urlsplit
+
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models.functions import Trim, Upper
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from followup.models import Indicator, IndicatorOutcome, Period, PeriodKind
+from goals.models import PlanYear
+
+SOURCE = "Kolada"
+# A page, uploaded or fetched, is at most this large.
+MAX_BYTES = 5 * 1024 * 1024
+# A fetch follows at most this many pages; a larger query should be narrowed.
+MAX_PAGES = 20
+FETCH_TIMEOUT = 30  # seconds per page
+# Errors listed for a malformed page before the rest are only counted.
+MAX_ERRORS = 10
+# Examples listed per reason for skipping; the rest are counted.
+MAX_EXAMPLES = 20
+TOTAL = "T"
+# The outcome's DecimalField: 14 digits, 3 of them decimals.
+QUANTUM = Decimal("0.001")
+LIMIT = Decimal("1e11")
+
+
+class KoladaError(Exception):
+    """The data could not be read, so nothing was imported. The messages are for people."""
+
+    def __init__(self, messages: list[str]) -> None:
+        super().__init__("; ".join(messages))
+        self.messages = messages
+
+
+class SkipReason(models.TextChoices):
+    # In the order a value is checked: the first that applies is reported.
+    OTHER_MUNICIPALITY = "other_municipality", gettext_lazy("another municipality")
+    DUPLICATE = "duplicate", gettext_lazy("the same KPI and year appear more than once")
+    UNKNOWN_KPI = "unknown_kpi", gettext_lazy("no indicator has this KPI id")
+    NO_PLAN_YEAR = "no_plan_year", gettext_lazy("there is no plan year for the year")
+    NOT_IN_PLAN_YEAR = (
+        "not_in_plan_year",
+        gettext_lazy("no indicator in that plan year has this KPI id"),
+    )
+    NO_ANNUAL_PERIOD = "no_annual_period", gettext_lazy("the plan year has no annual report period")
+    PERIOD_CLOSED = "period_closed", gettext_lazy("the annual report period is closed")
+    NO_TOTAL = "no_total", gettext_lazy("no total (gender T)")
+    NO_VALUE = "no_value", gettext_lazy("the value is missing")
+
+
+class OutcomeAction(models.TextChoices):
+    CREATED = "created", gettext_lazy("new")
+    UPDATED = "updated", gettext_lazy("changed")
+    UNCHANGED = "unchanged", gettext_lazy("unchanged")
+
+
+@dataclass(frozen=True)
+class KoladaValue:
+    """One checked value of a page: a KPI's total for a municipality and year."""
+
+    kpi: str
+    municipality: str
+    year: int
+    has_total: bool
+    total: Decimal | None
+
+
+@dataclass
+class ImportedOutcome:
+    indicator_id: int
+    indicator_name: str
+    node_id: int
+    node_title: str
+    kpi: str
+    year: int
+    value: Decimal
+    previous: Decimal | None
+    action: str
+
+    @property
+    def action_label(self) -> str:
+        return str(OutcomeAction(self.action).label)
+
+
+@dataclass
+class Skipped:
+    reason: str
+    count: int = 0
+    examples: list[KoladaValue] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return str(SkipReason(self.reason).label)
+
+
+@dataclass
+class KoladaReport:
+    municipality: str
+    dry_run: bool
+    pages: int = 0
+    values: int = 0
+    outcomes: list[ImportedOutcome] = field(default_factory=list)
+    skipped: dict[str, Skipped] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    def _count(self, action: str) -> int:
+        return sum(1 for outcome in self.outcomes if outcome.action == action)
+
+    @property
+    def created(self) -> int:
+        return self._count(OutcomeAction.CREATED)
+
+    @property
+    def updated(self) -> int:
+        return self._count(OutcomeAction.UPDATED)
+
+    @property
+    def unchanged(self) -> int:
+        return self._count(OutcomeAction.UNCHANGED)
+
+    @property
+    def skipped_total(self) -> int:
+        return sum(skipped.count for skipped in self.skipped.values())
+
+    def skipped_in_order(self) -> list[Skipped]:
+        return [self.skipped[reason] for reason in SkipReason.values if reason in self.skipped]
+
+    def skip(self, value: KoladaValue, reason: str) -> None:
+        skipped = self.skipped.setdefault(reason, Skipped(reason=reason))
+        skipped.count += 1
+        if len(skipped.examples) < MAX_EXAMPLES:
+            skipped.examples.append(value)
+
+
+# --- reading -----------------------------------------------------------------
+
+
+def _reject_constant(name: str) -> NoReturn:
+    raise ValueError(name)
+
+
+def decode_page(content: bytes, *, source: str) -> object:
+    """The JSON document of one page; raises KoladaError if it is too large or not JSON."""
+    if len(content) > MAX_BYTES:
+        raise KoladaError(
+            [
+                _("%(source)s is larger than %(limit)s MB.")
+                % {"source": source, "limit": MAX_BYTES // (1024 * 1024)}
+            ]
+        )
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise KoladaError([_("%(source)s is not UTF-8 text.") % {"source": source}]) from None
+    try:
+        # Decimals, not floats: 0.1 stays 0.1. NaN and Infinity are not numbers here.
+        return json.loads(text, parse_float=Decimal, parse_constant=_reject_constant)
+    except json.JSONDecodeError as error:
+        raise KoladaError(
+            [
+                _("%(source)s is not valid JSON (line %(line)s, column %(column)s).")
+                % {"source": source, "line": error.lineno, "column": error.colno}
+            ]
+        ) from None
+    except ValueError:
+        raise KoladaError(
+            [_("%(source)s contains NaN or Infinity, which are not numbers.") % {"source": source}]
+        ) from None
+
+
+def next_link(page: object) -> str | None:
+    """The address of the page after this one, if the page names one."""
+    if not isinstance(page, dict):
+        return None
+    link = page.get("next_url") or page.get("next_page")
+    return link if isinstance(link, str) and link.strip() else None
+
+
+def _number(raw: object) -> Decimal | None:
+    """A JSON number as a Decimal, or None if it is not one (booleans are not numbers)."""
+    if isinstance(raw, bool) or not isinstance(raw, int | Decimal):
+        return None
+    return Decimal(raw)
+
+
+def read_values(pages: list[object]) -> list[KoladaValue]:
+    """Every value of every page, checked; raises KoladaError listing what is wrong."""
+    errors: list[str] = []
+    values: list[KoladaValue] = []
+    for page_number, page in enumerate(pages, start=1):
+        if not isinstance(page, dict) or not isinstance(page.get("values"), list):
+            errors.append(
+                _(
+                    "Page %(page)s is not a Kolada data response: an object with a list "
+                    "“values” was expected."
+                )
+                % {"page": page_number}
+            )
+            continue
+        for number, entry in enumerate(page["values"], start=1):
+            where = _("page %(page)s, value %(number)s") % {"page": page_number, "number": number}
+            value = _read_value(entry, where, errors)
+            if value is not None:
+                values.append(value)
+    if errors:
+        shown = errors[:MAX_ERRORS]
+        if len(errors) > MAX_ERRORS:
+            shown.append(_("… and %(count)s more errors.") % {"count": len(errors) - MAX_ERRORS})
+        raise KoladaError(shown)
+    return values
+
+
+def _read_value(entry: object, where: str, errors: list[str]) -> KoladaValue | None:
+    if not isinstance(entry, dict):
+        errors.append(_("%(where)s: not an object.") % {"where": where})
+        return None
+    before = len(errors)
+    kpi = entry.get("kpi")
+    if not isinstance(kpi, str) or not kpi.strip() or len(kpi.strip()) > 20:
+        errors.append(_("%(where)s: “kpi” must be a KPI id such as N00914.") % {"where": where})
+    municipality = entry.get("municipality")
+    if not isinstance(municipality, str) or not municipality.strip():
+        errors.append(
+            _("%(where)s: “municipality” must be a municipality id such as 2282.")
+            % {"where": where}
+        )
+    year = entry.get("period")
+    if isinstance(year, str) and year.strip().isdigit():
+        year = int(year)
+    if isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 2999:
+        errors.append(_("%(where)s: “period” must be a year such as 2025.") % {"where": where})
+    genders = entry.get("values")
+    has_total, total = False, None
+    if not isinstance(genders, list):
+        errors.append(_("%(where)s: “values” must be a list.") % {"where": where})
+        genders = []
+    for item in genders:
+        if not isinstance(item, dict) or not isinstance(item.get("gender"), str):
+            errors.append(
+                _("%(where)s: each of “values” must be an object with a “gender”.")
+                % {"where": where}
+            )
+            continue
+        raw = item.get("value")
+        number = None if raw is None else _number(raw)
+        if raw is not None and number is None:
+            errors.append(
+                _("%(where)s: the value %(value)s is not a number.")
+                % {"where": where, "value": json.dumps(raw, ensure_ascii=False, default=str)}
+            )
+            continue
+        if number is not None and abs(number) < LIMIT:
+            number = number.quantize(QUANTUM, rounding=ROUND_HALF_UP)
+        if number is not None and abs(number) >= LIMIT:
+            errors.append(
+                _("%(where)s: the value %(value)s is too large.") % {"where": where, "value": raw}
+            )
+            continue
+        if item["gender"].strip().upper() == TOTAL and not has_total:
+            has_total, total = True, number
+    if len(errors) > before:
+        return None
+    return KoladaValue(
+        kpi=kpi.strip().upper(),
+        municipality=municipality.strip(),
+        year=year,
+        has_total=has_total,
+        total=total,
+    )
+
+
+# --- fetching ----------------------------------------------------------------
+
+
+def _check_url(url: str) -> None:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise KoladaError([_("%(url)s is not an http or https address.") % {"url": url}])
+
+
+def fetch(url: str) -> bytes:
+    """One page from the address, at most MAX_BYTES (one byte more shows it is too large)."""
+    request = urllib.request.Request(
+        url, headers={"Accept": "application/json", "User-Agent": "kramfors-styr"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT) as response:
+            return response.read(MAX_BYTES + 1)
+    except urllib.error.HTTPError as error:
+        raise KoladaError(
+            [
+                _("%(url)s answered with HTTP status %(status)s.")
+                % {"url": url, "status": error.code}
+            ]
+        ) from None
+    except (urllib.error.URLError, OSError) as error:
+        reason = getattr(error, "reason", error)
+        raise KoladaError(
+            [_("%(url)s could not be fetched: %(reason)s") % {"url": url, "reason": reason}]
+        ) from None
+
+
+def fetch_pages(url: str, *, max_pages: int = MAX_PAGES) -> list[object]:
+    """Every page of a Kolada answer, following its next-page links until there is none.
+
+    The links must stay on the first address's server; a loop or more than
+    `max_pages` pages is refused.
+    """
+    _check_url(url)
+    server = urlsplit(url).netloc
+    pages: list[object] = []
+    seen: set[str] = set()
+    address: str | None = url
+    while address:
+        if address in seen:
+            raise KoladaError([_("%(url)s leads back to a page already read.") % {"url": address}])
+        if len(pages) >= max_pages:
+            raise KoladaError(
+                [
+                    _("The answer has more than %(count)s pages; ask Kolada for less at a time.")
+                    % {"count": max_pages}
+                ]
+            )
+        seen.add(address)
+        page = decode_page(fetch(address), source=address)
+        pages.append(page)
+        link = next_link(page)
+        address = urljoin(address, link) if link else None
+        if address:
+            _check_url(address)
+            if urlsplit(address).netloc != server:
+                raise KoladaError(
+                    [
+                        _("The next page, %(url)s, is on another server; it was not fetched.")
+                        % {"url": address}
+                    ]
+                )
+    return pages
+
+
+# --- importing ---------------------------------------------------------------
+
+
+def kolada_import(
+    *,
+    pages: Iterable[object],
+    user=None,
+    dry_run: bool = False,
+) -> KoladaReport:
+    """Store the totals of the pages' values as indicator outcomes; report what was
+    done and what was skipped, and why.
+
+    `pages` are decoded JSON documents (see `decode_page`, `fetch_pages`). All of
+    them are checked first; a KoladaError means nothing was written. With
+    `dry_run` the report tells what an import would do and nothing is written.
+    A constant number of queries, whatever the number of values.
+    """
+    pages = list(pages)
+    values = read_values(pages)
+    municipality = settings.KOLADA_MUNICIPALITY_ID
+    report = KoladaReport(municipality=municipality, dry_run=dry_run, pages=len(pages))
+    report.values = len(values)
+    last_link = next_link(pages[-1]) if pages else None
+    if last_link:
+        report.warnings.append(
+            _(
+                "The last page refers to a further page (%(url)s) that was not read; "
+                "its values were not imported."
+            )
+            % {"url": last_link}
+        )
+
+    ours: list[KoladaValue] = []
+    seen: set[tuple[str, int]] = set()
+    for value in values:
+        if value.municipality != municipality:
+            report.skip(value, SkipReason.OTHER_MUNICIPALITY)
+        elif (value.kpi, value.year) in seen:
+            report.skip(value, SkipReason.DUPLICATE)
+        else:
+            seen.add((value.kpi, value.year))
+            ours.append(value)
+    if not ours:
+        return report
+
+    kpis = {value.kpi for value in ours}
+    years = {value.year for value in ours}
+    with transaction.atomic():
+        indicators = list(
+            Indicator.objects.annotate(kpi_key=Upper(Trim("kolada_kpi")))
+            .filter(kpi_key__in=kpis)
+            .values("pk", "name", "kpi_key", "node_id", "node__title", "node__plan_year__year")
+            .order_by("node__plan_year__year", "node__tree_id", "node__lft", "order", "pk")
+        )
+        known_kpis = {indicator["kpi_key"] for indicator in indicators}
+        by_kpi_and_year: dict[tuple[str, int], list[dict]] = {}
+        for indicator in indicators:
+            key = (indicator["kpi_key"], indicator["node__plan_year__year"])
+            by_kpi_and_year.setdefault(key, []).append(indicator)
+        plan_years = set(PlanYear.objects.filter(year__in=years).values_list("year", flat=True))
+        # Locked like a save of assessments: a period cannot close halfway through.
+        annual: dict[int, Period] = {}
+        for period in (
+            Period.objects.select_for_update(of=("self",))
+            .filter(plan_year__year__in=years, kind=PeriodKind.ANNUAL)
+            .annotate(year=models.F("plan_year__year"))
+            .order_by("cutoff_date")
+        ):
+            annual[period.year] = period  # the latest annual period of a year, if several
+        existing = {
+            (outcome.indicator_id, outcome.period_id): outcome
+            for outcome in IndicatorOutcome.objects.select_for_update().filter(
+                indicator_id__in=[indicator["pk"] for indicator in indicators],
+                period_id__in=[period.pk for period in annual.values()],
+            )
+        }
+
+        now = timezone.now()
+        to_create: list[IndicatorOutcome] = []
+        to_update: list[IndicatorOutcome] = []
+        for value in ours:
+            reason = _reason(value, known_kpis, plan_years, by_kpi_and_year, annual)
+            if reason:
+                report.skip(value, reason)
+                continue
+            period = annual[value.year]
+            for indicator in by_kpi_and_year[(value.kpi, value.year)]:
+                outcome = existing.get((indicator["pk"], period.pk))
+                previous = outcome.value if outcome else None
+                if outcome is None:
+                    action = OutcomeAction.CREATED
+                    to_create.append(
+                        IndicatorOutcome(
+                            indicator_id=indicator["pk"],
+                            period=period,
+                            value=value.total,
+                            source=SOURCE,
+                            updated_by=user,
+                            updated_at=now,
+                        )
+                    )
+                elif outcome.value == value.total and outcome.source == SOURCE:
+                    action = OutcomeAction.UNCHANGED
+                else:
+                    action = OutcomeAction.UPDATED
+                    outcome.value = value.total
+                    outcome.source = SOURCE
+                    outcome.updated_by = user
+                    outcome.updated_at = now
+                    outcome.version += 1
+                    to_update.append(outcome)
+                report.outcomes.append(
+                    ImportedOutcome(
+                        indicator_id=indicator["pk"],
+                        indicator_name=indicator["name"],
+                        node_id=indicator["node_id"],
+                        node_title=indicator["node__title"],
+                        kpi=value.kpi,
+                        year=value.year,
+                        value=value.total,
+                        previous=previous,
+                        action=action,
+                    )
+                )
+        if not dry_run and to_create:
+            bulk_create_with_history(
+                to_create, IndicatorOutcome, default_user=user, default_change_reason=SOURCE
+            )
+        if not dry_run and to_update:
+            bulk_update_with_history(
+                to_update,
+                IndicatorOutcome,
+                ["value", "source", "updated_by", "updated_at", "version"],
+                default_user=user,
+                default_change_reason=SOURCE,
+            )
+    return report
+
+
+def _reason(
+    value: KoladaValue,
+    known_kpis: set[str],
+    plan_years: set[int],
+    by_kpi_and_year: dict[tuple[str, int], list[dict]],
+    annual: dict[int, Period],
+) -> str | None:
+    """Why the value cannot be imported, or None if it can."""
+    if value.kpi not in known_kpis:
+        return SkipReason.UNKNOWN_KPI
+    if value.year not in plan_years:
+        return SkipReason.NO_PLAN_YEAR
+    if (value.kpi, value.year) not in by_kpi_and_year:
+        return SkipReason.NOT_IN_PLAN_YEAR
+    if value.year not in annual:
+        return SkipReason.NO_ANNUAL_PERIOD
+    if annual[value.year].is_closed:
+        return SkipReason.PERIOD_CLOSED
+    if not value.has_total:
+        return SkipReason.NO_TOTAL
+    if value.total is None:
+        return SkipReason.NO_VALUE
+    return None
