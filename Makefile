@@ -59,3 +59,8 @@ container-check:
 
 clean:
 	rm -rf $(VENV) staticfiles
+
+# 60 s of 32 connections mixing reads with secretaries saving assessments and
+# officials adding goals, against gunicorn on 127.0.0.1 (uses DATABASE_URL if set).
+loadtest-writes: install
+	$(BIN)/python scripts/loadtest_writes.py --seconds 60 --connections 32

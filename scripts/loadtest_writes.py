@@ -293,6 +293,7 @@ def main() -> int:
                     "latencies": [],
                     "errors": 0,
                     "exceptions": [],
+                    "failures": [],
                     "requests": {},
                     "acknowledged_assessments": {},
                     "acknowledged_nodes": [],
