@@ -8,7 +8,8 @@ import os
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -41,6 +42,18 @@ def env_int(name: str, default: int) -> int:
 
 def env_str(name: str, default: str = "") -> str:
     return os.environ.get(name, default).strip()
+
+
+def env_email(name: str, default: str = "") -> str:
+    value = env_str(name, default)
+    if value:
+        try:
+            validate_email(value)
+        except ValidationError:
+            raise ImproperlyConfigured(
+                f"{name} must be an e-mail address, not {value!r}."
+            ) from None
+    return value
 
 
 def env_list(name: str, default: list[str] | None = None) -> list[str]:
@@ -170,6 +183,10 @@ LOGOUT_REDIRECT_URL = "start"
 
 # The municipality this instance serves: its name is data, shown in the header.
 MUNICIPALITY_NAME = env_str("MUNICIPALITY_NAME", "Kramfors kommun")
+
+# Where visitors report accessibility problems, named in the accessibility
+# statement (/tillganglighet/) as the law on accessible digital public service requires.
+ACCESSIBILITY_CONTACT_EMAIL = env_email("ACCESSIBILITY_CONTACT_EMAIL")
 
 LOGGING = {
     "version": 1,
