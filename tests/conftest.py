@@ -49,10 +49,3 @@ def periods(plan_year) -> tuple[Period, Period]:
             )
         )
     return made[0], made[1]
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    # The browser tests run last: they keep a browser and a live server thread
-    # running until the session ends, and the tree-lock tests fork processes,
-    # which a process with other threads running should not do.
-    items.sort(key=lambda item: "tests/browser/" in item.nodeid)

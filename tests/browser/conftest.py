@@ -46,6 +46,13 @@ def _no_browser(reason: str) -> None:
     pytest.skip(f"{reason}; set REQUIRE_BROWSER=1 to make this a failure.")
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # The browser tests run last in the whole session: they keep a browser and
+    # a live server thread running until it ends, and the tree-lock tests fork
+    # processes, which a process with other threads running should not do.
+    items.sort(key=lambda item: "tests/browser/" in item.nodeid)
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator:
     executable = shutil.which("chromium")
