@@ -10,7 +10,8 @@ import re
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.validators import validate_email
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -44,6 +45,18 @@ def env_int(name: str, default: int) -> int:
 
 def env_str(name: str, default: str = "") -> str:
     return os.environ.get(name, default).strip()
+
+
+def env_email(name: str, default: str = "") -> str:
+    value = env_str(name, default)
+    if value:
+        try:
+            validate_email(value)
+        except ValidationError:
+            raise ImproperlyConfigured(
+                f"{name} must be an e-mail address, not {value!r}."
+            ) from None
+    return value
 
 
 def env_list(name: str, default: list[str] | None = None) -> list[str]:
@@ -309,6 +322,9 @@ SECURE_CSP = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 60_000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Where visitors report accessibility problems, named in the accessibility
+# statement (/tillganglighet/) as the law on accessible digital public service requires.
+ACCESSIBILITY_CONTACT_EMAIL = env_email("ACCESSIBILITY_CONTACT_EMAIL")
 
 LOGGING = {
     "version": 1,

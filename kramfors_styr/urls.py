@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, register_converter
 
+from kramfors_styr import views
 from kramfors_styr.converters import IdConverter, YearConverter
 from kramfors_styr.health import healthz
 
@@ -45,6 +46,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("", include("goals.urls")),
+    path("tillganglighet/", views.accessibility_statement, name="accessibility_statement"),
     path("", include("followup.urls")),
 ]
 

@@ -1,0 +1,107 @@
+"""A councillor's journey: from the start page down the röd tråd to an
+activity, reading its assessment, and back up by the breadcrumbs — with the
+mouse, with the keyboard alone, and with JavaScript turned off."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.utils import translation
+
+from tests.browser import pages
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+class Mouse:
+    def follow(self, page, link) -> None:
+        with page.expect_navigation():
+            link.click()
+
+    def toggle(self, page, summary, key: str) -> None:
+        summary.click()
+
+
+class Keyboard:
+    """Tab to an element, as far as it takes, then Enter or Space."""
+
+    def follow(self, page, link) -> None:
+        self.tab_to(page, link)
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+
+    def toggle(self, page, summary, key: str) -> None:
+        if not summary.evaluate("el => el === document.activeElement"):
+            self.tab_to(page, summary)
+        page.keyboard.press(key)
+
+    @staticmethod
+    def tab_to(page, target, limit: int = 400) -> None:
+        element = target.element_handle()
+        for _press in range(limit):
+            page.keyboard.press("Tab")
+            if page.evaluate("el => el === document.activeElement", element):
+                return
+        raise AssertionError(f"{limit} presses of Tab never reached {target}")
+
+
+WAYS = {
+    "mouse": (Mouse(), {}),
+    "keyboard": (Keyboard(), {}),
+    "no-javascript": (Mouse(), {"java_script_enabled": False}),
+}
+
+
+@pytest.mark.parametrize("way", WAYS)
+def test_councillor_follows_the_red_thread_to_an_activity_and_back(way, new_page, site):
+    driver, context_options = WAYS[way]
+    demo = site.demo()
+    with translation.override("sv"):
+        assessment = demo.assessment(pages.ACTIVITY)
+        status = assessment.get_status_display()
+    page = new_page(**context_options)
+    red_thread = f"Röd tråd {pages.YEAR}"
+
+    def heading() -> str:
+        return page.locator("h1").inner_text()
+
+    page.goto(site.url + "/")
+    driver.follow(page, page.locator("main").get_by_role("link", name=red_thread, exact=True))
+    assert heading() == red_thread
+
+    # Fold away the first perspective, then open it again.
+    tree = page.locator(".tree")
+    summary = tree.locator("summary", has_text=re.compile(r"– Kramforsbon$"))
+    first_goal = tree.locator(".node--direction_goal a").first
+    assert first_goal.is_visible()
+    driver.toggle(page, summary, "Enter")
+    assert first_goal.is_hidden()
+    if isinstance(driver, Keyboard):
+        # Tab passes the folded goals by, on to the next perspective.
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.textContent") == pages.PERSPECTIVE
+        page.keyboard.press("Shift+Tab")
+    driver.toggle(page, summary, "Space")
+    assert first_goal.is_visible()
+
+    driver.follow(page, tree.get_by_role("link", name=pages.COMMITTEE_GOAL, exact=True))
+    assert heading() == pages.COMMITTEE_GOAL
+    underlying = page.locator(".children")
+    driver.follow(page, underlying.get_by_role("link", name=pages.ACTIVITY, exact=True))
+    assert heading() == pages.ACTIVITY
+
+    # The activity's assessment in the interim report, its status in words.
+    interim = page.locator(".assessment", has_text=demo.interim.display_title)
+    badge = interim.locator(".badge")
+    assert badge.is_visible()
+    assert " ".join(badge.text_content().split()) == f"Status: {status}"
+    assert assessment.analysis in interim.inner_text()
+
+    # Back up: to the municipal goal the activity serves, then to the röd tråd.
+    breadcrumbs = page.get_by_role("navigation", name="Brödsmulor")
+    driver.follow(page, breadcrumbs.get_by_role("link", name=pages.MUNICIPAL_GOAL, exact=True))
+    assert heading() == pages.MUNICIPAL_GOAL
+    assert page.locator(".children").get_by_role("link", name=pages.COMMITTEE_GOAL).is_visible()
+    driver.follow(page, breadcrumbs.get_by_role("link", name=red_thread, exact=True))
+    assert heading() == red_thread
