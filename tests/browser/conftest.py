@@ -108,5 +108,8 @@ def demo_fixture(django_db_setup, django_db_blocker, tmp_path_factory) -> Path:
 
 
 @pytest.fixture
-def site(live_server, demo_fixture) -> Site:
+def site(live_server, demo_fixture, settings) -> Site:
+    # The reading pages as residents see them where the municipality publishes
+    # its follow-up; pages for logged-in roles log in first.
+    settings.PUBLIC_ACCESS = True
     return Site(live_server, demo_fixture)
