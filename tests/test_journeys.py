@@ -102,3 +102,57 @@ def test_official_adds_a_goal_closes_the_period_and_the_secretary_is_locked_out(
     assert not Assessment.objects.filter(node=goal, period__kind="annual").exists()
     secretary.open(entry_url)
     assert "Perioden är stängd" in secretary.html
+
+
+def test_councillor_reads_the_follow_up_overview_report_downloads_and_search(demo):
+    import csv
+    import io
+
+    import docx
+    import openpyxl
+
+    browser = _login("fortroendevald")
+    browser.click(f"Översikt {YEAR}")
+    assert "<svg" in browser.html and "<table" in browser.html
+    browser.click("Rapport för Delårsrapport 2026")
+    assert "Kramforsbon" in browser.html
+
+    report_url = browser.url
+    browser.click("Ladda ner som CSV")
+    rows = list(
+        csv.reader(io.StringIO(browser.response.content.decode("utf-8-sig")), delimiter=";")
+    )
+    titles = {cell for row in rows for cell in row}
+    assert "Fler invånare ska ha en egen försörjning" in titles
+    browser.open(report_url)
+    browser.click("Ladda ner som Excel")
+    sheet = openpyxl.load_workbook(io.BytesIO(browser.response.content)).active
+    assert any(
+        "Fler invånare ska ha en egen försörjning" in str(cell.value or "")
+        for row in sheet.iter_rows()
+        for cell in row
+    )
+    browser.open(report_url)
+    browser.click("Ladda ner som Word")
+    document = docx.Document(io.BytesIO(browser.response.content))
+    assert any("Kramforsbon" in paragraph.text for paragraph in document.paragraphs)
+
+    # A word that occurs only in an analysis finds its goal.
+    browser.open("/")
+    browser.submit(button="Sök", q="personalbrist")
+    assert "Sökresultat" in browser.html or "träff" in browser.html
+    goal = Node.objects.filter(
+        assessments__analysis__icontains="personalbrist", kind="municipal_goal"
+    ).first()
+    assert goal is not None and goal.title in browser.html
+    browser.click(goal.title)
+    assert f"<h1>{goal.title}</h1>" in browser.html
+
+    # A goal's indicators and the roll-up of what lies under it.
+    browser.click(f"Röd tråd {YEAR}")
+    browser.click("Barn och unga ska ha goda förutsättningar att lyckas i skolan")
+    page = browser.html
+    assert "Andel elever i åk 9 som är behöriga till yrkesprogram" in page
+    assert "88" in page and "85,1" in page  # target and outcome
+    assert "Underliggande i Delårsrapport 2026" in page
+    assert "uppfyllt" in page[page.index("Underliggande i Delårsrapport 2026") :]
