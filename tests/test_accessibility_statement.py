@@ -76,7 +76,8 @@ def tree(plan_year, committees, periods):
 @pytest.mark.parametrize(
     "page", ["start", "red_thread", "vision", "activity", "not_found", "statement"]
 )
-def test_every_page_links_to_the_statement_from_its_footer(client, tree, page):
+def test_every_page_links_to_the_statement_from_its_footer(client, councillor, tree, page):
+    client.force_login(councillor)
     url = {
         "start": reverse("start"),
         "red_thread": reverse("red_thread", kwargs={"year": 2026}),

@@ -73,6 +73,7 @@ def _kwargs(world, whose: str) -> dict:
 
 TABLE = [
     Row("healthz", "-", EVERYONE),
+    Row("accessibility_statement", "-", EVERYONE),
     Row("login", "-", EVERYONE),
     Row("logout", "-", _answers(405, 405, 405, 405, 405, 405)),
     Row("password_reset", "-", EVERYONE),
