@@ -176,7 +176,22 @@ def _login(index: int, base: str, setup: dict) -> Session:
     return session
 
 
-def _worker(index, session, setup, deadline, stats, lock):
+def _shares(connections: int, setup: dict) -> dict[int, tuple[int, int]]:
+    """For each secretary worker: (its rank, how many) among the workers of its
+    committee, so that they divide the committee's rows between them."""
+    by_committee: dict[str, list[int]] = {}
+    for index in range(connections):
+        if _role(index) == "secretary":
+            _user, slug = setup["secretaries"][index % len(setup["secretaries"])]
+            by_committee.setdefault(slug, []).append(index)
+    return {
+        index: (rank, len(workers))
+        for workers in by_committee.values()
+        for rank, index in enumerate(workers)
+    }
+
+
+def _worker(index, session, setup, deadline, stats, lock, share=(0, 1)):
     rng = random.Random(index)
     role = _role(index)
     entry = f"/uppfoljning/{setup['period']}/"
@@ -205,16 +220,20 @@ def _worker(index, session, setup, deadline, stats, lock):
                 # Each worker writes only its own share of the rows, so two
                 # workers never race for one assessment (that case is tested
                 # elsewhere and refused by design).
-                mine = [row for row in rows if int(row[0]) % 32 == index % 32] or rows[:0]
+                rank, count = share
+                mine = [row for row in rows if int(row[0]) % count == rank]
                 if not mine:
                     ok = status == 200
                 else:
                     node_id, version = rng.choice(mine)
                     marker = f"lt {index} {counter}"
+                    # A goal takes a goal's status, an activity an activity's.
+                    select = re.search(rf'name="status-{node_id}".*?</select>', html, re.S)
+                    choice = "met" if select and 'value="met"' in select.group(0) else "done"
                     status, _html = session.post(
                         entry,
                         {
-                            f"status-{node_id}": "met",
+                            f"status-{node_id}": choice,
                             f"analysis-{node_id}": marker,
                             f"version-{node_id}": version,
                         },
@@ -302,10 +321,12 @@ def main() -> int:
                 # Log everyone in first (password hashing is slow on purpose),
                 # then start the clock.
                 sessions = [_login(i, base, setup) for i in range(args.connections)]
+                shares = _shares(args.connections, setup)
                 deadline = time.monotonic() + args.seconds
                 threads = [
                     threading.Thread(
-                        target=_worker, args=(i, sessions[i], setup, deadline, stats, lock)
+                        target=_worker,
+                        args=(i, sessions[i], setup, deadline, stats, lock, shares.get(i, (0, 1))),
                     )
                     for i in range(args.connections)
                 ]
