@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('followup', '0002_reminders'),
-        ('goals', '0003_indicators'),
+        ('goals', '0002_roles'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
