@@ -310,6 +310,27 @@ def test_restored_tree_takes_new_nodes_and_keeps_deleted_ids_out_of_use(two_year
     assert tree_problems(plan_year) == []
 
 
+def test_reserved_ids_pass_ids_that_only_the_history_remembers(two_years):
+    data = year_export(year=2026)
+    _wipe()
+    # A deleted node's record far beyond the table's sequence, as a restore of
+    # the live table alone (loaddata, a partial dump) would leave it.
+    HistoricalNode = Node.history.model
+    HistoricalNode.objects.create(
+        id=5000,
+        plan_year_id=None,
+        kind="vision",
+        title="Borta",
+        history_type="-",
+        history_date="2020-01-01T00:00:00+00:00",
+        updated_at="2020-01-01T00:00:00+00:00",
+    )
+    result = year_import(data=data)
+    ids = list(Node.objects.filter(plan_year=result.plan_year).values_list("pk", flat=True))
+    assert min(ids) > 5000
+    assert list(Node.history.filter(id=5000).values_list("title", flat=True)) == ["Borta"]
+
+
 def test_import_into_a_database_with_other_years_reuses_committees_and_users(two_years):
     data = year_export(year=2026)
     PlanYear.objects.filter(year=2026).delete()
