@@ -71,4 +71,4 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
 # The entrypoint runs migrate when MIGRATE=1 and load_demo when LOAD_DEMO=1,
 # then the command.
 ENTRYPOINT ["/app/scripts/container-entrypoint.sh"]
-CMD ["gunicorn", "kramfors_styr.wsgi", "--access-logfile", "-", "--worker-tmp-dir", "/dev/shm"]
+CMD ["gunicorn", "kramfors_styr.wsgi", "--access-logfile", "-", "--worker-tmp-dir", "/dev/shm", "--no-control-socket"]

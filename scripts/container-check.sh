@@ -134,7 +134,7 @@ start_container() {
     --env SECRET_KEY="$secret_key" \
     --env ALLOWED_HOSTS=127.0.0.1,localhost \
     --env MIGRATE=1 --env LOAD_DEMO=1 \
-    --env SECURE_SSL_REDIRECT=0 --env SECURE_COOKIES=0 \
+    --env SECURE_SSL_REDIRECT=0 --env SECURE_COOKIES=0 --env PUBLIC_ACCESS=1 \
     "$IMAGE" "${command[@]}" \
     2> >(grep -v 'unable to get systemd connection' >&2) >/dev/null
 }
