@@ -218,8 +218,8 @@ class Node(MPTTModel):
             ),
             models.CheckConstraint(
                 condition=(
-                    Q(kind__in=list(COMMITTEE_KINDS), committee__isnull=False)
-                    | (~Q(kind__in=list(COMMITTEE_KINDS)) & Q(committee__isnull=True))
+                    Q(kind__in=sorted(COMMITTEE_KINDS), committee__isnull=False)
+                    | (~Q(kind__in=sorted(COMMITTEE_KINDS)) & Q(committee__isnull=True))
                 ),
                 name="committee_only_on_committee_levels",
             ),
