@@ -6,7 +6,7 @@ PORT ?= 8000
 # Tests run with DEBUG off, as in production, so they need some key.
 TEST_SECRET_KEY ?= test-only-secret-key-never-used-in-production
 
-.PHONY: install run test lint format check messages clean
+.PHONY: install run test lint format check messages bench clean
 
 $(BIN)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Kramfors styr needs Python 3.12 or newer; found " + sys.version.split()[0] + ". Set PYTHON=python3.12.")'
@@ -41,6 +41,12 @@ format: install
 messages: install
 	DEBUG=1 $(BIN)/python manage.py makemessages -l sv --ignore=.venv --ignore=staticfiles --ignore=tests
 	DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=.venv
+
+# Page times, query counts, tree writes and memory on synthetic years of
+# 1,000–50,000 nodes, in a database of its own (docs/performance.md).
+# BENCH_ARGS="--sizes 1000,10000" runs fewer sizes.
+bench: install
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles
