@@ -137,7 +137,9 @@ class NodeQuerySet(TreeQuerySet):
 
     def rows(self) -> list[TreeRow]:
         """The listing columns as light tuples: a big tree renders without model instances."""
-        return [TreeRow(*values) for values in self.values_list(*TreeRow._fields)]
+        # tuple.__new__ skips the Python-level constructor of the named tuple.
+        new = tuple.__new__
+        return [new(TreeRow, values) for values in self.values_list(*TreeRow._fields)]
 
 
 class TreeRow(NamedTuple):
