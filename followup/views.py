@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from followup.forms import RedThreadFilterForm
@@ -20,6 +21,13 @@ def start(request: HttpRequest) -> HttpResponse:
     )
 
 
+# The tree's HTML runs to megabytes for a big year. Passed through the template
+# engine it would be copied at every level of template nesting, costing time
+# and peak memory; the page is rendered around this placeholder instead, and
+# the tree goes into the response as it is.
+TREE_PLACEHOLDER = "<!-- red thread tree -->"
+
+
 def red_thread(request: HttpRequest, year: int) -> HttpResponse:
     plan_year = get_object_or_404(PlanYear, year=year)
     periods = list(Period.objects.for_year(plan_year))
@@ -34,8 +42,7 @@ def red_thread(request: HttpRequest, year: int) -> HttpResponse:
     tree = build_red_thread(
         rows, statuses, {committee.pk: committee.label for committee in committees}, filters
     )
-    return render(
-        request,
+    page = render_to_string(
         "followup/red_thread.html",
         {
             "plan_year": plan_year,
@@ -44,8 +51,14 @@ def red_thread(request: HttpRequest, year: int) -> HttpResponse:
             "form": form,
             "filters": filters,
             "tree": tree,
+            "tree_placeholder": TREE_PLACEHOLDER,
         },
+        request,
     )
+    before, placeholder, after = page.partition(TREE_PLACEHOLDER)
+    if not placeholder:  # the template shows no tree: nothing matched, or no goals
+        return HttpResponse(page)
+    return HttpResponse([before, tree.html, after])
 
 
 def node_detail(request: HttpRequest, pk: int) -> HttpResponse:
