@@ -62,8 +62,10 @@ def red_thread(request: HttpRequest, year: int) -> HttpResponse:
 
 
 def node_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    node = get_object_or_404(Node.objects.select_related("plan_year", "committee"), pk=pk)
-    ancestors = list(node.get_ancestors())
+    node = get_object_or_404(
+        Node.objects.select_related("plan_year", "committee").with_ancestors(), pk=pk
+    )
+    ancestors = node.ancestors()
     children = list(node.get_children().select_related("committee"))
     periods = list(Period.objects.for_year(node.plan_year_id))
     period = default_period(periods, timezone.localdate())

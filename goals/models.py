@@ -21,6 +21,7 @@ from mptt.querysets import TreeQuerySet
 from simple_history.models import HistoricalRecords
 
 from goals.locking import assert_tree_locked
+from goals.tree_manager import NodeTreeManager
 
 
 class PlanYear(models.Model):
@@ -135,6 +136,16 @@ class NodeQuerySet(TreeQuerySet):
     def of_kind(self, *kinds: str) -> NodeQuerySet:
         return self.filter(kind__in=kinds)
 
+    def with_ancestors(self) -> NodeQuerySet:
+        """Load each node's ancestors in the same query, for `Node.ancestors()`.
+
+        The tree is at most as deep as there are kinds, so a fixed chain of
+        parent joins reaches the vision. django-mptt's `get_ancestors()`
+        selects by `lft`/`rght`, which no index holds (see Meta.indexes), and
+        so reads the whole year.
+        """
+        return self.select_related("__".join(["parent"] * (len(KIND_ORDER) - 1)))
+
     def rows(self) -> list[TreeRow]:
         """The listing columns as light tuples: a big tree renders without model instances."""
         # tuple.__new__ skips the Python-level constructor of the named tuple.
@@ -198,7 +209,8 @@ class Node(MPTTModel):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["lft", "rght", "tree_id", "level"])
-    objects = NodeQuerySet.as_manager()
+    # Also the manager django-mptt writes the tree through (goals/tree_manager.py).
+    objects = NodeTreeManager.from_queryset(NodeQuerySet)()
 
     class MPTTMeta:
         order_insertion_by: list[str] = []
@@ -206,7 +218,11 @@ class Node(MPTTModel):
     class Meta:
         verbose_name = _("node")
         verbose_name_plural = _("nodes")
-        indexes = [models.Index(fields=["tree_id", "lft"], name="node_tree_order")]
+        # No index may contain lft, rght or level. Every insert, move and
+        # delete renumbers those columns in up to every row of the year; while
+        # no index holds them, PostgreSQL rewrites each row in place (a HOT
+        # update) instead of adding entries to every index of the table
+        # (docs/performance.md). The tree_id index serves the reads.
         constraints = [
             models.UniqueConstraint(
                 fields=["plan_year"],
@@ -246,6 +262,19 @@ class Node(MPTTModel):
 
     def get_absolute_url(self) -> str:
         return reverse("node_detail", kwargs={"pk": self.pk})
+
+    def ancestors(self) -> list[Node]:
+        """The ancestors from the vision down, by parent links.
+
+        Costs no query on a node loaded `with_ancestors()`; otherwise one per level.
+        """
+        chain: list[Node] = []
+        ancestor = self.parent
+        while ancestor is not None:
+            chain.append(ancestor)
+            ancestor = ancestor.parent
+        chain.reverse()
+        return chain
 
     @property
     def is_assessable(self) -> bool:
