@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -7,8 +9,14 @@ from django.utils import timezone
 
 from followup.forms import RedThreadFilterForm
 from followup.models import Assessment, Period, default_period
-from followup.redthread import MISSING, build_red_thread, status_label
-from goals.models import ASSESSABLE_KINDS, Committee, Node, NodeKind, PlanYear
+from followup.redthread import (
+    MISSING,
+    STATUS_ORDER,
+    build_red_thread,
+    node_url_parts,
+    status_label,
+)
+from goals.models import ASSESSABLE_KINDS, Committee, ListedNode, Node, NodeKind, PlanYear
 
 
 def start(request: HttpRequest) -> HttpResponse:
@@ -66,7 +74,7 @@ def node_detail(request: HttpRequest, pk: int) -> HttpResponse:
         Node.objects.select_related("plan_year", "committee").with_ancestors(), pk=pk
     )
     ancestors = node.ancestors()
-    children = list(node.get_children().select_related("committee"))
+    children = Node.objects.children_of(node).in_tree_order().listed()
     periods = list(Period.objects.for_year(node.plan_year_id))
     period = default_period(periods, timezone.localdate())
     assessments = {
@@ -74,7 +82,7 @@ def node_detail(request: HttpRequest, pk: int) -> HttpResponse:
         for assessment in Assessment.objects.filter(node=node).select_related("updated_by")
     }
     child_statuses = (
-        Assessment.objects.for_period(period).filter(node__in=children).status_by_node()
+        Assessment.objects.for_period(period).filter(node__parent=node).status_by_node()
         if period and children
         else {}
     )
@@ -84,9 +92,7 @@ def node_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "node": node,
             "ancestors": ancestors,
-            "children": [
-                (child, _status_for(child, child_statuses.get(child.pk))) for child in children
-            ],
+            "children": _child_rows(children, child_statuses),
             "period": period,
             "period_assessments": [(each, assessments.get(each.pk)) for each in periods]
             if node.kind in ASSESSABLE_KINDS
@@ -95,9 +101,35 @@ def node_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _status_for(node: Node, status: str | None) -> tuple[str, str] | None:
-    """(status, label) for a node's badge, or None for kinds that are not assessed."""
-    if node.kind not in ASSESSABLE_KINDS:
-        return None
-    status = status or MISSING
-    return status, status_label(status)
+class ChildRow(NamedTuple):
+    """A child as the node page lists it: plain values, cheap for the template loop."""
+
+    url: str
+    kind_label: str
+    title: str
+    committee_label: str
+    status: str | None  # None for kinds that are not assessed
+    status_label: str
+
+
+def _child_rows(children: list[ListedNode], statuses: dict[int, str]) -> list[ChildRow]:
+    # A goal can have hundreds of children: labels and the URL pattern are
+    # looked up once, not once a child (as get_kind_display() and
+    # get_absolute_url() would).
+    kind_labels = {kind: str(label) for kind, label in NodeKind.choices}
+    status_labels = {status: status_label(status) for status in STATUS_ORDER}
+    url_start, url_end = node_url_parts()
+    rows = []
+    for child in children:
+        status = statuses.get(child.id, MISSING) if child.kind in ASSESSABLE_KINDS else None
+        rows.append(
+            ChildRow(
+                url=f"{url_start}{child.id}{url_end}",
+                kind_label=kind_labels[child.kind],
+                title=child.title,
+                committee_label=child.committee_label,
+                status=status,
+                status_label=status_labels[status] if status else "",
+            )
+        )
+    return rows

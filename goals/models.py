@@ -136,6 +136,21 @@ class NodeQuerySet(TreeQuerySet):
     def of_kind(self, *kinds: str) -> NodeQuerySet:
         return self.filter(kind__in=kinds)
 
+    def children_of(self, node: Node) -> NodeQuerySet:
+        return self.filter(parent=node)
+
+    def listed(self) -> list[ListedNode]:
+        """Id, kind, title and committee label as light tuples, in one query.
+
+        For lists of hundreds of nodes, where building model instances (with
+        their committees) would cost more than the rest of the page.
+        """
+        rows = self.values_list("id", "kind", "title", "committee__short_name", "committee__name")
+        return [
+            ListedNode(node_id, kind, title, short_name or name or "")
+            for node_id, kind, title, short_name, name in rows
+        ]
+
     def with_ancestors(self) -> NodeQuerySet:
         """Load each node's ancestors in the same query, for `Node.ancestors()`.
 
@@ -151,6 +166,15 @@ class NodeQuerySet(TreeQuerySet):
         # tuple.__new__ skips the Python-level constructor of the named tuple.
         new = tuple.__new__
         return [new(TreeRow, values) for values in self.values_list(*TreeRow._fields)]
+
+
+class ListedNode(NamedTuple):
+    """A node as a plain list of nodes shows it."""
+
+    id: int
+    kind: str
+    title: str
+    committee_label: str  # "" for a node without a committee
 
 
 class TreeRow(NamedTuple):
