@@ -6,7 +6,7 @@ PORT ?= 8000
 # Tests run with DEBUG off, as in production, so they need some key.
 TEST_SECRET_KEY ?= test-only-secret-key-never-used-in-production
 
-.PHONY: install run test lint format check messages bench clean
+.PHONY: install run test lint format check messages bench loadtest clean
 
 $(BIN)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Kramfors styr needs Python 3.12 or newer; found " + sys.version.split()[0] + ". Set PYTHON=python3.12.")'
@@ -47,6 +47,10 @@ messages: install
 # BENCH_ARGS="--sizes 1000,10000" runs fewer sizes.
 bench: install
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+# gunicorn under wrk for 60 s on the demo year, in a database of its own.
+loadtest: install
+	bash bench/loadtest.sh
 
 clean:
 	rm -rf $(VENV) staticfiles
