@@ -52,22 +52,10 @@ def main(urls_file: str) -> int:
         urls.append(url)
     with open(urls_file, "w") as out:
         out.write("\n".join(urls) + "\n")
-    print(f"sessionid={_reader_session()}")
+    from bench.readers import reader_session_cookie
+
+    print(reader_session_cookie())
     return 0
-
-
-def _reader_session() -> str:
-    """A session for a reader with no roles, as a councillor would have."""
-    from django.conf import settings
-    from django.contrib.auth import get_user_model
-    from django.test import Client
-
-    user, _created = get_user_model().objects.get_or_create(username="loadtest-reader")
-    model_backend = "django.contrib.auth.backends.ModelBackend"
-    backend = model_backend if model_backend in settings.AUTHENTICATION_BACKENDS else None
-    client = Client()
-    client.force_login(user, backend=backend)
-    return client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
 if __name__ == "__main__":

@@ -58,6 +58,7 @@ class Figure:
     ms: float | None = None
     queries: int | None = None
     note: str = ""
+    min_ms: float | None = None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -181,12 +182,13 @@ def _drop(bench: BenchDatabase) -> None:
 
 def _benchmark(sizes: list[int], repeat: int, bench: BenchDatabase) -> int:
     from django import get_version
-    from django.test import Client
 
+    from bench.readers import reader_client
     from bench.synthetic import committees_ensure, synthetic_year_build
 
+    load_before = os.getloadavg()[0]
     committees = committees_ensure()
-    client = Client()
+    client = reader_client()
     figures: list[Figure] = []
     headline: dict | None = None
     memory_url = None
@@ -203,13 +205,16 @@ def _benchmark(sizes: list[int], repeat: int, bench: BenchDatabase) -> int:
         floor = _floor(year, repeat)
         ratio = page.ms / floor.ms
         figures += [
-            Figure("röd tråd, whole tree, one period", size, page.ms, page.queries),
-            Figure("floor: one raw query + str.join of <li>", size, floor.ms, floor.queries),
-            Figure("ratio röd tråd ÷ floor", size, note=f"{ratio:.2f}×"),
+            page.figure("röd tråd, whole tree, one period", size),
+            floor.figure("floor: one raw query + str.join of <li>", size),
+            Figure(
+                "ratio röd tråd ÷ floor",
+                size,
+                note=f"{ratio:.2f}× (of the minimums: {page.min_ms / floor.min_ms:.2f}×)",
+            ),
         ]
         for label, url in PAGES:
-            measured = _page(client, url(year), repeat)
-            figures.append(Figure(label(year), size, measured.ms, measured.queries))
+            figures.append(_page(client, url(year), repeat).figure(label(year), size))
         figures += _writes(year, repeat)
         if (
             size == HEADLINE_SIZE
@@ -235,7 +240,9 @@ def _benchmark(sizes: list[int], repeat: int, bench: BenchDatabase) -> int:
 
     print(
         f"Kramfors styr benchmark: {_database_version(bench)}, Python {sys.version.split()[0]}, "
-        f"Django {get_version()}; each figure the median of {repeat} warm runs"
+        f"Django {get_version()}, {os.cpu_count()} CPUs; each figure the median of {repeat} "
+        f"warm runs (min beside it); load average {load_before:.1f} at the start, "
+        f"{os.getloadavg()[0]:.1f} at the end"
     )
     _print_table(figures)
     print(_query_count_verdict(figures))
@@ -254,7 +261,7 @@ def _busiest_label(year) -> str:
     from goals.models import Node
 
     children = Node.objects.filter(parent_id=year.busiest_municipal_goal_id).count()
-    return f"node page: municipal goal, {children} children"
+    return f"node page: municipal goal, {children} child{'' if children == 1 else 'ren'}"
 
 
 PAGES: list[tuple[Callable[..., str], Callable[..., str]]] = [
@@ -272,8 +279,12 @@ def _red_thread_url(year) -> str:
 
 @dataclass
 class Measured:
-    ms: float
+    ms: float  # the median
+    min_ms: float
     queries: int
+
+    def figure(self, label: str, nodes: int) -> Figure:
+        return Figure(label, nodes, self.ms, self.queries, min_ms=self.min_ms)
 
 
 def _page(client, url: str, repeat: int) -> Measured:
@@ -292,7 +303,7 @@ def _page(client, url: str, repeat: int) -> Measured:
     def get() -> None:
         client.get(url)
 
-    return Measured(_median_ms(get, repeat), queries)
+    return Measured(*_median_and_min_ms(get, repeat), queries=queries)
 
 
 def _floor(year, repeat: int) -> Measured:
@@ -323,7 +334,7 @@ def _floor(year, repeat: int) -> Measured:
 
     if fetch_and_join().count("<li") != year.node_count:
         raise RuntimeError("The floor query did not return the whole tree.")
-    return Measured(_median_ms(fetch_and_join, repeat), 1)
+    return Measured(*_median_and_min_ms(fetch_and_join, repeat), queries=1)
 
 
 def _writes(year, repeat: int) -> list[Figure]:
@@ -371,13 +382,20 @@ def _writes(year, repeat: int) -> list[Figure]:
     if problems:
         raise RuntimeError(f"The tree is invalid after the timed writes: {problems[:5]}")
     return [
-        Figure("insert an activity (node_create)", size, _median(insert_times), insert_queries),
+        Figure(
+            "insert an activity (node_create)",
+            size,
+            _median(insert_times),
+            insert_queries,
+            min_ms=min(insert_times),
+        ),
         Figure(
             f"move a committee goal, {subtree} nodes (node_move)",
             size,
             _median(move_times),
             move_queries,
             note="tree valid after",
+            min_ms=min(move_times),
         ),
     ]
 
@@ -416,9 +434,9 @@ def _memory(url: str, bench: BenchDatabase) -> Figure:
 
 def _probe_rss(args: argparse.Namespace) -> int:
     _configure(create=False, name=args.database, static_root=args.static_root)
-    from django.test import Client
+    from bench.readers import reader_client
 
-    client = Client()
+    client = reader_client()
     baseline = _peak_rss_kib()
     for _run in range(3):
         response = client.get(args.probe_rss)
@@ -449,14 +467,14 @@ def _peak_rss_kib() -> int:
 # Helpers
 
 
-def _median_ms(action: Callable[[], object], repeat: int) -> float:
+def _median_and_min_ms(action: Callable[[], object], repeat: int) -> tuple[float, float]:
     action()  # warm-up
     times = []
     for _run in range(repeat):
         started = time.perf_counter()
         action()
         times.append((time.perf_counter() - started) * 1000)
-    return _median(times)
+    return _median(times), min(times)
 
 
 def _median(times: list[float]) -> float:
@@ -490,13 +508,20 @@ def _database_version(bench: BenchDatabase) -> str:
 
 def _print_table(figures: list[Figure]) -> None:
     width = max(len(figure.label) for figure in figures)
-    print(f"{'figure':<{width}}  {'nodes':>7}  {'median ms':>9}  {'queries':>7}  note")
-    print(f"{'-' * width}  {'-' * 7}  {'-' * 9}  {'-' * 7}  {'-' * 4}")
+    row = "{:<" + str(width) + "}  {:>7}  {:>9}  {:>7}  {:>7}  {}"
+    print(row.format("figure", "nodes", "median ms", "min ms", "queries", "note"))
+    print(row.format("-" * width, "-" * 7, "-" * 9, "-" * 7, "-" * 7, "-" * 4))
     for figure in figures:
-        nodes = f"{figure.nodes:,}" if figure.nodes else ""
-        ms = f"{figure.ms:.1f}" if figure.ms is not None else ""
-        queries = str(figure.queries) if figure.queries is not None else ""
-        print(f"{figure.label:<{width}}  {nodes:>7}  {ms:>9}  {queries:>7}  {figure.note}")
+        print(
+            row.format(
+                figure.label,
+                f"{figure.nodes:,}" if figure.nodes else "",
+                f"{figure.ms:.1f}" if figure.ms is not None else "",
+                f"{figure.min_ms:.1f}" if figure.min_ms is not None else "",
+                figure.queries if figure.queries is not None else "",
+                figure.note,
+            ).rstrip()
+        )
 
 
 def _query_count_verdict(figures: list[Figure]) -> str:
