@@ -15,11 +15,12 @@ from html import escape
 from itertools import compress
 
 from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from followup.models import STATUS_LABELS, ActivityStatus, GoalStatus
-from goals.models import ASSESSABLE_KINDS, NodeKind, TreeRow
+from goals.models import ASSESSABLE_KINDS, ListedNode, NodeKind, TreeRow
 
 # A node with no assessment in the period: shown, and counted, as such.
 MISSING = "missing"
@@ -203,15 +204,7 @@ def _render(
             f' <span class="committee"><span class="visually-hidden">{committee_prefix} '
             f"</span>{escape(label)}</span>"
         )
-    status_prefix = escape(_("Status:"))
-    status_markup: dict[str | None, str] = {
-        status: (
-            f' <span class="badge badge--{status}"><span class="visually-hidden">'
-            f"{status_prefix} </span>{escape(status_label(status))}</span>"
-        )
-        for status in STATUS_ORDER
-    }
-    status_markup[None] = ""
+    status_markup = _status_markup()
     toggle_labels: dict[int, str] = {}
 
     # How many shown children each shown node has, for the toggles.
@@ -253,6 +246,45 @@ def _render(
     append(close * depth)
     append("</ul>")
     return "".join(out)
+
+
+def render_node_list(nodes: list[ListedNode], statuses: dict[int, str]) -> SafeString:
+    """The <li> items of a flat list of nodes, such as a node page's children, escaped.
+
+    Built with str.join for the same reason as the tree: a goal in a big year
+    has hundreds of children, and a template loop costs tens of milliseconds.
+    """
+    url_start, url_end = node_url_parts()
+    kind_labels = {kind: escape(str(label)) for kind, label in NodeKind.choices}
+    status_markup = _status_markup()
+    items = []
+    for node in nodes:
+        committee = (
+            f' <span class="committee">{escape(node.committee_label)}</span>'
+            if node.committee_label
+            else ""
+        )
+        status = statuses.get(node.id, MISSING) if node.kind in ASSESSABLE_KINDS else None
+        items.append(
+            f'<li><span class="kind">{kind_labels[node.kind]}</span> '
+            f'<a href="{url_start}{node.id}{url_end}">{escape(node.title)}</a>'
+            f"{committee}{status_markup[status]}</li>"
+        )
+    return mark_safe("".join(items))  # every text in it is escaped above
+
+
+def _status_markup() -> dict[str | None, str]:
+    """Each status's badge, with its label for screen readers; nothing for None."""
+    prefix = escape(_("Status:"))
+    markup: dict[str | None, str] = {
+        status: (
+            f' <span class="badge badge--{status}"><span class="visually-hidden">'
+            f"{prefix} </span>{escape(status_label(status))}</span>"
+        )
+        for status in STATUS_ORDER
+    }
+    markup[None] = ""
+    return markup
 
 
 def _escape_all(texts: list[str]) -> list[str]:

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import NamedTuple
-
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -9,14 +7,8 @@ from django.utils import timezone
 
 from followup.forms import RedThreadFilterForm
 from followup.models import Assessment, Period, default_period
-from followup.redthread import (
-    MISSING,
-    STATUS_ORDER,
-    build_red_thread,
-    node_url_parts,
-    status_label,
-)
-from goals.models import ASSESSABLE_KINDS, Committee, ListedNode, Node, NodeKind, PlanYear
+from followup.redthread import build_red_thread, render_node_list
+from goals.models import ASSESSABLE_KINDS, Committee, Node, NodeKind, PlanYear
 
 
 def start(request: HttpRequest) -> HttpResponse:
@@ -92,44 +84,11 @@ def node_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "node": node,
             "ancestors": ancestors,
-            "children": _child_rows(children, child_statuses),
+            "children": children,
+            "children_html": render_node_list(children, child_statuses),
             "period": period,
             "period_assessments": [(each, assessments.get(each.pk)) for each in periods]
             if node.kind in ASSESSABLE_KINDS
             else [],
         },
     )
-
-
-class ChildRow(NamedTuple):
-    """A child as the node page lists it: plain values, cheap for the template loop."""
-
-    url: str
-    kind_label: str
-    title: str
-    committee_label: str
-    status: str | None  # None for kinds that are not assessed
-    status_label: str
-
-
-def _child_rows(children: list[ListedNode], statuses: dict[int, str]) -> list[ChildRow]:
-    # A goal can have hundreds of children: labels and the URL pattern are
-    # looked up once, not once a child (as get_kind_display() and
-    # get_absolute_url() would).
-    kind_labels = {kind: str(label) for kind, label in NodeKind.choices}
-    status_labels = {status: status_label(status) for status in STATUS_ORDER}
-    url_start, url_end = node_url_parts()
-    rows = []
-    for child in children:
-        status = statuses.get(child.id, MISSING) if child.kind in ASSESSABLE_KINDS else None
-        rows.append(
-            ChildRow(
-                url=f"{url_start}{child.id}{url_end}",
-                kind_label=kind_labels[child.kind],
-                title=child.title,
-                committee_label=child.committee_label,
-                status=status,
-                status_label=status_labels[status] if status else "",
-            )
-        )
-    return rows

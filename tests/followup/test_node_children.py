@@ -1,4 +1,4 @@
-"""The node page lists its children from plain rows (see _child_rows in followup/views.py)."""
+"""The node page lists its children (followup.redthread.render_node_list)."""
 
 from followup.models import Assessment
 from tests.factories import build_tree
@@ -26,3 +26,10 @@ def test_each_child_has_kind_link_committee_and_status(client, plan_year, commit
     assert "badge--partly_met" in reading and "delvis uppfyllt" in reading
     assert '<span class="committee">SN</span>' in children
     assert "ej rapporterad" in children
+
+
+def test_child_titles_are_escaped(client, plan_year, committees):
+    tree = build_tree(plan_year, "Vision\n  <script>alert(1)</script>")
+    html = client.get(tree["Vision"].get_absolute_url()).content.decode()
+    assert "<script>alert(1)" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
