@@ -74,7 +74,11 @@ def node_detail(request: HttpRequest, pk: int) -> HttpResponse:
         for assessment in Assessment.objects.filter(node=node).select_related("updated_by")
     }
     child_statuses = (
-        Assessment.objects.for_period(period).filter(node__parent=node).status_by_node()
+        # By a subquery: a list of hundreds of ids is slow to send to
+        # PostgreSQL, and a join on the parent is slow on SQLite.
+        Assessment.objects.for_period(period)
+        .filter(node__in=Node.objects.children_of(node).values("pk"))
+        .status_by_node()
         if period and children
         else {}
     )
