@@ -62,10 +62,8 @@ def red_thread(request: HttpRequest, year: int) -> HttpResponse:
 
 
 def node_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    node = get_object_or_404(
-        Node.objects.select_related("plan_year", "committee").with_ancestors(), pk=pk
-    )
-    ancestors = node.ancestors()
+    node = get_object_or_404(Node.objects.select_related("plan_year", "committee"), pk=pk)
+    ancestors = Node.objects.ancestors_of(node)
     children = Node.objects.children_of(node).in_tree_order().listed()
     periods = list(Period.objects.for_year(node.plan_year_id))
     period = default_period(periods, timezone.localdate())

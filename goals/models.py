@@ -137,6 +137,9 @@ class NodeQuerySet(TreeQuerySet):
         return self.filter(kind__in=kinds)
 
     def children_of(self, node: Node) -> NodeQuerySet:
+        # A leaf, by the node's lft/rght as loaded (as django-mptt's get_children()).
+        if node.rght - node.lft == 1:
+            return self.none()
         return self.filter(parent=node)
 
     def listed(self) -> list[ListedNode]:
@@ -151,15 +154,30 @@ class NodeQuerySet(TreeQuerySet):
             for node_id, kind, title, short_name, name in rows
         ]
 
-    def with_ancestors(self) -> NodeQuerySet:
-        """Load each node's ancestors in the same query, for `Node.ancestors()`.
+    def ancestors_of(self, node: Node) -> list[Node]:
+        """The node's ancestors from the vision down, in one query by parent links.
 
-        The tree is at most as deep as there are kinds, so a fixed chain of
-        parent joins reaches the vision. django-mptt's `get_ancestors()`
-        selects by `lft`/`rght`, which no index holds (see Meta.indexes), and
-        so reads the whole year.
+        django-mptt's `get_ancestors()` selects by `lft`/`rght`, which no index
+        holds (see Meta.indexes), and so reads the whole year. This follows the
+        parent ids through the primary key, whatever the year's size.
         """
-        return self.select_related("__".join(["parent"] * (len(KIND_ORDER) - 1)))
+        table = self.model._meta.db_table
+        return list(
+            self.raw(
+                f"""
+                WITH RECURSIVE chain (id, parent_id, depth) AS (
+                    SELECT id, parent_id, 0 FROM "{table}" WHERE id = %s
+                    UNION ALL
+                    SELECT up.id, up.parent_id, chain.depth + 1
+                    FROM "{table}" up JOIN chain ON up.id = chain.parent_id
+                )
+                SELECT node.* FROM "{table}" node JOIN chain ON node.id = chain.id
+                WHERE chain.depth > 0
+                ORDER BY chain.depth DESC
+                """,
+                [node.pk],
+            )
+        )
 
     def rows(self) -> list[TreeRow]:
         """The listing columns as light tuples: a big tree renders without model instances."""
@@ -286,19 +304,6 @@ class Node(MPTTModel):
 
     def get_absolute_url(self) -> str:
         return reverse("node_detail", kwargs={"pk": self.pk})
-
-    def ancestors(self) -> list[Node]:
-        """The ancestors from the vision down, by parent links.
-
-        Costs no query on a node loaded `with_ancestors()`; otherwise one per level.
-        """
-        chain: list[Node] = []
-        ancestor = self.parent
-        while ancestor is not None:
-            chain.append(ancestor)
-            ancestor = ancestor.parent
-        chain.reverse()
-        return chain
 
     @property
     def is_assessable(self) -> bool:

@@ -13,18 +13,24 @@ OUTLINE = """
 """
 
 
-def test_ancestors_by_parent_links_come_in_the_same_query(
-    plan_year, committees, django_assert_num_queries
-):
+def test_ancestors_by_parent_links_in_one_query(plan_year, committees, django_assert_num_queries):
     tree = build_tree(plan_year, OUTLINE)
     with django_assert_num_queries(1):
-        activity = Node.objects.with_ancestors().get(pk=tree["Lovskola"].pk)
-        chain = [node.title for node in activity.ancestors()]
+        chain = [node.title for node in Node.objects.ancestors_of(tree["Lovskola"])]
     assert chain == ["Vision", "Kramforsbon", "Trygg kommun", "Fler i arbete", "Läsa bättre"]
     assert chain == [node.title for node in tree["Lovskola"].get_ancestors()]
 
 
-def test_the_vision_has_no_ancestors(plan_year, committees, django_assert_num_queries):
+def test_the_vision_has_no_ancestors(plan_year, committees):
     tree = build_tree(plan_year, OUTLINE)
-    with django_assert_num_queries(1):
-        assert Node.objects.with_ancestors().get(pk=tree["Vision"].pk).ancestors() == []
+    assert Node.objects.ancestors_of(tree["Vision"]) == []
+
+
+def test_a_leaf_has_no_children_and_costs_no_query(
+    plan_year, committees, django_assert_num_queries
+):
+    tree = build_tree(plan_year, OUTLINE)
+    with django_assert_num_queries(0):
+        assert Node.objects.children_of(tree["Lovskola"]).listed() == []
+    goal = Node.objects.get(pk=tree["Läsa bättre"].pk)  # lft/rght as they are now
+    assert [node.title for node in Node.objects.children_of(goal).listed()] == ["Lovskola"]
