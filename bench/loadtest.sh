@@ -102,6 +102,7 @@ run_wrk() {
 echo "== warming up (5 s)"
 run_wrk 5s >/dev/null
 echo "== wrk: $SECONDS_TO_RUN s, $CONNECTIONS connections, $THREADS threads"
+load_before=$(cut -d ' ' -f 1 /proc/loadavg)
 run_wrk "${SECONDS_TO_RUN}s" | tee "$work/wrk.txt"
 
 summary=$(grep '^LOADTEST ' "$work/wrk.txt")
@@ -115,6 +116,7 @@ awk -v requests="$requests" -v seconds="$seconds" 'BEGIN { printf "requests/s   
 echo "p50 latency   $(value p50_ms) ms"
 echo "p99 latency   $(value p99_ms) ms"
 echo "not 2xx or failed: $failed (of $requests requests)"
+echo "load average  $load_before before, $(cut -d ' ' -f 1 /proc/loadavg) after (other jobs on the machine count too)"
 if [ "$failed" -ne 0 ]; then
   echo "FAILED: some responses were not 2xx, or requests failed" >&2
   tail -n 20 "$work/gunicorn.log" >&2 || true
