@@ -464,7 +464,7 @@ def _peak_rss_kib() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
-# Helpers
+# Timing and printing
 
 
 def _median_and_min_ms(action: Callable[[], object], repeat: int) -> tuple[float, float]:
