@@ -5,6 +5,8 @@ statuses in one more; filtering, the counts per perspective and the nested
 HTML are then built in one pass over the rows. The HTML is written with
 `str.join` rather than a template loop: for ten thousand nodes the template
 engine, not the database, would be the cost (see docs/performance.md).
+`render_node_list` writes a flat list of nodes, such as a node page's
+children, the same way.
 """
 
 from __future__ import annotations
