@@ -6,7 +6,7 @@ PORT ?= 8000
 # Tests run with DEBUG off, as in production, so they need some key.
 TEST_SECRET_KEY ?= test-only-secret-key-never-used-in-production
 
-.PHONY: install run test lint format check messages container-check clean
+.PHONY: install run test lint format check messages container-check bench loadtest loadtest-writes clean
 
 $(BIN)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Kramfors styr needs Python 3.12 or newer; found " + sys.version.split()[0] + ". Set PYTHON=python3.12.")'
@@ -56,6 +56,15 @@ messages: install
 # Minutes long, so not part of .ci/run.
 container-check:
 	scripts/container-check.sh
+# Page times, query counts, tree writes and memory on synthetic years of
+# 1,000–50,000 nodes, in a database of its own (docs/performance.md).
+# BENCH_ARGS="--sizes 1000,10000" runs fewer sizes.
+bench: install
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+# gunicorn under wrk for 60 s on the demo year, in a database of its own.
+loadtest: install
+	bash bench/loadtest.sh
 
 clean:
 	rm -rf $(VENV) staticfiles

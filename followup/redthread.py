@@ -5,23 +5,34 @@ statuses in one more; filtering, the counts per perspective and the nested
 HTML are then built in one pass over the rows. The HTML is written with
 `str.join` rather than a template loop: for ten thousand nodes the template
 engine, not the database, would be the cost (see docs/performance.md).
+`render_node_list` writes a flat list of nodes, such as a node page's
+children, the same way.
 """
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from html import escape
+from itertools import compress
 
 from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from followup.models import MISSING, STATUS_ORDER, status_label
 from followup.rollup import DistributionText, descendant_counts
-from goals.models import ASSESSABLE_KINDS, NodeKind, TreeRow
+from goals.models import ASSESSABLE_KINDS, ListedNode, NodeKind, TreeRow
 
-__all__ = ["MISSING", "STATUS_ORDER", "build_red_thread", "status_label"]
+__all__ = ["MISSING", "STATUS_ORDER", "build_red_thread", "node_url_parts", "status_label"]
+
+
+def node_url_parts() -> tuple[str, str]:
+    """A node page's URL split around the node's id, so a long list of links
+    costs one reverse() instead of one per node."""
+    start, end = reverse("node_detail", kwargs={"pk": 987654321}).split("987654321")
+    return start, end
 
 
 @dataclass
@@ -64,7 +75,7 @@ def build_red_thread(
     committee_labels: dict[int, str],
     filters: RedThreadFilter,
 ) -> RedThread:
-    effective = [_effective_status(row, statuses) for row in rows]
+    effective = _effective_statuses(rows, statuses)
     included = _select(rows, effective, filters)
     perspectives = _summaries(rows, effective, included, filters)
     # Each node's whole subtree, whatever the filters show of it.
@@ -78,10 +89,13 @@ def build_red_thread(
     )
 
 
-def _effective_status(row: TreeRow, statuses: dict[int, str]) -> str | None:
-    if row.kind not in ASSESSABLE_KINDS:
-        return None
-    return statuses.get(row.id, MISSING)
+def _effective_statuses(rows: list[TreeRow], statuses: dict[int, str]) -> list[str | None]:
+    """Each row's status in the period; None for kinds that are not assessed."""
+    status_of = statuses.get
+    return [
+        status_of(row[0], MISSING) if row[5] in ASSESSABLE_KINDS else None  # id, kind
+        for row in rows
+    ]
 
 
 def _select(
@@ -122,21 +136,23 @@ def _summaries(
     included: list[bool],
     filters: RedThreadFilter,
 ) -> list[PerspectiveSummary]:
-    """Status counts per perspective over the nodes shown."""
+    """Status counts per perspective over the nodes shown.
+
+    The perspectives are the vision's children. In tree order a node's
+    descendants are the rows right after it, as many as its lft/rght span
+    says, so the walk jumps from one perspective to the next and counts each
+    one's descendants over a slice.
+    """
     summaries: list[PerspectiveSummary] = []
-    current: PerspectiveSummary | None = None
-    current_rght = -1
-    for index, row in enumerate(rows):
-        if row.kind == NodeKind.PERSPECTIVE:
-            current = PerspectiveSummary(id=row.id, title=row.title)
-            current_rght = row.rght
-            if not filters.perspective_id or filters.perspective_id == row.id:
-                summaries.append(current)
-            continue
-        status = effective[index]
-        in_perspective = current is not None and row.lft < current_rght
-        if in_perspective and status is not None and included[index]:
-            current.counts[status] += 1
+    index = 1  # rows[0] is the vision
+    while index < len(rows):
+        row = rows[index]
+        end = index + 1 + (row.rght - row.lft - 1) // 2
+        if row.kind == NodeKind.PERSPECTIVE and filters.perspective_id in (None, row.id):
+            counts = Counter(compress(effective[index + 1 : end], included[index + 1 : end]))
+            counts.pop(None, None)  # kinds that are not assessed
+            summaries.append(PerspectiveSummary(id=row.id, title=row.title, counts=counts))
+        index = end
     return summaries
 
 
@@ -147,66 +163,132 @@ def _render(
     committee_labels: dict[int, str],
     rollups: list[dict[str, int] | None],
 ) -> str:
-    kind_labels = {value: str(label) for value, label in NodeKind.choices}
-    status_labels = {status: escape(status_label(status)) for status in STATUS_ORDER}
-    status_prefix = escape(_("Status:"))
+    """The nested list, one f-string per node.
+
+    Everything that repeats (the kind, committee and status markup, the
+    toggle labels) is built once; the titles are escaped in one call. This
+    loop is the page's main cost, so it avoids all per-row work it can.
+    """
+    url_start, url_end = node_url_parts()
+    row_start = {
+        kind: (
+            f'<li class="node node--{kind}"><div class="node-row">'
+            f'<span class="kind">{escape(str(label))}</span> <a href="{url_start}'
+        )
+        for kind, label in NodeKind.choices
+    }
     committee_prefix = escape(_("Committee:"))
+    # A committee missing from the labels still gets its (empty) label.
+    committee_markup: defaultdict[int | None, str] = defaultdict(
+        lambda: (
+            f' <span class="committee"><span class="visually-hidden">{committee_prefix} '
+            "</span></span>"
+        )
+    )
+    committee_markup[None] = ""
+    for committee_id, label in committee_labels.items():
+        committee_markup[committee_id] = (
+            f' <span class="committee"><span class="visually-hidden">{committee_prefix} '
+            f"</span>{escape(label)}</span>"
+        )
+    status_markup = _status_markup()
+    toggle_labels: dict[int, str] = {}
     rollup_prefix = escape(_("Underlying:"))
     distribution = DistributionText(
         lambda text: f' <span class="rollup">{rollup_prefix} {escape(text)}</span>'
     )
-    # One reverse() for the pattern, then string substitution per row.
-    url_pattern = reverse("node_detail", kwargs={"pk": 987654321}).replace("987654321", "{}")
 
     # How many shown children each shown node has, for the toggles.
-    shown_children: Counter[int] = Counter()
-    for index, row in enumerate(rows):
-        if included[index] and row.parent_id is not None:
-            shown_children[row.parent_id] += 1
+    shown_children = Counter(compress([row.parent_id for row in rows], included))
+    titles = _escape_all([row.title for row in rows])
 
     out: list[str] = ['<ul class="tree" role="list">']
-    open_levels: list[int] = []  # levels whose <li><details><ul> are still open
-    for index, row in enumerate(rows):
-        if not included[index]:
+    append = out.append
+    close = "</ul></details></li>"
+    # How many <li><details><ul> are open. A shown node's ancestors are all
+    # shown, and all open, so before a node at level n exactly n are open.
+    depth = 0
+    for row, title, status, shown, rollup in zip(
+        rows, titles, effective, included, rollups, strict=True
+    ):
+        if not shown:
             continue
-        while open_levels and open_levels[-1] >= row.level:
-            open_levels.pop()
-            out.append("</ul></details></li>")
-        title = escape(row.title)
-        parts = [
-            f'<li class="node node--{row.kind}">',
-            f'<div class="node-row"><span class="kind">{escape(kind_labels[row.kind])}</span> ',
-            f'<a href="{url_pattern.format(row.id)}">{title}</a>',
-        ]
-        if row.committee_id is not None:
-            parts.append(
-                f' <span class="committee"><span class="visually-hidden">{committee_prefix} '
-                f"</span>{escape(committee_labels.get(row.committee_id, ''))}</span>"
-            )
-        status = effective[index]
-        if status is not None:
-            parts.append(
-                f' <span class="badge badge--{status}"><span class="visually-hidden">'
-                f"{status_prefix} </span>{status_labels[status]}</span>"
-            )
-        rollup = rollups[index]
-        if rollup:
-            parts.append(distribution(rollup))
-        parts.append("</div>")
-        children = shown_children[row.id]
+        node_id, _parent, level, _lft, _rght, kind, _raw_title, committee_id = row
+        if depth > level:
+            append(close * (depth - level))
+        head = (
+            f'{row_start[kind]}{node_id}{url_end}">{title}</a>{committee_markup[committee_id]}'
+            f"{status_markup[status]}{distribution(rollup) if rollup else ''}</div>"
+        )
+        children = shown_children.get(node_id)
         if children:
-            label = escape(
-                ngettext("%(count)d underlying item", "%(count)d underlying items", children)
-                % {"count": children}
-            )
-            parts.append(
-                f'<details open><summary>{label}<span class="visually-hidden"> – {title}'
+            label = toggle_labels.get(children)
+            if label is None:
+                label = toggle_labels[children] = escape(
+                    ngettext("%(count)d underlying item", "%(count)d underlying items", children)
+                    % {"count": children}
+                )
+            append(
+                f'{head}<details open><summary>{label}<span class="visually-hidden"> – {title}'
                 '</span></summary><ul role="list">'
             )
-            open_levels.append(row.level)
+            depth = level + 1
         else:
-            parts.append("</li>")
-        out.append("".join(parts))
-    out.extend("</ul></details></li>" for _level in open_levels)
-    out.append("</ul>")
+            append(f"{head}</li>")
+            depth = level
+    append(close * depth)
+    append("</ul>")
     return "".join(out)
+
+
+def render_node_list(nodes: list[ListedNode], statuses: dict[int, str]) -> SafeString:
+    """The <li> items of a flat list of nodes, such as a node page's children, escaped.
+
+    Built with str.join for the same reason as the tree: a goal in a big year
+    has hundreds of children, and a template loop costs tens of milliseconds.
+    """
+    url_start, url_end = node_url_parts()
+    kind_labels = {kind: escape(str(label)) for kind, label in NodeKind.choices}
+    status_markup = _status_markup()
+    items = []
+    for node in nodes:
+        committee = (
+            f' <span class="committee">{escape(node.committee_label)}</span>'
+            if node.committee_label
+            else ""
+        )
+        status = statuses.get(node.id, MISSING) if node.kind in ASSESSABLE_KINDS else None
+        items.append(
+            f'<li><span class="kind">{kind_labels[node.kind]}</span> '
+            f'<a href="{url_start}{node.id}{url_end}">{escape(node.title)}</a>'
+            f"{committee}{status_markup[status]}</li>"
+        )
+    return mark_safe("".join(items))  # every text in it is escaped above
+
+
+def _status_markup() -> dict[str | None, str]:
+    """Each status's badge, with its label for screen readers; nothing for None."""
+    prefix = escape(_("Status:"))
+    markup: dict[str | None, str] = {
+        status: (
+            f' <span class="badge badge--{status}"><span class="visually-hidden">'
+            f"{prefix} </span>{escape(status_label(status))}</span>"
+        )
+        for status in STATUS_ORDER
+    }
+    markup[None] = ""
+    return markup
+
+
+def _escape_all(texts: list[str]) -> list[str]:
+    """`html.escape` of every text, in one call over them all joined.
+
+    Ten thousand calls cost far more than one call on the joined string. NUL
+    cannot occur in a PostgreSQL text column and is refused by Django's form
+    fields, so it separates the texts; should one contain it anyway, each
+    text is escaped on its own.
+    """
+    escaped = escape("\x00".join(texts)).split("\x00")
+    if len(escaped) != len(texts):
+        return [escape(text) for text in texts]
+    return escaped

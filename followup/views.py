@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -30,7 +31,7 @@ from followup.models import (
     Period,
     default_period,
 )
-from followup.redthread import MISSING, build_red_thread, status_label
+from followup.redthread import build_red_thread, render_node_list, status_label
 from followup.search import MAX_RESULTS, search_year
 from goals import permissions
 from goals.forms import VersionForm
@@ -73,6 +74,12 @@ def start(request: HttpRequest) -> HttpResponse:
     )
 
 
+# The tree's HTML can be megabytes; passing it through the template engine
+# costs time and peak memory, so the page is rendered around this placeholder
+# and the tree is put in its place (docs/performance.md).
+TREE_PLACEHOLDER = "<!-- red thread tree -->"
+
+
 def red_thread(request: HttpRequest, year: int) -> HttpResponse:
     if not permissions.can_read(request.user):
         return permissions.deny(request)
@@ -89,8 +96,7 @@ def red_thread(request: HttpRequest, year: int) -> HttpResponse:
     tree = build_red_thread(
         rows, statuses, {committee.pk: committee.label for committee in committees}, filters
     )
-    return render(
-        request,
+    page = render_to_string(
         "followup/red_thread.html",
         {
             "plan_year": plan_year,
@@ -99,18 +105,24 @@ def red_thread(request: HttpRequest, year: int) -> HttpResponse:
             "form": form,
             "filters": filters,
             "tree": tree,
+            "tree_placeholder": TREE_PLACEHOLDER,
             "can_add_vision": not rows
             and permissions.can_edit_kind(request.user, NodeKind.VISION, None),
         },
+        request,
     )
+    before, placeholder, after = page.partition(TREE_PLACEHOLDER)
+    if not placeholder:  # the template shows no tree: nothing matched, or no goals
+        return HttpResponse(page)
+    return HttpResponse([before, tree.html, after])
 
 
 def node_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not permissions.can_read(request.user):
         return permissions.deny(request)
     node = get_object_or_404(Node.objects.select_related("plan_year", "committee"), pk=pk)
-    ancestors = list(node.get_ancestors())
-    children = list(node.get_children().select_related("committee"))
+    ancestors = Node.objects.ancestors_of(node)
+    children = Node.objects.children_of(node).in_tree_order().listed()
     periods = list(Period.objects.for_year(node.plan_year_id).visible_to(request.user))
     period = default_period(periods, timezone.localdate())
     assessments = {
@@ -122,8 +134,10 @@ def node_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # The children's statuses in every period: their badges, and the suggestions.
     child_statuses: dict[int, dict[int, str]] = {}
     if children:
+        # By a subquery: a list of hundreds of ids is slow to send to
+        # PostgreSQL, and a join on the parent is slow on SQLite.
         for node_id, period_id, value in Assessment.objects.filter(
-            node__in=children, period__in=periods
+            node__in=Node.objects.children_of(node).values("pk"), period__in=periods
         ).values_list("node_id", "period_id", "status"):
             child_statuses.setdefault(period_id, {})[node_id] = value
     current_statuses = child_statuses.get(period.pk, {}) if period else {}
@@ -137,7 +151,7 @@ def node_detail(request: HttpRequest, pk: int) -> HttpResponse:
         for index, each in enumerate(periods):
             suggestion = None
             if node.is_goal:
-                inputs = [child_statuses.get(each.pk, {}).get(child.pk) for child in children]
+                inputs = [child_statuses.get(each.pk, {}).get(child.id) for child in children]
                 inputs += [row.cells[index].status for row in indicator_table]
                 suggestion = rollup.suggestion_for(inputs)
             period_assessments.append((each, assessments.get(each.pk), suggestion))
@@ -149,9 +163,8 @@ def node_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "node": node,
             "ancestors": ancestors,
-            "children": [
-                (child, _status_for(child, current_statuses.get(child.pk))) for child in children
-            ],
+            "children": children,
+            "children_html": render_node_list(children, current_statuses),
             "period": period,
             "period_assessments": period_assessments,
             "distribution": rollup.distribution_items(rollup.subtree_counts(node, period)),
@@ -166,14 +179,6 @@ def node_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "child_kind_label": NodeKind(node.child_kind).label if node.child_kind else "",
         },
     )
-
-
-def _status_for(node: Node, status: str | None) -> tuple[str, str] | None:
-    """(status, label) for a node's badge, or None for kinds that are not assessed."""
-    if node.kind not in ASSESSABLE_KINDS:
-        return None
-    status = status or MISSING
-    return status, status_label(status)
 
 
 # --- follow-up entry ---------------------------------------------------------

@@ -22,6 +22,7 @@ from mptt.querysets import TreeQuerySet
 from simple_history.models import HistoricalRecords
 
 from goals.locking import assert_tree_locked
+from goals.tree_manager import NodeTreeManager
 
 
 class PlanYear(models.Model):
@@ -142,9 +143,63 @@ class NodeQuerySet(TreeQuerySet):
     def of_kind(self, *kinds: str) -> NodeQuerySet:
         return self.filter(kind__in=kinds)
 
+    def children_of(self, node: Node) -> NodeQuerySet:
+        # A leaf, by the node's lft/rght as loaded (as django-mptt's get_children()).
+        if node.rght - node.lft == 1:
+            return self.none()
+        return self.filter(parent=node)
+
+    def listed(self) -> list[ListedNode]:
+        """Id, kind, title and committee label as light tuples, in one query.
+
+        For lists of hundreds of nodes, where building model instances (with
+        their committees) would cost more than the rest of the page.
+        """
+        rows = self.values_list("id", "kind", "title", "committee__short_name", "committee__name")
+        return [
+            ListedNode(node_id, kind, title, short_name or name or "")
+            for node_id, kind, title, short_name, name in rows
+        ]
+
+    def ancestors_of(self, node: Node) -> list[Node]:
+        """The node's ancestors from the vision down, in one query by parent links.
+
+        django-mptt's `get_ancestors()` selects by `lft`/`rght`, which no index
+        holds (see Meta.indexes), and so reads the whole year. This follows the
+        parent ids through the primary key, whatever the year's size.
+        """
+        table = self.model._meta.db_table
+        return list(
+            self.raw(
+                f"""
+                WITH RECURSIVE chain (id, parent_id, depth) AS (
+                    SELECT id, parent_id, 0 FROM "{table}" WHERE id = %s
+                    UNION ALL
+                    SELECT up.id, up.parent_id, chain.depth + 1
+                    FROM "{table}" up JOIN chain ON up.id = chain.parent_id
+                )
+                SELECT node.* FROM "{table}" node JOIN chain ON node.id = chain.id
+                WHERE chain.depth > 0
+                ORDER BY chain.depth DESC
+                """,
+                [node.pk],
+            )
+        )
+
     def rows(self) -> list[TreeRow]:
         """The listing columns as light tuples: a big tree renders without model instances."""
-        return [TreeRow(*values) for values in self.values_list(*TreeRow._fields)]
+        # tuple.__new__ skips the Python-level constructor of the named tuple.
+        new = tuple.__new__
+        return [new(TreeRow, values) for values in self.values_list(*TreeRow._fields)]
+
+
+class ListedNode(NamedTuple):
+    """A node as a plain list of nodes shows it."""
+
+    id: int
+    kind: str
+    title: str
+    committee_label: str  # "" for a node without a committee
 
     def earlier_copies(self, node: Node, limit: int) -> NodeQuerySet:
         """The nodes `node` was copied from, year after year back, at most `limit` of them.
@@ -223,7 +278,8 @@ class Node(MPTTModel):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["lft", "rght", "tree_id", "level"])
-    objects = NodeQuerySet.as_manager()
+    # Also the manager django-mptt writes the tree through (goals/tree_manager.py).
+    objects = NodeTreeManager.from_queryset(NodeQuerySet)()
 
     class MPTTMeta:
         order_insertion_by: list[str] = []
@@ -231,7 +287,11 @@ class Node(MPTTModel):
     class Meta:
         verbose_name = _("node")
         verbose_name_plural = _("nodes")
-        indexes = [models.Index(fields=["tree_id", "lft"], name="node_tree_order")]
+        # No index may contain lft, rght or level. Every insert, move and
+        # delete renumbers those columns in up to every row of the year; while
+        # no index holds them, PostgreSQL rewrites each row in place (a HOT
+        # update) instead of adding entries to every index of the table
+        # (docs/performance.md). The tree_id index serves the reads.
         constraints = [
             models.UniqueConstraint(
                 fields=["plan_year"],

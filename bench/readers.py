@@ -1,0 +1,31 @@
+"""The user the benchmark and the load test read the pages as."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+READER_USERNAME = "bench-reader"
+
+
+def reader_client() -> Client:
+    """A test client logged in as a user with no roles, as a councillor reads.
+
+    Pages that only logged-in users may read then answer 200 rather than a
+    redirect to the login page, and the session and user lookups that every
+    logged-in request costs are part of what is measured.
+    """
+    user, _created = get_user_model().objects.get_or_create(username=READER_USERNAME)
+    model_backend = "django.contrib.auth.backends.ModelBackend"
+    backend = model_backend if model_backend in settings.AUTHENTICATION_BACKENDS else None
+    client = Client()
+    client.force_login(user, backend=backend)
+    return client
+
+
+def reader_session_cookie() -> str:
+    """`name=value` of a logged-in reader's session cookie, for an HTTP client."""
+    client = reader_client()
+    name = settings.SESSION_COOKIE_NAME
+    return f"{name}={client.cookies[name].value}"

@@ -1,0 +1,36 @@
+"""The benchmark's synthetic years are valid trees, so `make bench` measures real pages."""
+
+import pytest
+
+from bench.synthetic import MINIMUM_NODES, committees_ensure, synthetic_year_build
+from followup.models import Assessment
+from goals.integrity import tree_problems
+from goals.models import Node, NodeKind
+
+
+@pytest.mark.parametrize("size", [MINIMUM_NODES, 400])
+def test_synthetic_year_is_a_valid_tree_of_the_asked_size(db, size):
+    year = synthetic_year_build(year=2101, nodes=size, committees=committees_ensure())
+    assert tree_problems(year.plan_year) == []
+    assert Node.objects.for_year(year.plan_year).count() == year.node_count == size
+    perspectives = Node.objects.for_year(year.plan_year).of_kind(NodeKind.PERSPECTIVE)
+    titles = list(perspectives.order_by("lft").values_list("title", flat=True))
+    assert titles == ["Kramforsbon", "Processer", "Medarbetare", "Ekonomi"]
+    for period in year.periods:
+        assert Assessment.objects.for_period(period).exists()
+    assert Assessment.objects.count() == year.assessment_count
+
+
+def test_synthetic_year_has_the_nodes_the_benchmark_measures(db):
+    year = synthetic_year_build(year=2101, nodes=400, committees=committees_ensure())
+    kinds = dict(Node.objects.values_list("pk", "kind"))
+    assert kinds[year.busiest_municipal_goal_id] == NodeKind.MUNICIPAL_GOAL
+    assert kinds[year.activity_id] == NodeKind.ACTIVITY
+    assert kinds[year.insert_parent_id] == NodeKind.COMMITTEE_GOAL
+    assert kinds[year.move_node_id] == NodeKind.COMMITTEE_GOAL
+    assert {kinds[pk] for pk in year.move_target_ids} == {NodeKind.MUNICIPAL_GOAL}
+
+
+def test_too_small_a_synthetic_year_is_refused(db):
+    with pytest.raises(ValueError):
+        synthetic_year_build(year=2101, nodes=MINIMUM_NODES - 1, committees=committees_ensure())
