@@ -13,11 +13,13 @@ OUTLINE = """
 """
 
 
-def test_each_child_has_kind_link_committee_and_status(client, plan_year, committees, periods):
+def test_each_child_has_kind_link_committee_and_status(
+    councillor_client, plan_year, committees, periods
+):
     tree = build_tree(plan_year, OUTLINE)
     for period in periods:  # whichever period the page picks for today
         Assessment.objects.create(node=tree["Läsa bättre"], period=period, status="partly_met")
-    html = client.get(tree["Fler i arbete"].get_absolute_url()).content.decode()
+    html = councillor_client.get(tree["Fler i arbete"].get_absolute_url()).content.decode()
     children = html[html.index('class="children"') :]
     reading = children[: children.index("</li>")]
     assert "Nämndmål" in reading
@@ -28,8 +30,8 @@ def test_each_child_has_kind_link_committee_and_status(client, plan_year, commit
     assert "ej rapporterad" in children
 
 
-def test_child_titles_are_escaped(client, plan_year, committees):
+def test_child_titles_are_escaped(councillor_client, plan_year, committees):
     tree = build_tree(plan_year, "Vision\n  <script>alert(1)</script>")
-    html = client.get(tree["Vision"].get_absolute_url()).content.decode()
+    html = councillor_client.get(tree["Vision"].get_absolute_url()).content.decode()
     assert "<script>alert(1)" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
