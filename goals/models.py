@@ -186,21 +186,6 @@ class NodeQuerySet(TreeQuerySet):
             )
         )
 
-    def rows(self) -> list[TreeRow]:
-        """The listing columns as light tuples: a big tree renders without model instances."""
-        # tuple.__new__ skips the Python-level constructor of the named tuple.
-        new = tuple.__new__
-        return [new(TreeRow, values) for values in self.values_list(*TreeRow._fields)]
-
-
-class ListedNode(NamedTuple):
-    """A node as a plain list of nodes shows it."""
-
-    id: int
-    kind: str
-    title: str
-    committee_label: str  # "" for a node without a committee
-
     def earlier_copies(self, node: Node, limit: int) -> NodeQuerySet:
         """The nodes `node` was copied from, year after year back, at most `limit` of them.
 
@@ -220,6 +205,21 @@ class ListedNode(NamedTuple):
             ") SELECT id FROM chain WHERE depth > 0"
         )
         return self.filter(pk__in=RawSQL(chain, (node.pk, limit)))
+
+    def rows(self) -> list[TreeRow]:
+        """The listing columns as light tuples: a big tree renders without model instances."""
+        # tuple.__new__ skips the Python-level constructor of the named tuple.
+        new = tuple.__new__
+        return [new(TreeRow, values) for values in self.values_list(*TreeRow._fields)]
+
+
+class ListedNode(NamedTuple):
+    """A node as a plain list of nodes shows it."""
+
+    id: int
+    kind: str
+    title: str
+    committee_label: str  # "" for a node without a committee
 
 
 class TreeRow(NamedTuple):

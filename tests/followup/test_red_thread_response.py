@@ -12,9 +12,9 @@ OUTLINE = """
 """
 
 
-def test_the_tree_sits_in_its_section_and_the_placeholder_never_shows(client, plan_year):
+def test_the_tree_sits_in_its_section_and_the_placeholder_never_shows(councillor_client, plan_year):
     build_tree(plan_year, OUTLINE)
-    response = client.get(reverse("red_thread", kwargs={"year": plan_year.year}))
+    response = councillor_client.get(reverse("red_thread", kwargs={"year": plan_year.year}))
     html = response.content.decode()
     assert TREE_PLACEHOLDER not in html
     tree = response.context["tree"].html
@@ -27,8 +27,8 @@ def test_the_tree_sits_in_its_section_and_the_placeholder_never_shows(client, pl
     assert html.rstrip().endswith("</html>")
 
 
-def test_a_page_without_a_tree_has_no_placeholder_either(client, plan_year):
-    response = client.get(reverse("red_thread", kwargs={"year": plan_year.year}))
+def test_a_page_without_a_tree_has_no_placeholder_either(councillor_client, plan_year):
+    response = councillor_client.get(reverse("red_thread", kwargs={"year": plan_year.year}))
     html = response.content.decode()
     assert TREE_PLACEHOLDER not in html
     assert "Planåret har inga mål ännu" in html
