@@ -216,6 +216,7 @@ def _edit_meanwhile(node: Node) -> Callable[[Page], None]:
     """Someone else saves the node while the form is open; then this user saves."""
 
     def act(page: Page) -> None:
+        node.refresh_from_db()
         services.node_update(
             node=node,
             expected_version=node.version,
