@@ -8,7 +8,13 @@ from django.utils.translation import gettext_lazy as _
 
 from followup.indicators import format_value
 from followup.kolada import KoladaError, decode_page
-from followup.models import Indicator, IndicatorDirection, Period, status_choices_for
+from followup.models import (
+    Indicator,
+    IndicatorDirection,
+    Period,
+    PeriodKind,
+    status_choices_for,
+)
 from followup.redthread import STATUS_ORDER, RedThreadFilter, status_label
 from followup.search import MAX_QUERY_LENGTH
 from goals import fields as id_fields
@@ -88,6 +94,8 @@ class PeriodForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        # Django's own blank choice, "- Select an option -", has no Swedish translation.
+        self.fields["kind"].choices = [("", _("– choose –")), *PeriodKind.choices]
         if self.instance.pk:
             self.initial.setdefault("version", self.instance.version)
 

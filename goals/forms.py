@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
@@ -87,6 +87,15 @@ class CommitteeForm(forms.ModelForm):
             f"{user.get_full_name()} ({user.username})" if user.get_full_name() else user.username
         )
         self.fields["members"].required = False
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form without autofocus: keyboard and screen-reader users
+    start at the top of the page, with the skip link, as on every other page."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].widget.attrs.pop("autofocus", None)
 
 
 class WelcomeForm(PasswordResetForm):

@@ -13,17 +13,25 @@ once per session, keeps a dump, and each test puts the dump back with
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.db import transaction
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import translation
 
-from followup.models import Assessment, Period, PeriodKind
+from followup.models import Assessment, Indicator, Period, PeriodKind
 from goals import services
 from goals.models import Committee, Node, NodeKind, PlanYear
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 YEAR = 2026
 
@@ -33,6 +41,13 @@ PERSPECTIVE = "Processer"
 MUNICIPAL_GOAL = "Service och bemötande ska hålla hög kvalitet"
 COMMITTEE_GOAL = "Fler ska få svar på sina frågor vid första kontakten med kommunen"
 ACTIVITY = "Inrätta ett kontaktcenter för hela kommunen"
+# A goal of BUN, whose secretary keeps it.
+SCHOOL_GOAL = "Andelen elever som når kunskapskraven i alla ämnen i årskurs 9 ska öka"
+
+# The demo users, one for each role.
+OFFICIAL = "tjansteperson"
+SECRETARY = "sekreterare"
+COUNCILLOR = "fortroendevald"
 
 
 @dataclass(frozen=True)
@@ -62,12 +77,24 @@ class Demo:
 
 
 def demo_dump(path: Path) -> None:
-    """Write the demo plan year, and an earlier plan year with no goals yet, to
-    a fixture file, leaving the database as it was."""
-    with transaction.atomic():
+    """Write the demo plan year, its users, and an earlier plan year with no
+    goals yet, to a fixture file, leaving the database as it was.
+
+    The role groups go in too: a transactional test empties every table when it
+    ends, the groups that a data migration made among them."""
+    with transaction.atomic(), override_settings(DEBUG=True):  # demo users only in DEBUG
         call_command("load_demo", "--year", str(YEAR), stdout=io.StringIO())
         services.plan_year_create(year=YEAR - 1)
-        call_command("dumpdata", "goals", "followup", output=str(path), verbosity=0)
+        call_command(
+            "dumpdata",
+            "auth.group",
+            "auth.user",
+            "goals",
+            "followup",
+            natural_foreign=True,
+            output=str(path),
+            verbosity=0,
+        )
         transaction.set_rollback(True)
 
 
@@ -77,6 +104,10 @@ class PageType:
     heading: str  # the page's h1
     shows: str = ""  # text that proves the page is in the state meant
     status: int = 200
+    role: str | None = None  # the demo user who looks at it; None: not logged in
+    # What the user does on the opened page to bring it to the state meant
+    # (fill in and send a form); `status` is then that of the answer.
+    act: Callable[[Page], None] | None = None
 
 
 class Site:
@@ -98,8 +129,25 @@ class Site:
         with translation.override("sv"):
             return _page_type(name, self.demo())
 
+    def log_in(self, page, username: str) -> None:
+        """Give the page's browser the session of a demo user logged in; the
+        journeys log in through the form instead."""
+        client = Client()
+        client.force_login(User.objects.get(username=username))
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        page.context.add_cookies(
+            [{"name": cookie.key, "value": cookie.value, "url": self.url, "httpOnly": True}]
+        )
+
     def visit(self, page, page_type: PageType) -> None:
+        if page_type.role:
+            self.log_in(page, page_type.role)
         response = page.goto(self.url + page_type.path)
+        if page_type.act:
+            assert response is not None and response.status == 200, page_type.path
+            with page.expect_navigation() as navigation:
+                page_type.act(page)
+            response = navigation.value
         assert response is not None and response.status == page_type.status, page_type.path
         assert page.locator("h1").inner_text() == page_type.heading
         if page_type.shows:
@@ -149,6 +197,130 @@ def _page_type(name: str, demo: Demo) -> PageType:
             return PageType(
                 reverse("accessibility_statement"), "Tillgänglighetsredogörelse", "Tillsyn"
             )
+    return _logged_in_page_type(name, demo)
+
+
+def _submit(button: str, **fields: str) -> Callable[[Page], None]:
+    """Fill in the form's fields, by name, then press the button."""
+
+    def act(page: Page) -> None:
+        main = page.locator("main")
+        for name, value in fields.items():
+            main.locator(f'[name="{name}"]').fill(value)
+        main.get_by_role("button", name=button, exact=True).click()
+
+    return act
+
+
+def _edit_meanwhile(node: Node) -> Callable[[Page], None]:
+    """Someone else saves the node while the form is open; then this user saves."""
+
+    def act(page: Page) -> None:
+        node.refresh_from_db()
+        services.node_update(
+            node=node,
+            expected_version=node.version,
+            title=node.title + " (ändrat)",
+            description=node.description,
+        )
+        _submit("Spara", title=node.title + " – min version")(page)
+
+    return act
+
+
+def _logged_in_page_type(name: str, demo: Demo) -> PageType:
+    """The pages of the logged-in roles, each as the role that works on it."""
+    bun = demo.committee("BUN")
+    plan = reverse("operational_plan", kwargs={"year": YEAR, "slug": bun.slug})
+    plan_heading = f"Verksamhetsplan {YEAR} – {bun.name}"
+    annual = Period.objects.get(plan_year=demo.plan_year, kind=PeriodKind.ANNUAL)
+    goal = demo.node(SCHOOL_GOAL)
+    indicator = Indicator.objects.filter(node__plan_year=demo.plan_year).order_by("pk").first()
+    match name:
+        case "login":
+            return PageType(reverse("login"), "Logga in", "Glömt lösenordet?")
+        case "login-wrong-password":
+            act = _submit("Logga in", username=SECRETARY, password="fel")
+            return PageType(reverse("login"), "Logga in", "lösenordet är fel", act=act)
+        case "password-reset":
+            return PageType(reverse("password_reset"), "Glömt lösenord")
+        case "start-secretary":
+            return PageType("/", "Mål och uppföljning", "Ditt arbete", role=SECRETARY)
+        case "start-official":
+            return PageType("/", "Mål och uppföljning", "Kommunövergripande mål", role=OFFICIAL)
+        case "operational-plan-secretary":
+            return PageType(plan, plan_heading, "Lägg till nämndmål", role=SECRETARY)
+        case "operational-plan-councillor":
+            return PageType(plan, plan_heading, SCHOOL_GOAL, role=COUNCILLOR)
+        case "entry-open":
+            heading = f"Uppföljning: {annual.display_title}"
+            return PageType(annual.entry_url(), heading, SCHOOL_GOAL, role=SECRETARY)
+        case "entry-closed":
+            heading = f"Uppföljning: {demo.interim.display_title}"
+            return PageType(demo.interim.entry_url(), heading, "Perioden är stängd", role=SECRETARY)
+        case "node-logged-in":
+            return PageType(goal.get_absolute_url(), goal.title, "Historik", role=SECRETARY)
+        case "node-add":
+            path = reverse("node_add", kwargs={"pk": goal.pk})
+            return PageType(path, "Nytt: Aktivitet", goal.title, role=SECRETARY)
+        case "node-edit":
+            path = reverse("node_edit", kwargs={"pk": goal.pk})
+            return PageType(path, "Ändra Nämndmål", role=SECRETARY)
+        case "node-edit-errors":
+            path = reverse("node_edit", kwargs={"pk": goal.pk})
+            act = _submit("Spara", title="")
+            return PageType(path, "Ändra Nämndmål", "måste fyllas i", 200, SECRETARY, act)
+        case "node-edit-conflict":
+            path = reverse("node_edit", kwargs={"pk": goal.pk})
+            act = _edit_meanwhile(goal)
+            return PageType(path, "Ändra Nämndmål", "ändrat", 409, SECRETARY, act)
+        case "node-delete":
+            path = reverse("node_delete", kwargs={"pk": goal.pk})
+            return PageType(path, f"Ta bort ”{goal.title}”?", role=SECRETARY)
+        case "node-move":
+            path = reverse("node_move", kwargs={"pk": goal.pk})
+            return PageType(path, f"Flytta ”{goal.title}”", role=SECRETARY)
+        case "plan-years":
+            path = reverse("plan_year_list")
+            return PageType(path, "Planår och perioder", annual.display_title, role=OFFICIAL)
+        case "period-form":
+            path = reverse("period_edit", kwargs={"year": YEAR, "pk": annual.pk})
+            return PageType(path, annual.display_title, role=OFFICIAL)
+        case "committees":
+            return PageType(reverse("committee_list"), "Nämnder", bun.name, role=OFFICIAL)
+        case "committee-form":
+            path = reverse("committee_edit", kwargs={"pk": bun.pk})
+            return PageType(path, bun.name, role=OFFICIAL)
+        case "users":
+            return PageType(reverse("user_list"), "Användare", SECRETARY, role=OFFICIAL)
+        case "user-form":
+            secretary = User.objects.get(username=SECRETARY)
+            path = reverse("user_edit", kwargs={"pk": secretary.pk})
+            return PageType(path, SECRETARY, role=OFFICIAL)
+        case "overview":
+            path = reverse("overview", kwargs={"year": YEAR})
+            return PageType(path, f"Översikt {YEAR}", "Kramforsbon", role=COUNCILLOR)
+        case "report":
+            path = reverse("period_report", kwargs={"pk": demo.interim.pk})
+            heading = f"Måluppfyllelse – {demo.interim.display_title}"
+            return PageType(path, heading, SCHOOL_GOAL, role=COUNCILLOR)
+        case "search":
+            path = reverse("search") + "?q=skolan"
+            return PageType(path, "Sök", "träffar för ”skolan”", role=COUNCILLOR)
+        case "search-error":
+            path = reverse("search") + "?q=&ar=1999"
+            return PageType(path, "Sök", "Skriv ett eller flera ord", 400, COUNCILLOR)
+        case "kolada-upload":
+            return PageType(reverse("kolada_upload"), "Importera från Kolada", role=OFFICIAL)
+        case "indicator-form":
+            path = reverse("indicator_edit", kwargs={"pk": indicator.pk})
+            return PageType(path, "Ändra nyckeltal", indicator.node.title, role=OFFICIAL)
+        case "outcome-form":
+            path = reverse("outcome_edit", kwargs={"pk": indicator.pk, "period_pk": annual.pk})
+            heading = f"Utfall för {indicator.name} i {annual.display_title}"
+            return PageType(path, heading, role=OFFICIAL)
+        case "forbidden":
+            return PageType(reverse("user_list"), "Inte tillåtet", status=403, role=COUNCILLOR)
     raise ValueError(f"no page type {name!r}")
 
 
@@ -166,6 +338,41 @@ PAGE_TYPES = [
     "not-found",
     "accessibility-statement",
 ]
+
+# The pages of the logged-in roles, and the login pages.
+LOGGED_IN_PAGE_TYPES = [
+    "login",
+    "login-wrong-password",
+    "password-reset",
+    "start-secretary",
+    "start-official",
+    "operational-plan-secretary",
+    "operational-plan-councillor",
+    "entry-open",
+    "entry-closed",
+    "node-logged-in",
+    "node-add",
+    "node-edit",
+    "node-edit-errors",
+    "node-edit-conflict",
+    "node-delete",
+    "node-move",
+    "plan-years",
+    "period-form",
+    "committees",
+    "committee-form",
+    "users",
+    "user-form",
+    "overview",
+    "report",
+    "search",
+    "search-error",
+    "kolada-upload",
+    "indicator-form",
+    "outcome-form",
+    "forbidden",
+]
+PAGE_TYPES += LOGGED_IN_PAGE_TYPES
 
 # Every stylesheet the page links to has loaded: a missing one would let the
 # colour-contrast and reflow checks pass on an unstyled page.

@@ -10,47 +10,9 @@ import pytest
 from django.utils import translation
 
 from tests.browser import pages
+from tests.browser.drivers import WAYS, Keyboard
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-class Mouse:
-    def follow(self, page, link) -> None:
-        with page.expect_navigation():
-            link.click()
-
-    def toggle(self, page, summary, key: str) -> None:
-        summary.click()
-
-
-class Keyboard:
-    """Tab to an element, as far as it takes, then Enter or Space."""
-
-    def follow(self, page, link) -> None:
-        self.tab_to(page, link)
-        with page.expect_navigation():
-            page.keyboard.press("Enter")
-
-    def toggle(self, page, summary, key: str) -> None:
-        if not summary.evaluate("el => el === document.activeElement"):
-            self.tab_to(page, summary)
-        page.keyboard.press(key)
-
-    @staticmethod
-    def tab_to(page, target, limit: int = 400) -> None:
-        element = target.element_handle()
-        for _press in range(limit):
-            page.keyboard.press("Tab")
-            if page.evaluate("el => el === document.activeElement", element):
-                return
-        raise AssertionError(f"{limit} presses of Tab never reached {target}")
-
-
-WAYS = {
-    "mouse": (Mouse(), {}),
-    "keyboard": (Keyboard(), {}),
-    "no-javascript": (Mouse(), {"java_script_enabled": False}),
-}
 
 
 @pytest.mark.parametrize("way", WAYS)

@@ -27,6 +27,12 @@ def test_create_a_period(official_client, plan_year):
     assert Period.objects.get(title="Tertial 1").deadline.isoformat() == "2026-05-20"
 
 
+def test_the_period_form_offers_its_kinds_in_swedish(official_client, plan_year):
+    response = official_client.get(reverse("period_add", kwargs={"year": 2026}))
+    kinds = [label for _value, label in response.context["form"].fields["kind"].choices]
+    assert kinds == ["– välj –", "Delårsrapport", "Årsredovisning"]
+
+
 def test_deadline_before_cutoff_is_refused(official_client, plan_year):
     response = official_client.post(
         reverse("period_add", kwargs={"year": 2026}),
