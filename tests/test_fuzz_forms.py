@@ -192,3 +192,87 @@ def test_red_thread_filters(client, councillor, world, period, committee, perspe
         {"period": period, "committee": committee, "perspective": perspective, "status": status},
     )
     assert response.status_code == 200
+
+
+@pytest.fixture
+def indicator(world):
+    from followup.models import Indicator
+
+    return Indicator.objects.create(node=world["Läsa bättre"], name="Andel", target=80)
+
+
+def _indicators():
+    from followup.models import Indicator, IndicatorOutcome
+
+    return (
+        list(Indicator.objects.order_by("pk").values_list("pk", "name", "target", "version")),
+        list(IndicatorOutcome.objects.order_by("pk").values_list("pk", "value", "version")),
+    )
+
+
+@FUZZ
+@given(
+    name=texts,
+    unit=texts,
+    baseline=texts,
+    target=st.one_of(texts, st.sampled_from(["1e400", "-0", "12,5", "1 000", "NaN", "∞"])),
+    direction=texts,
+    kpi=texts,
+    order=ids,
+    version=ids,
+)
+def test_indicator_form(
+    client, secretary, indicator, name, unit, baseline, target, direction, kpi, order, version
+):
+    client.force_login(secretary)
+    before = _indicators()
+    response = client.post(
+        reverse("indicator_edit", kwargs={"pk": indicator.pk}),
+        {
+            "name": name,
+            "unit": unit,
+            "baseline": baseline,
+            "target": target,
+            "direction": direction,
+            "kolada_kpi": kpi,
+            "order": order,
+            "version": version,
+        },
+    )
+    assert response.status_code in OK_STATUSES
+    if response.status_code != 302:
+        assert _indicators() == before
+
+
+@FUZZ
+@given(
+    value=st.one_of(texts, st.sampled_from(["1e400", "12,5", "-3", "9" * 30])),
+    source=texts,
+    version=ids,
+    action=st.sampled_from(["", "delete", "x"]),
+)
+def test_outcome_form(client, secretary, indicator, periods, value, source, version, action):
+    client.force_login(secretary)
+    before = _indicators()
+    response = client.post(
+        reverse("outcome_edit", kwargs={"pk": indicator.pk, "period_pk": periods[1].pk}),
+        {"value": value, "source": source, "version": version, "action": action},
+    )
+    assert response.status_code in OK_STATUSES
+    if response.status_code != 302:
+        assert _indicators() == before
+
+
+@FUZZ
+@given(q=texts, year=ids)
+def test_search_form(client, councillor, world, q, year):
+    client.force_login(councillor)
+    response = client.get(reverse("search"), {"q": q, "ar": year})
+    assert response.status_code in {200, 400, 404}
+
+
+@FUZZ
+@given(username=texts, password=texts)
+def test_login_form(client, councillor, username, password):
+    response = client.post(reverse("login"), {"username": username, "password": password})
+    assert response.status_code in {200, 302}
