@@ -108,6 +108,8 @@ def _configure(
     # what production does (DEBUG on records every query).
     os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-for-a-throwaway-database")
     os.environ["DEBUG"] = "0"
+    # The test client speaks plain HTTP, as a proxy that terminated TLS would.
+    os.environ["SECURE_SSL_REDIRECT"] = "0"
     temp_dir = None
     if not os.environ.get("DATABASE_URL") and name is None:
         temp_dir = tempfile.mkdtemp(prefix="kramfors_bench_")

@@ -470,7 +470,7 @@ def _users(committees: dict[str, Committee]) -> list[str]:
             # The demo password is deliberately weak; it bypasses the validators.
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
-            user.groups.add(Group.objects.get(name=role))
+            user.groups.add(Group.objects.get_or_create(name=role)[0])
             if committee:
                 committees[committee].members.add(user)
         names.append(username)

@@ -149,7 +149,7 @@ class UserForm(forms.ModelForm):
         user.save()
         role_groups = Group.objects.filter(name__in=Role.values)
         user.groups.remove(*role_groups)
-        user.groups.add(Group.objects.get(name=self.cleaned_data["role"]))
+        user.groups.add(Group.objects.get_or_create(name=self.cleaned_data["role"])[0])
         # Changed from the committee's side, where the membership history is kept.
         current, wanted = set(user.committees.all()), set(self.cleaned_data["committees"])
         for committee in current - wanted:

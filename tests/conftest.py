@@ -64,7 +64,7 @@ def _user(username: str, role: str | None, committees=()):
         username, email=f"{username}@example.se", password="pw", first_name=username.title()
     )
     if role:
-        user.groups.add(Group.objects.get(name=role))
+        user.groups.add(Group.objects.get_or_create(name=role)[0])
     for committee in committees:
         committee.members.add(user)
     return user
