@@ -306,7 +306,7 @@ def _logged_in_page_type(name: str, demo: Demo) -> PageType:
             return PageType(path, heading, SCHOOL_GOAL, role=COUNCILLOR)
         case "search":
             path = reverse("search") + "?q=skolan"
-            return PageType(path, "Sök", "träffar för ”skolan”", role=COUNCILLOR)
+            return PageType(path, "Sök", "för ”skolan” i", role=COUNCILLOR)
         case "search-error":
             path = reverse("search") + "?q=&ar=1999"
             return PageType(path, "Sök", "Skriv ett eller flera ord", 400, COUNCILLOR)
