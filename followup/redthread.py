@@ -1,12 +1,13 @@
 """The röd tråd: a plan year's whole tree with each node's status in one period.
 
-The tree comes in tree order (depth-first) in one query and the period's
-statuses in one more; filtering, the counts per perspective and the nested
-HTML are then built in one pass over the rows. The HTML is written with
-`str.join` rather than a template loop: for ten thousand nodes the template
-engine, not the database, would be the cost (see docs/performance.md).
-`render_node_list` writes a flat list of nodes, such as a node page's
-children, the same way.
+The tree and the period's statuses come in tree order (depth-first) in one
+query read straight from the database cursor (`tree_rows`); filtering, the
+counts per perspective, the roll-up under each goal and the nested HTML are
+then built in a few passes over plain tuples, with the structure taken from
+each row's level alone. The HTML is written with `str.join` rather than a
+template loop: for ten thousand nodes the template engine, not the database,
+would be the cost (see docs/performance.md). `render_node_list` writes a
+flat list of nodes, such as a node page's children, the same way.
 """
 
 from __future__ import annotations
@@ -15,17 +16,68 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from html import escape
 from itertools import compress
+from typing import NamedTuple
 
+from django.db import connection
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from followup.models import MISSING, STATUS_ORDER, status_label
+from followup.models import MISSING, STATUS_ORDER, Assessment, Period, status_label
 from followup.rollup import DistributionText, descendant_counts
-from goals.models import ASSESSABLE_KINDS, ListedNode, NodeKind, TreeRow
+from goals.models import ASSESSABLE_KINDS, ListedNode, Node, NodeKind, PlanYear
 
-__all__ = ["MISSING", "STATUS_ORDER", "build_red_thread", "node_url_parts", "status_label"]
+__all__ = [
+    "MISSING",
+    "STATUS_ORDER",
+    "RedThreadRow",
+    "build_red_thread",
+    "node_url_parts",
+    "status_label",
+    "tree_rows",
+]
+
+
+# Positions in a row of `tree_rows`.
+ID, PARENT_ID, LEVEL, KIND, TITLE, COMMITTEE, STATUS = range(7)
+
+
+class RedThreadRow(NamedTuple):
+    """One node of the röd tråd. `tree_rows` returns plain tuples in this order
+    (a named tuple per row would cost more than the rest of the page); the
+    functions here read them by position."""
+
+    id: int
+    parent_id: int | None
+    level: int
+    kind: str
+    title: str
+    committee_id: int | None
+    status: str | None  # the assessment's status in the period; None when there is none
+
+
+def tree_rows(plan_year: PlanYear | int, period: Period | None) -> list[tuple]:
+    """The year's nodes in tree order with each one's status in `period`, in one query.
+
+    Read with the cursor's `fetchall`: the ORM would fetch the rows in small
+    chunks and convert each, which for ten thousand rows costs as much again
+    as the query.
+    """
+    plan_year_id = plan_year if isinstance(plan_year, int) else plan_year.pk
+    quote = connection.ops.quote_name
+    node_table = quote(Node._meta.db_table)
+    assessment_table = quote(Assessment._meta.db_table)
+    # tree_id is the plan year's id (a check constraint on the table).
+    sql = (
+        "SELECT n.id, n.parent_id, n.level, n.kind, n.title, n.committee_id, a.status"
+        f" FROM {node_table} n LEFT JOIN {assessment_table} a"
+        " ON a.node_id = n.id AND a.period_id = %s"
+        " WHERE n.tree_id = %s ORDER BY n.lft"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [period.pk if period else None, plan_year_id])
+        return cursor.fetchall()
 
 
 def node_url_parts() -> tuple[str, str]:
@@ -70,104 +122,106 @@ class RedThreadFilter:
 
 
 def build_red_thread(
-    rows: list[TreeRow],
-    statuses: dict[int, str],
-    committee_labels: dict[int, str],
-    filters: RedThreadFilter,
+    rows: list[tuple], committee_labels: dict[int, str], filters: RedThreadFilter
 ) -> RedThread:
-    effective = _effective_statuses(rows, statuses)
+    """The page's tree from `tree_rows`: the HTML, what it shows, and the summaries."""
+    if not rows:
+        return RedThread(html="", shown=0, total=0, perspectives=[])
+    levels = [row[LEVEL] for row in rows]
+    effective = _effective_statuses(rows)
     included = _select(rows, effective, filters)
-    perspectives = _summaries(rows, effective, included, filters)
+    perspectives = _summaries(rows, levels, effective, included, filters)
+    shown = len(rows) if included is None else sum(included)
+    if not shown:
+        return RedThread(html="", shown=0, total=len(rows), perspectives=perspectives)
     # Each node's whole subtree, whatever the filters show of it.
-    rollups = descendant_counts(rows, effective)
+    rollups = descendant_counts(levels, effective)
     html = _render(rows, effective, included, committee_labels, rollups)
     return RedThread(
         html=html,
-        shown=sum(included),
+        shown=shown,
         total=len(rows),
         perspectives=perspectives,
     )
 
 
-def _effective_statuses(rows: list[TreeRow], statuses: dict[int, str]) -> list[str | None]:
-    """Each row's status in the period; None for kinds that are not assessed."""
-    status_of = statuses.get
-    return [
-        status_of(row[0], MISSING) if row[5] in ASSESSABLE_KINDS else None  # id, kind
-        for row in rows
-    ]
+def _effective_statuses(rows: list[tuple]) -> list[str | None]:
+    """Each row's status in the period: MISSING when unassessed, None for kinds
+    that are not assessed."""
+    assessable = ASSESSABLE_KINDS
+    return [(row[STATUS] or MISSING) if row[KIND] in assessable else None for row in rows]
 
 
 def _select(
-    rows: list[TreeRow], effective: list[str | None], filters: RedThreadFilter
-) -> list[bool]:
-    """Which rows to show: those matching every filter, and their ancestors for context."""
+    rows: list[tuple], effective: list[str | None], filters: RedThreadFilter
+) -> list[bool] | None:
+    """Which rows to show: those matching every filter, and their ancestors for
+    context. None when there is no filter: every row is shown."""
     if not filters.active:
-        return [True] * len(rows)
+        return None
     included = [False] * len(rows)
-    stack: list[int] = []  # indices of the current row's ancestors
-    perspective_rght: int | None = None
-    perspective_lft: int | None = None
+    ancestors: list[int] = []  # ancestors[k]: index of the current row's ancestor at level k
+    in_perspective = False
     for index, row in enumerate(rows):
-        while stack and rows[stack[-1]].rght < row.lft:
-            stack.pop()
-        if filters.perspective_id and row.id == filters.perspective_id:
-            perspective_lft, perspective_rght = row.lft, row.rght
+        level = row[LEVEL]
+        del ancestors[level:]
+        if level == 1:
+            in_perspective = row[ID] == filters.perspective_id
         matches = True
         if filters.perspective_id:
-            matches = perspective_lft is not None and perspective_lft <= row.lft <= perspective_rght
+            matches = in_perspective
         if matches and filters.committee_id:
-            matches = row.committee_id == filters.committee_id
+            matches = row[COMMITTEE] == filters.committee_id
         if matches and filters.status:
             matches = effective[index] == filters.status
         if matches:
             included[index] = True
-            for ancestor in reversed(stack):
+            for ancestor in reversed(ancestors):
                 if included[ancestor]:
                     break
                 included[ancestor] = True
-        stack.append(index)
+        ancestors.append(index)
     return included
 
 
 def _summaries(
-    rows: list[TreeRow],
+    rows: list[tuple],
+    levels: list[int],
     effective: list[str | None],
-    included: list[bool],
+    included: list[bool] | None,
     filters: RedThreadFilter,
 ) -> list[PerspectiveSummary]:
     """Status counts per perspective over the nodes shown.
 
-    The perspectives are the vision's children. In tree order a node's
-    descendants are the rows right after it, as many as its lft/rght span
-    says, so the walk jumps from one perspective to the next and counts each
-    one's descendants over a slice.
+    The perspectives are the vision's children, the rows at level 1. In tree
+    order a perspective's descendants are the rows up to the next one, so
+    each is counted over a slice.
     """
+    starts = [index for index, level in enumerate(levels) if level == 1]
     summaries: list[PerspectiveSummary] = []
-    index = 1  # rows[0] is the vision
-    while index < len(rows):
-        row = rows[index]
-        end = index + 1 + (row.rght - row.lft - 1) // 2
-        if row.kind == NodeKind.PERSPECTIVE and filters.perspective_id in (None, row.id):
-            counts = Counter(compress(effective[index + 1 : end], included[index + 1 : end]))
-            counts.pop(None, None)  # kinds that are not assessed
-            summaries.append(PerspectiveSummary(id=row.id, title=row.title, counts=counts))
-        index = end
+    for start, end in zip(starts, [*starts[1:], len(rows)], strict=True):
+        row = rows[start]
+        if row[KIND] != NodeKind.PERSPECTIVE or filters.perspective_id not in (None, row[ID]):
+            continue
+        below = effective[start + 1 : end]
+        counts = Counter(below if included is None else compress(below, included[start + 1 : end]))
+        counts.pop(None, None)  # kinds that are not assessed
+        summaries.append(PerspectiveSummary(id=row[ID], title=row[TITLE], counts=counts))
     return summaries
 
 
 def _render(
-    rows: list[TreeRow],
+    rows: list[tuple],
     effective: list[str | None],
-    included: list[bool],
+    included: list[bool] | None,
     committee_labels: dict[int, str],
     rollups: list[dict[str, int] | None],
 ) -> str:
     """The nested list, one f-string per node.
 
     Everything that repeats (the kind, committee and status markup, the
-    toggle labels) is built once; the titles are escaped in one call. This
-    loop is the page's main cost, so it avoids all per-row work it can.
+    toggle labels) is built once, and the titles are escaped in one call.
+    This loop is the page's main cost, so it avoids all per-row work it can.
     """
     url_start, url_end = node_url_parts()
     row_start = {
@@ -177,50 +231,34 @@ def _render(
         )
         for kind, label in NodeKind.choices
     }
-    committee_prefix = escape(_("Committee:"))
-    # A committee missing from the labels still gets its (empty) label.
-    committee_markup: defaultdict[int | None, str] = defaultdict(
-        lambda: (
-            f' <span class="committee"><span class="visually-hidden">{committee_prefix} '
-            "</span></span>"
-        )
-    )
-    committee_markup[None] = ""
-    for committee_id, label in committee_labels.items():
-        committee_markup[committee_id] = (
-            f' <span class="committee"><span class="visually-hidden">{committee_prefix} '
-            f"</span>{escape(label)}</span>"
-        )
-    status_markup = _status_markup()
-    toggle_labels: dict[int, str] = {}
     rollup_prefix = escape(_("Underlying:"))
     distribution = DistributionText(
         lambda text: f' <span class="rollup">{rollup_prefix} {escape(text)}</span>'
     )
+    tails = _tails(committee_labels)
 
+    if included is not None:
+        rows = list(compress(rows, included))
+        effective = list(compress(effective, included))
+        rollups = list(compress(rollups, included))
     # How many shown children each shown node has, for the toggles.
-    shown_children = Counter(compress([row.parent_id for row in rows], included))
-    titles = _escape_all([row.title for row in rows])
+    shown_children = Counter([row[PARENT_ID] for row in rows])
+    titles = _escape_all([row[TITLE] for row in rows])
+    rollup_texts = [distribution(counts) if counts else "" for counts in rollups]
+    toggle_labels: dict[int, str] = {}
 
     out: list[str] = ['<ul class="tree" role="list">']
     append = out.append
     close = "</ul></details></li>"
+    closes = [close * count for count in range(max(row[LEVEL] for row in rows) + 2)]
     # How many <li><details><ul> are open. A shown node's ancestors are all
     # shown, and all open, so before a node at level n exactly n are open.
     depth = 0
-    for row, title, status, shown, rollup in zip(
-        rows, titles, effective, included, rollups, strict=True
+    children_of = shown_children.get
+    for (node_id, _parent, level, kind, _raw, committee_id, _status), title, status, rollup in zip(
+        rows, titles, effective, rollup_texts, strict=True
     ):
-        if not shown:
-            continue
-        node_id, _parent, level, _lft, _rght, kind, _raw_title, committee_id = row
-        if depth > level:
-            append(close * (depth - level))
-        head = (
-            f'{row_start[kind]}{node_id}{url_end}">{title}</a>{committee_markup[committee_id]}'
-            f"{status_markup[status]}{distribution(rollup) if rollup else ''}</div>"
-        )
-        children = shown_children.get(node_id)
+        children = children_of(node_id)
         if children:
             label = toggle_labels.get(children)
             if label is None:
@@ -229,16 +267,42 @@ def _render(
                     % {"count": children}
                 )
             append(
-                f'{head}<details open><summary>{label}<span class="visually-hidden"> – {title}'
+                f"{closes[depth - level] if depth > level else ''}{row_start[kind]}{node_id}"
+                f'{url_end}">{title}</a>{tails[committee_id][status]}{rollup}</div>'
+                f'<details open><summary>{label}<span class="visually-hidden"> – {title}'
                 '</span></summary><ul role="list">'
             )
             depth = level + 1
         else:
-            append(f"{head}</li>")
+            append(
+                f"{closes[depth - level] if depth > level else ''}{row_start[kind]}{node_id}"
+                f'{url_end}">{title}</a>{tails[committee_id][status]}{rollup}</div></li>'
+            )
             depth = level
-    append(close * depth)
+    append(closes[depth])
     append("</ul>")
     return "".join(out)
+
+
+def _tails(committee_labels: dict[int, str]) -> defaultdict[int | None, dict[str | None, str]]:
+    """The markup after a node's link for each committee and status: the
+    committee's label and the status badge, built once per pair."""
+    status_markup = _status_markup()
+    committee_prefix = escape(_("Committee:"))
+
+    def committee_tail(label: str) -> dict[str | None, str]:
+        committee = (
+            f' <span class="committee"><span class="visually-hidden">{committee_prefix} '
+            f"</span>{escape(label)}</span>"
+        )
+        return {status: committee + badge for status, badge in status_markup.items()}
+
+    # A committee missing from the labels still gets its (empty) label.
+    tails: defaultdict[int | None, dict[str | None, str]] = defaultdict(lambda: committee_tail(""))
+    tails[None] = status_markup
+    for committee_id, label in committee_labels.items():
+        tails[committee_id] = committee_tail(label)
+    return tails
 
 
 def render_node_list(nodes: list[ListedNode], statuses: dict[int, str]) -> SafeString:
@@ -281,14 +345,19 @@ def _status_markup() -> dict[str | None, str]:
 
 
 def _escape_all(texts: list[str]) -> list[str]:
-    """`html.escape` of every text, in one call over them all joined.
+    """`html.escape` of every text, in one pass over them all.
 
-    Ten thousand calls cost far more than one call on the joined string. NUL
-    cannot occur in a PostgreSQL text column and is refused by Django's form
-    fields, so it separates the texts; should one contain it anyway, each
-    text is escaped on its own.
+    Most titles hold nothing to escape: the texts are joined and searched
+    once for each character that needs it (a C-speed scan), and only when
+    one occurs is each text checked and, if need be, escaped. Ten thousand
+    calls to `escape` would cost more than the rest of the rendering.
     """
-    escaped = escape("\x00".join(texts)).split("\x00")
-    if len(escaped) != len(texts):
-        return [escape(text) for text in texts]
-    return escaped
+    joined = "".join(texts)
+    if not any(character in joined for character in "&<>\"'"):
+        return texts
+    return [
+        escape(text)
+        if "&" in text or "<" in text or ">" in text or '"' in text or "'" in text
+        else text
+        for text in texts
+    ]

@@ -31,9 +31,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Protocol
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import OuterRef, Subquery
 from django.utils.translation import ngettext
 
@@ -48,7 +48,7 @@ from followup.models import (
     IndicatorOutcome,
     Period,
 )
-from goals.models import ASSESSABLE_KINDS, GOAL_KINDS, Node
+from goals.models import ASSESSABLE_KINDS, GOAL_KINDS, KIND_ORDER, Node
 
 SHARE_MET = "share_met"
 THRESHOLD = "threshold"
@@ -101,62 +101,50 @@ def suggestion_label(status: str | None) -> str:
 # --- distribution ------------------------------------------------------------
 
 
-class _Row(Protocol):
-    id: int
-    lft: int
-    rght: int
-
-
 def descendant_counts(
-    rows: Sequence[_Row], effective: Sequence[str | None]
+    levels: Sequence[int], effective: Sequence[str | None]
 ) -> list[dict[str, int] | None]:
-    """For each row (in tree order), its descendants' statuses counted; None for a row
-    with no assessable descendant. `effective[i]` is row i's status (MISSING when
-    unassessed, None when the kind is not assessed).
+    """For each row of a tree in tree order, its descendants' statuses counted;
+    None for a row with no assessable descendant. `levels[i]` is row i's depth
+    (0 for the root) and `effective[i]` its status (MISSING when unassessed,
+    None when the kind is not assessed).
 
-    One pass with a stack of open ancestors: a row's own status is added to its
-    parent's counts, and when a row closes its counts are merged into its
-    parent's. Each row is touched a constant number of times, so the cost grows
-    with the tree, not with its depth times its size. Leaves never go on the
-    stack: they have nothing to merge.
+    One pass with a stack of the open ancestors: in tree order the rows above
+    a row at level n that are still open are exactly its n ancestors. A row's
+    own status is added to its parent's counts, and when a row closes its
+    counts are merged into its parent's. Each row is touched a constant
+    number of times, so the cost grows with the tree, not with its depth
+    times its size.
     """
-    counts: list[dict[str, int] | None] = [None] * len(rows)
-    stack: list[int] = []  # indices of the open ancestors of the current row
-    stack_rght: list[int] = []  # their rght, to see when each closes
-    for index, row in enumerate(rows):
-        lft = row.lft
-        while stack_rght and stack_rght[-1] < lft:
-            stack_rght.pop()
+    counts: list[dict[str, int] | None] = [None] * len(levels)
+    stack: list[int] = []  # stack[k]: index of the current row's ancestor at level k
+    for index, level in enumerate(levels):
+        while len(stack) > level:
             done = counts[stack.pop()]
             if done and stack:
-                parent = stack[-1]
-                into = counts[parent]
-                if into is None:
-                    counts[parent] = done.copy()
-                else:
-                    for status, number in done.items():
-                        into[status] = into.get(status, 0) + number
+                _merge(counts, stack[-1], done)
         status = effective[index]
         if status is not None and stack:
-            parent = stack[-1]
-            into = counts[parent]
+            into = counts[stack[-1]]
             if into is None:
-                counts[parent] = {status: 1}
+                counts[stack[-1]] = {status: 1}
             else:
                 into[status] = into.get(status, 0) + 1
-        if row.rght - lft > 1:
-            stack.append(index)
-            stack_rght.append(row.rght)
+        stack.append(index)
     while stack:
         done = counts[stack.pop()]
         if done and stack:
-            into = counts[stack[-1]]
-            if into is None:
-                counts[stack[-1]] = done.copy()
-            else:
-                for status, number in done.items():
-                    into[status] = into.get(status, 0) + number
+            _merge(counts, stack[-1], done)
     return counts
+
+
+def _merge(counts: list[dict[str, int] | None], parent: int, done: dict[str, int]) -> None:
+    into = counts[parent]
+    if into is None:
+        counts[parent] = done.copy()
+    else:
+        for status, number in done.items():
+            into[status] = into.get(status, 0) + number
 
 
 # Each status's phrase with a count, in the plural that fits (“1 met”, “3 met”).
@@ -235,20 +223,37 @@ def distribution_items(counts: dict[str, int] | None) -> list[tuple[str, str]]:
 
 
 def subtree_counts(node: Node, period: Period | None) -> dict[str, int]:
-    """A node's descendants' statuses in a period, counted. One query."""
+    """A node's descendants' statuses in a period, counted. One query.
+
+    Each kind sits only under the kind before it, so a node's descendants
+    lie at most a fixed number of levels below it. They are reached by
+    joining on the parent, one chain of joins per level: index lookups in
+    proportion to the subtree, where a range of lft/rght would read the
+    whole year (no index holds them, see Node.Meta) and a recursive query
+    leaves the planner guessing its size.
+    """
     if period is None or node.is_leaf_node():
         return {}
-    status = Assessment.objects.filter(node=OuterRef("pk"), period=period).values("status")[:1]
-    counts: dict[str, int] = {}
-    for value in (
-        node.get_descendants()
-        .filter(kind__in=ASSESSABLE_KINDS)
-        .annotate(status=Subquery(status))
-        .values_list("status", flat=True)
-    ):
-        key = value or MISSING
-        counts[key] = counts.get(key, 0) + 1
-    return counts
+    table = connection.ops.quote_name(Node._meta.db_table)
+    assessments = connection.ops.quote_name(Assessment._meta.db_table)
+    below = KIND_ORDER[KIND_ORDER.index(node.kind) + 1 :]
+    levels = []
+    for depth, kind in enumerate(below, start=1):
+        if kind not in ASSESSABLE_KINDS:
+            continue  # a perspective under the vision: not assessed, but its children are
+        joins = "".join(
+            f" JOIN {table} d{step} ON d{step}.parent_id = d{step - 1}.id"
+            for step in range(2, depth + 1)
+        )
+        levels.append(f"SELECT d{depth}.id FROM {table} d1{joins} WHERE d1.parent_id = %s")
+    sql = (
+        f"SELECT a.status, COUNT(*) FROM ({' UNION ALL '.join(levels)}) below"
+        f" LEFT JOIN {assessments} a ON a.node_id = below.id AND a.period_id = %s"
+        " GROUP BY a.status"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [node.pk] * len(levels) + [period.pk])
+        return {status or MISSING: count for status, count in cursor.fetchall()}
 
 
 @dataclass

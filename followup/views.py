@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import FilteredRelation, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -10,7 +11,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from followup import charts, exports, indicators, kolada, reports, rollup, services, yearly
+from followup import (
+    charts,
+    exports,
+    indicators,
+    kolada,
+    redthread,
+    reports,
+    rollup,
+    services,
+    yearly,
+)
 from followup.forms import (
     AssessmentEntryForm,
     IndicatorForm,
@@ -31,7 +42,7 @@ from followup.models import (
     Period,
     default_period,
 )
-from followup.redthread import build_red_thread, render_node_list, status_label
+from followup.redthread import build_red_thread, render_node_list, status_label, tree_rows
 from followup.search import MAX_RESULTS, search_year
 from goals import permissions
 from goals.forms import VersionForm
@@ -39,6 +50,7 @@ from goals.models import (
     ASSESSABLE_KINDS,
     COMMITTEE_KINDS,
     Committee,
+    ListedNode,
     Node,
     NodeKind,
     PlanYear,
@@ -86,16 +98,21 @@ def red_thread(request: HttpRequest, year: int) -> HttpResponse:
     plan_year = get_object_or_404(PlanYear, year=year)
     periods = list(Period.objects.for_year(plan_year).visible_to(request.user))
     committees = list(Committee.objects.all())
-    rows = Node.objects.for_year(plan_year).in_tree_order().rows()
-    perspectives = [(row.id, row.title) for row in rows if row.kind == NodeKind.PERSPECTIVE]
-    form = RedThreadFilterForm(
-        request.GET or None, periods=periods, committees=committees, perspectives=perspectives
+    form = RedThreadFilterForm(request.GET or None, periods=periods, committees=committees)
+    period = form.period_choice(default_period(periods, timezone.localdate()))
+    rows = tree_rows(plan_year, period)
+    filters = form.filters(
+        perspectives=[
+            (row[redthread.ID], row[redthread.TITLE])
+            for row in rows
+            if row[redthread.KIND] == NodeKind.PERSPECTIVE
+        ]
     )
-    period, filters = form.selection(default_period(periods, timezone.localdate()))
-    statuses = Assessment.objects.for_period(period).status_by_node() if period else {}
     tree = build_red_thread(
-        rows, statuses, {committee.pk: committee.label for committee in committees}, filters
+        rows, {committee.pk: committee.label for committee in committees}, filters
     )
+    has_rows = bool(rows)
+    del rows  # tens of megabytes in the largest years: not kept while the page is written
     page = render_to_string(
         "followup/red_thread.html",
         {
@@ -106,7 +123,7 @@ def red_thread(request: HttpRequest, year: int) -> HttpResponse:
             "filters": filters,
             "tree": tree,
             "tree_placeholder": TREE_PLACEHOLDER,
-            "can_add_vision": not rows
+            "can_add_vision": not has_rows
             and permissions.can_edit_kind(request.user, NodeKind.VISION, None),
         },
         request,
@@ -117,29 +134,54 @@ def red_thread(request: HttpRequest, year: int) -> HttpResponse:
     return HttpResponse([before, tree.html, after])
 
 
+def _children_with_statuses(
+    node: Node, periods: list[Period]
+) -> tuple[list[ListedNode], dict[int, dict[int, str]]]:
+    """The node's children in order, and their statuses by period and child. One query:
+    each child joined to its assessments in the periods, a row per assessment."""
+    children_rows = Node.objects.children_of(node).in_tree_order()
+    if not periods:
+        return children_rows.listed(), {}
+    rows = children_rows.annotate(
+        shown=FilteredRelation(
+            "assessments", condition=Q(assessments__period__in=[each.pk for each in periods])
+        )
+    ).values_list(
+        "id",
+        "kind",
+        "title",
+        "committee__short_name",
+        "committee__name",
+        "shown__period_id",
+        "shown__status",
+    )
+    children: list[ListedNode] = []
+    statuses: dict[int, dict[int, str]] = {}
+    last = None
+    for node_id, kind, title, short_name, name, period_id, status in rows:
+        if node_id != last:  # a child's rows come together, in tree order
+            children.append(ListedNode(node_id, kind, title, short_name or name or ""))
+            last = node_id
+        if period_id is not None:
+            statuses.setdefault(period_id, {})[node_id] = status
+    return children, statuses
+
+
 def node_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not permissions.can_read(request.user):
         return permissions.deny(request)
     node = get_object_or_404(Node.objects.select_related("plan_year", "committee"), pk=pk)
     ancestors = Node.objects.ancestors_of(node)
-    children = Node.objects.children_of(node).in_tree_order().listed()
     periods = list(Period.objects.for_year(node.plan_year_id).visible_to(request.user))
     period = default_period(periods, timezone.localdate())
+    # The children, and their statuses in every period: their badges, and the suggestions.
+    children, child_statuses = _children_with_statuses(node, periods)
     assessments = {
         assessment.period_id: assessment
         for assessment in Assessment.objects.filter(node=node, period__in=periods).select_related(
             "updated_by"
         )
     }
-    # The children's statuses in every period: their badges, and the suggestions.
-    child_statuses: dict[int, dict[int, str]] = {}
-    if children:
-        # By a subquery: a list of hundreds of ids is slow to send to
-        # PostgreSQL, and a join on the parent is slow on SQLite.
-        for node_id, period_id, value in Assessment.objects.filter(
-            node__in=Node.objects.children_of(node).values("pk"), period__in=periods
-        ).values_list("node_id", "period_id", "status"):
-            child_statuses.setdefault(period_id, {})[node_id] = value
     current_statuses = child_statuses.get(period.pk, {}) if period else {}
     indicator_table = []
     if node.kind in INDICATOR_KINDS:

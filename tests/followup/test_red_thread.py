@@ -128,15 +128,14 @@ def test_query_count_does_not_grow_with_the_tree(
 ):
     nodes = grow_tree(plan_year, committees, goals)
     assess_all(nodes, periods[0])
-    # Expect 9 queries:
+    # Expect 7 queries:
     # * the session and the user
     # * the plan year
     # * its periods
     # * the committees (filter choices and labels)
-    # * the whole tree, in tree order
-    # * the period's statuses
-    # * the user's groups and committees (roles, for the menu)
-    with django_assert_num_queries(9):
+    # * the whole tree in tree order, with each node's status in the period
+    # * the user's groups and committees, in one query (roles, for the menu)
+    with django_assert_num_queries(7):
         response = councillor_client.get(_url(plan_year, period=periods[0].pk))
     assert response.content.decode().count('class="node ') == len(nodes)
 
@@ -161,3 +160,12 @@ def test_status_labels_cover_every_status():
 
     assert {status_label(s) for s in STATUS_ORDER} >= {"uppfyllt", "ej bedömt", "avbruten"}
     assert GoalStatus.MET in STATUS_ORDER
+
+
+def test_filters_that_match_nothing_say_so(councillor_client, plan_year, tree, committees):
+    response = councillor_client.get(
+        _url(plan_year, committee=committees["sn"].pk, perspective=tree["Ekonomi"].pk)
+    )
+    assert response.status_code == 200
+    assert "Inget matchar filtren" in response.content.decode()
+    assert response.context["tree"].shown == 0

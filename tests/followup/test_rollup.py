@@ -4,8 +4,21 @@ import pytest
 from django.urls import reverse
 
 from followup.models import Assessment
-from followup.redthread import RedThreadFilter, build_red_thread
-from followup.rollup import descendant_counts, period_suggestions, suggest_status
+from followup.redthread import (
+    COMMITTEE,
+    LEVEL,
+    STATUS,
+    TITLE,
+    RedThreadFilter,
+    build_red_thread,
+    tree_rows,
+)
+from followup.rollup import (
+    descendant_counts,
+    period_suggestions,
+    subtree_counts,
+    suggest_status,
+)
 from goals.models import Node
 from tests.factories import add_indicator, build_tree
 
@@ -52,7 +65,7 @@ def _counts_by_title(plan_year, period):
         statuses.get(row.id, "missing") if row.kind not in ("vision", "perspective") else None
         for row in rows
     ]
-    counts = descendant_counts(rows, effective)
+    counts = descendant_counts([row.level for row in rows], effective)
     return {row.title: counts[index] for index, row in enumerate(rows)}
 
 
@@ -74,6 +87,34 @@ def test_descendants_are_counted_at_every_level(plan_year, tree, periods):
     assert counts["Trygga miljöer"] is None
 
 
+def test_tree_rows_are_the_year_in_tree_order_with_each_status(plan_year, tree, periods):
+    rows = tree_rows(plan_year, periods[0])
+    by_title = {row[TITLE]: row for row in rows}
+    assert [row[TITLE] for row in rows][:4] == [
+        "Vision",
+        "Kramforsbon",
+        "Trygg kommun",
+        "Fler i arbete",
+    ]
+    assert len(rows) == Node.objects.for_year(plan_year).count()
+    assert by_title["Lovskola"][STATUS] == "done"
+    assert by_title["Trygga miljöer"][STATUS] is None  # not assessed in the period
+    assert by_title["Läsa bättre"][LEVEL] == 4
+    assert by_title["Läsa bättre"][COMMITTEE] == tree["Läsa bättre"].committee_id
+    # Another period's statuses, and no period at all.
+    assert all(row[STATUS] is None for row in tree_rows(plan_year, periods[1]))
+    assert all(row[STATUS] is None for row in tree_rows(plan_year, None))
+
+
+def test_a_nodes_subtree_counts_agree_with_the_whole_tree_pass(plan_year, tree, periods):
+    """The node page counts one subtree by joins on the parent; the röd tråd counts
+    every subtree in one pass over the year. They must agree for every node."""
+    whole = _counts_by_title(plan_year, periods[0])
+    for node in Node.objects.for_year(plan_year):
+        assert subtree_counts(node, periods[0]) == (whole[node.title] or {}), node.title
+    assert subtree_counts(tree["Vision"], None) == {}
+
+
 def test_red_thread_shows_each_goals_distribution_as_text(councillor_client, plan_year, tree):
     html = councillor_client.get(reverse("red_thread", kwargs={"year": 2026})).content.decode()
     assert "Underliggande: 1 genomförd · 1 pågår" in html
@@ -83,9 +124,8 @@ def test_red_thread_shows_each_goals_distribution_as_text(councillor_client, pla
 
 
 def test_the_distribution_covers_the_whole_subtree_whatever_the_filter(plan_year, tree, periods):
-    rows = Node.objects.for_year(plan_year).in_tree_order().rows()
-    statuses = Assessment.objects.for_period(periods[0]).status_by_node()
-    filtered = build_red_thread(rows, statuses, {}, RedThreadFilter(status="not_met"))
+    rows = tree_rows(plan_year, periods[0])
+    filtered = build_red_thread(rows, {}, RedThreadFilter(status="not_met"))
     assert "1 uppfyllt · 1 ej uppfyllt · 1 genomförd · 1 pågår" in filtered.html
 
 
@@ -216,15 +256,15 @@ def test_suggestions_keep_the_entry_page_query_count_constant(
         if node.kind == "municipal_goal":
             add_indicator(node, f"Nyckeltal {node.pk}", outcomes={periods[0]: 85})
     client.force_login(official)
-    # Expect 10 queries:
+    # Expect 9 queries:
     # * the session and the user
     # * the period with its plan year
-    # * the user's groups and committees (roles)
+    # * the user's groups and committees, in one query (roles)
     # * the nodes the user may assess, with their parents and committees
     # * for the suggestions: the year's goals and activities with their parents,
     #   the period's statuses, and the indicators with their outcome in the period
     # * the user's assessments in the period
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         response = client.get(reverse("assessment_entry", kwargs={"pk": periods[0].pk}))
     assert response.status_code == 200
     municipal = [n for n in response.context["form"].nodes if n.kind == "municipal_goal"]
