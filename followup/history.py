@@ -5,7 +5,12 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
 
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from followup.indicators import format_value
@@ -41,13 +46,6 @@ class HistoryEntry:
     what: str  # "created", "changed", "deleted"
     subject: str  # the node itself, or "Assessment in <period>"
     changes: list[Change] = field(default_factory=list)
-
-
-def _who(record) -> str:
-    user = record.history_user
-    if user is None:
-        return _("the system")
-    return user.get_full_name() or user.get_username()
 
 
 def _display(field_name: str, value, names: dict[str, dict]) -> str:
@@ -89,7 +87,7 @@ def _entries(records, fields, subject, labels, names=None) -> list[HistoryEntry]
         entries.append(
             HistoryEntry(
                 when=record.history_date,
-                who=_who(record),
+                who=record.who,
                 what=kind,
                 subject=subject(record),
                 changes=changes,
@@ -99,67 +97,164 @@ def _entries(records, fields, subject, labels, names=None) -> list[HistoryEntry]
     return entries
 
 
+# The history tables read, the fields of each that the entries show (by
+# attribute name), and how a record is found from the node's id.
+_SOURCES = (
+    ("node", Node, ("title", "description", "committee_id", "parent_id"), "h.id = %s"),
+    ("assessment", Assessment, ("status", "analysis", "period_id"), "h.node_id = %s"),
+    (
+        "indicator",
+        Indicator,
+        ("name", "unit", "baseline", "target", "direction", "kolada_kpi"),
+        "h.node_id = %s",
+    ),
+    (
+        "outcome",
+        IndicatorOutcome,
+        ("value", "source", "indicator_id", "period_id"),
+        # Outcomes of the node's indicators, deleted indicators included.
+        "h.indicator_id IN (SELECT i.id FROM {indicators} i WHERE i.node_id = %s)",
+    ),
+)
+_DECIMALS = frozenset({"baseline", "target", "value"})
+
+
+@dataclass
+class _Record:
+    """One historical record as the entries need it."""
+
+    id: int
+    history_type: str
+    history_date: datetime.datetime
+    who: str
+    values: dict[str, object]
+
+    def __getattr__(self, name: str):
+        try:
+            return self.__dict__["values"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+@cache
+def _history_sql() -> tuple[str, list[tuple[str, str]]]:
+    """The query of `_history_records` and its value columns as (source, field),
+    built once: `Model.history` makes a new manager class on every access."""
+    quote = connection.ops.quote_name
+    users = quote(get_user_model()._meta.db_table)
+    fields = {
+        (source, name): model.history.model._meta.get_field(name)
+        for source, model, names, _where in _SOURCES
+        for name in names
+    }
+    columns = list(fields)
+    selects = []
+    for source, model, _names, where in _SOURCES:
+        history = model.history.model._meta
+        # The others' columns as typed NULLs: PostgreSQL would take two untyped
+        # NULLs in a row for text, and then refuse a number below them.
+        own = [
+            f"h.{quote(field.column)}"
+            if slot_source == source
+            else f"CAST(NULL AS {field.cast_db_type(connection)})"
+            for (slot_source, _name), field in fields.items()
+        ]
+        where_sql = where.format(indicators=quote(Indicator.history.model._meta.db_table))
+        selects.append(
+            f"SELECT '{source}', h.id, h.history_id, h.history_date, h.history_type, "
+            f"u.username, u.first_name, u.last_name, {', '.join(own)} "
+            f"FROM {quote(history.db_table)} h LEFT JOIN {users} u ON u.id = h.history_user_id "
+            f"WHERE {where_sql}"
+        )
+    sql = " UNION ALL ".join(selects) + " ORDER BY 1, 2, 4, 3"
+    return sql, columns
+
+
+def _history_records(node: Node) -> dict[str, list[_Record]]:
+    """The historical records of the node, its assessments, its indicators and
+    their outcomes, by source, each object's records oldest first. One query:
+    a UNION of the four history tables, each row carrying its own table's
+    fields in columns of their own (NULL in the others' rows)."""
+    sql, columns = _history_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [node.pk] * len(_SOURCES))
+        rows = cursor.fetchall()
+    records: dict[str, list[_Record]] = {source: [] for source, *_rest in _SOURCES}
+    for source, object_id, _history_id, when, kind, username, first, last, *values in rows:
+        own = {
+            name: _python_value(name, value)
+            for (slot_source, name), value in zip(columns, values, strict=True)
+            if slot_source == source
+        }
+        who = f"{first or ''} {last or ''}".strip() or username or _("the system")
+        records[source].append(_Record(object_id, kind, _aware(when), who, own))
+    return records
+
+
+def _aware(when) -> datetime.datetime:
+    """A history date as an aware datetime (SQLite hands the raw cursor text
+    or a naive UTC time; the ORM would convert it)."""
+    if isinstance(when, str):
+        when = parse_datetime(when)
+    if timezone.is_naive(when):
+        when = timezone.make_aware(when, datetime.UTC)
+    return when
+
+
+def _python_value(name: str, value):
+    if name in _DECIMALS and value is not None and not isinstance(value, Decimal):
+        return Decimal(str(value))  # SQLite gives a float or an int
+    return value
+
+
 def node_history(node: Node, periods: list[Period]) -> list[HistoryEntry]:
-    """The node's history, its assessments' and its indicators', newest first. Six queries."""
+    """The node's history, its assessments' and its indicators', newest first.
+
+    One query for the records, and one or two more for the names of the
+    parents and committees the node's history mentions, if any."""
     node_labels = {name: str(Node._meta.get_field(name).verbose_name) for name in NODE_FIELDS}
     assessment_labels = {
         name: str(Assessment._meta.get_field(name).verbose_name) for name in ASSESSMENT_FIELDS
     }
     period_titles = {period.pk: period.display_title for period in periods}
-    node_records = list(
-        Node.history.filter(id=node.pk).select_related("history_user").order_by("history_date")
-    )
+    records = _history_records(node)
+    node_records = records["node"]
     # Parents and committees by name, not id: two queries for the whole history.
     parent_ids = {record.parent_id for record in node_records if record.parent_id}
     committee_ids = {record.committee_id for record in node_records if record.committee_id}
     names = {
-        "parent": dict(Node.objects.filter(pk__in=parent_ids).values_list("pk", "title")),
-        "committee": dict(Committee.objects.filter(pk__in=committee_ids).values_list("pk", "name")),
+        "parent": dict(Node.objects.filter(pk__in=parent_ids).values_list("pk", "title"))
+        if parent_ids
+        else {},
+        "committee": dict(Committee.objects.filter(pk__in=committee_ids).values_list("pk", "name"))
+        if committee_ids
+        else {},
     }
     entries = _entries(node_records, NODE_FIELDS, lambda record: node.title, node_labels, names)
-    assessment_records = list(
-        Assessment.history.filter(node_id=node.pk)
-        .select_related("history_user")
-        .order_by("id", "history_date")
-    )
-    by_assessment: dict[int, list] = {}
-    for record in assessment_records:
-        by_assessment.setdefault(record.id, []).append(record)
-    for records in by_assessment.values():
+    for assessment_records in _by_object(records["assessment"]):
         entries += _entries(
-            records,
+            assessment_records,
             ASSESSMENT_FIELDS,
             lambda record: (
                 _("Assessment in %(period)s") % {"period": period_titles.get(record.period_id, "?")}
             ),
             assessment_labels,
         )
-    entries += _indicator_entries(node, period_titles)
+    entries += _indicator_entries(records["indicator"], records["outcome"], period_titles)
     entries.sort(key=lambda entry: entry.when, reverse=True)
     return entries
 
 
-def _indicator_entries(node: Node, period_titles: dict[int, str]) -> list[HistoryEntry]:
-    """The history of the node's indicators and their outcomes, deleted ones
-    included. Two queries."""
+def _indicator_entries(
+    indicator_records: list[_Record], outcome_records: list[_Record], period_titles: dict[int, str]
+) -> list[HistoryEntry]:
+    """The history of the node's indicators and their outcomes, deleted ones included."""
     indicator_labels = {
         name: str(Indicator._meta.get_field(name).verbose_name) for name in INDICATOR_FIELDS
     }
     outcome_labels = {
         name: str(IndicatorOutcome._meta.get_field(name).verbose_name) for name in OUTCOME_FIELDS
     }
-    indicator_records = list(
-        Indicator.history.filter(node_id=node.pk)
-        .select_related("history_user")
-        .order_by("id", "history_date")
-    )
-    outcome_records = list(
-        IndicatorOutcome.history.filter(
-            indicator_id__in=Indicator.history.filter(node_id=node.pk).values("id")
-        )
-        .select_related("history_user")
-        .order_by("id", "history_date")
-    )
     names = {record.id: record.name for record in indicator_records}
     entries: list[HistoryEntry] = []
     for records in _by_object(indicator_records):

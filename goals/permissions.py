@@ -19,14 +19,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
-from goals.models import COMMITTEE_KINDS, MUNICIPAL_KINDS, Node, NodeKind
+from goals.models import COMMITTEE_KINDS, MUNICIPAL_KINDS, Committee, Node, NodeKind
 
 
 class Role(models.TextChoices):
@@ -55,14 +55,34 @@ User = AbstractBaseUser | AnonymousUser
 
 
 def roles_of(user: User) -> Roles:
-    """The user's roles, read once per request (two queries) and kept on the user."""
+    """The user's roles, read once per request (one query) and kept on the user."""
     if not user.is_authenticated or not user.is_active:
         return ANONYMOUS
     cached = getattr(user, "_styr_roles", None)
     if cached is not None:
         return cached
-    groups = set(user.groups.values_list("name", flat=True))
-    committee_ids = frozenset(user.committees.values_list("pk", flat=True))
+    # The group names and the committee ids in one query: (name, None) and (None, id) rows.
+    rows = (
+        Group.objects.filter(user=user)
+        .annotate(committee_id=models.Value(None, output_field=models.BigIntegerField()))
+        .order_by()
+        .values_list("name", "committee_id")
+        .union(
+            Committee.objects.filter(members=user)
+            .annotate(group=models.Value(None, output_field=models.CharField()))
+            .order_by()
+            .values_list("group", "pk"),
+            all=True,
+        )
+    )
+    groups: set[str] = set()
+    committee_set: set[int] = set()
+    for group, committee_id in rows:
+        if committee_id is None:
+            groups.add(group)
+        else:
+            committee_set.add(committee_id)
+    committee_ids = frozenset(committee_set)
     roles = Roles(
         authenticated=True,
         superuser=user.is_superuser,

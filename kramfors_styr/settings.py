@@ -143,6 +143,14 @@ if _database_url:
         raise ImproperlyConfigured(f"DATABASE_URL is not valid: {error}") from None
     if _database["ENGINE"] == "django.db.backends.postgresql":
         _database["CONN_HEALTH_CHECKS"] = True
+        # Every query of a page is short: starting parallel workers for one
+        # costs more than it saves, and takes the cores other requests need
+        # (docs/performance.md). DB_PARALLEL_WORKERS > 0 allows them again.
+        _options = _database.setdefault("OPTIONS", {})
+        _options["options"] = (
+            f"{_options.get('options', '')} -c max_parallel_workers_per_gather="
+            f"{env_int('DB_PARALLEL_WORKERS', 0)}"
+        ).strip()
 else:
     _sqlite_path = Path(env_str("SQLITE_PATH") or BASE_DIR / "data" / "kramfors_styr.sqlite3")
     _sqlite_path.parent.mkdir(parents=True, exist_ok=True)

@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -71,3 +73,41 @@ def test_follow_up_rules_are_checked():
         SECRET_KEY="k" * 50, GOAL_SUGGESTION_MET_PERCENT="40", GOAL_SUGGESTION_PARTLY_PERCENT="60"
     )
     assert result.returncode != 0
+
+
+def _database_options(**env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
+    clean.update(SECRET_KEY="k" * 50, DATABASE_URL="postgres://u:p@db.example:5432/styr", **env)
+    return subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import kramfors_styr.settings as s; print(s.DATABASES['default']['OPTIONS'])",
+        ],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_postgresql_runs_without_parallel_workers_unless_asked():
+    result = _database_options()
+    assert result.returncode == 0, result.stderr
+    assert "-c max_parallel_workers_per_gather=0" in result.stdout
+    result = _database_options(DB_PARALLEL_WORKERS="2")
+    assert "-c max_parallel_workers_per_gather=2" in result.stdout
+    result = _database_options(DB_PARALLEL_WORKERS="many")
+    assert result.returncode != 0
+    assert "DB_PARALLEL_WORKERS must be an integer" in result.stderr
+
+
+def test_the_connection_uses_the_setting(db):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL setting")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        assert cursor.fetchone()[0] == "0"

@@ -173,14 +173,14 @@ def test_query_count(
 ):
     grow_tree(plan_year, committees, goals)
     client.force_login(secretary)
-    # Expect 10 queries:
+    # Expect 9 queries:
     # * the session and the user
     # * the period with its plan year
-    # * the user's groups and committees (roles)
+    # * the user's groups and committees, in one query (roles)
     # * for the suggested statuses: the year's tree, the period's statuses,
     #   the indicators' statuses
     # * the nodes the user may assess, with parents and committees
     # * their assessments in the period
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         response = client.get(_url(periods[1]))
     assert response.status_code == 200

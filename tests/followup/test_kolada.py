@@ -471,10 +471,10 @@ def test_upload_without_a_file_says_so(client, official, db):
 
 def test_upload_page_query_count(client, official, db, django_assert_num_queries):
     client.force_login(official)
-    # Expect 4 queries:
+    # Expect 3 queries:
     # * the session and the user
-    # * the user's groups and committees (roles: may the user import?)
-    with django_assert_num_queries(4):
+    # * the user's groups and committees, in one query (roles: may the user import?)
+    with django_assert_num_queries(3):
         assert client.get(reverse("kolada_upload")).status_code == 200
 
 
@@ -484,15 +484,15 @@ def test_upload_query_count_does_not_grow_with_the_file(
 ):
     client.force_login(official)
     data = _upload(name)
-    # Expect 12 queries:
+    # Expect 11 queries:
     # * the session and the user
-    # * the user's groups and committees (roles: may the user import?)
+    # * the user's groups and committees, in one query (roles: may the user import?)
     # * a savepoint around the import, and its release
     # * the indicators with the file's KPI ids
     # * the plan years of the file's years
     # * their annual periods, locked
     # * the outcomes already there, locked
     # * the new outcomes, and their history
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         response = client.post(reverse("kolada_upload"), data)
     assert response.status_code == 200

@@ -72,19 +72,18 @@ def test_query_count_does_not_grow_with_the_tree(
     nodes = grow_tree(plan_year, committees, goals)
     assess_all(nodes, periods[0])
     municipal = next(n for n in nodes if n.kind == "municipal_goal")
-    # Expect 18 queries:
+    # Expect 13 queries:
     # * the session and the user
     # * the node with its plan year and committee
     # * its ancestors (breadcrumbs)
-    # * its children with their committees
     # * the year's periods
+    # * its children with their committees and their statuses in every period
     # * the node's assessments with who made them
-    # * the children's statuses in every period
     # * the node's indicators, and their outcomes
     # * the statuses of all its descendants in the current period (the distribution)
     # * the user's groups and committees (roles: what may be edited)
-    # * the node's history, the names of its parents in it, its assessments' history
-    # * its indicators' history, and their outcomes'
-    with django_assert_num_queries(18):
+    # * the history of the node, its assessments, its indicators and their outcomes
+    # * the names of the parents the node's history mentions
+    with django_assert_num_queries(13):
         response = councillor_client.get(municipal.get_absolute_url())
     assert response.status_code == 200

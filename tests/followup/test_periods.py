@@ -112,9 +112,9 @@ def test_plan_year_list_query_count(official_client, years, django_assert_num_qu
 
     for offset in range(years):
         plan_year_start(source=None, year=2026 + offset)
-    # Expect 7 queries: session, user, plan years, their periods, groups, committees,
-    # and the plan years again for the form's "copy from" choices
-    with django_assert_num_queries(7):
+    # Expect 6 queries: session, user, plan years, their periods, the user's groups and
+    # committees (one query), and the plan years again for the form's "copy from" choices
+    with django_assert_num_queries(6):
         response = official_client.get(reverse("plan_year_list"))
     assert response.status_code == 200
 
@@ -140,10 +140,10 @@ def test_start_page_query_count(
     # Expect 9 queries:
     # * the session and the user
     # * the plan years
-    # * the user's groups and committees (roles)
+    # * the user's groups and committees, in one query (roles)
     # * the open periods
     # * node counts and assessment counts per committee, their committees
     # * the user's committees
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         response = client.get(reverse("start"))
     assert response.status_code == 200

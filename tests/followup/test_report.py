@@ -198,15 +198,15 @@ def test_overview_query_count_does_not_grow_with_the_tree(
     councillor_client, plan_year, committees, periods, goals, django_assert_num_queries
 ):
     _big_year(plan_year, committees, periods[0], goals)
-    # Expect 9 queries:
+    # Expect 8 queries:
     # * the session and the user
     # * the plan year
     # * its periods
     # * the committees
     # * the whole tree, in tree order
     # * the period's statuses
-    # * the user's groups and committees (roles, for the menu)
-    with django_assert_num_queries(9):
+    # * the user's groups and committees, in one query (roles, for the menu)
+    with django_assert_num_queries(8):
         response = councillor_client.get(_overview_url(plan_year, periods[0]))
     assert response.context["summary"].total == 8
 
@@ -216,13 +216,13 @@ def test_report_query_count_does_not_grow_with_the_tree(
     councillor_client, plan_year, committees, periods, goals, django_assert_num_queries
 ):
     _big_year(plan_year, committees, periods[0], goals)
-    # Expect 8 queries:
+    # Expect 7 queries:
     # * the session and the user
     # * the period with its plan year
     # * the year's goals in tree order, with their committees
     # * the period's assessments
     # * the indicators with their outcome in the period
-    # * the user's groups and committees (roles, for the menu)
-    with django_assert_num_queries(8):
+    # * the user's groups and committees, in one query (roles, for the menu)
+    with django_assert_num_queries(7):
         response = councillor_client.get(_report_url(periods[0]))
     assert response.content.decode().count('class="indicator-table"') == Indicator.objects.count()

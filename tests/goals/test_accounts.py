@@ -113,9 +113,9 @@ def test_user_list_query_count(client, official, users, django_assert_num_querie
     for index in range(users):
         User.objects.create_user(f"u{index}")
     client.force_login(official)
-    # Expect 7 queries: session, user, the users, their groups, their committees,
-    # the official's groups and committees (roles, for the menu)
-    with django_assert_num_queries(7):
+    # Expect 6 queries: session, user, the users, their groups, their committees,
+    # the official's groups and committees in one query (roles, for the menu)
+    with django_assert_num_queries(6):
         assert client.get(reverse("user_list")).status_code == 200
 
 

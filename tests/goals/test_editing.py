@@ -297,8 +297,8 @@ def test_operational_plan_query_count(
     # * the session and the user
     # * the plan year, the committee
     # * the whole tree, in tree order
-    # * the user's groups and committees (roles)
-    with django_assert_num_queries(7):
+    # * the user's groups and committees, in one query (roles)
+    with django_assert_num_queries(6):
         response = secretary_client.get(
             reverse("operational_plan", kwargs={"year": 2026, "slug": "bun"})
         )
@@ -311,8 +311,9 @@ def test_node_edit_form_query_count(
 ):
     nodes = grow_tree(plan_year, committees, goals)
     node = next(n for n in nodes if n.kind == "committee_goal" and n.committee.slug == "bun")
-    # Expect 5 queries: session, user, the node with year/committee/parent, groups, committees
-    with django_assert_num_queries(5):
+    # Expect 4 queries: session, user, the node with year/committee/parent, the
+    # user's groups and committees (one query)
+    with django_assert_num_queries(4):
         response = secretary_client.get(reverse("node_edit", kwargs={"pk": node.pk}))
     assert response.status_code == 200
 
