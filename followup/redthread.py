@@ -39,6 +39,9 @@ __all__ = [
 ]
 
 
+# How many nodes' HTML is joined and encoded at a time.
+CHUNK_NODES = 1024
+
 # Positions in a row of `tree_rows`.
 ID, PARENT_ID, LEVEL, KIND, TITLE, COMMITTEE, STATUS = range(7)
 
@@ -104,10 +107,17 @@ class PerspectiveSummary:
 
 @dataclass
 class RedThread:
-    html: str
+    # The tree's HTML as UTF-8, in pieces of about a thousand nodes each: the
+    # response joins them once, and the whole text is never held at once
+    # (for 50,000 nodes it would be 40 MB, twice its bytes).
+    chunks: list[bytes]
     shown: int
     total: int
     perspectives: list[PerspectiveSummary]
+
+    @property
+    def html(self) -> str:
+        return b"".join(self.chunks).decode()
 
 
 @dataclass(frozen=True)
@@ -126,19 +136,18 @@ def build_red_thread(
 ) -> RedThread:
     """The page's tree from `tree_rows`: the HTML, what it shows, and the summaries."""
     if not rows:
-        return RedThread(html="", shown=0, total=0, perspectives=[])
+        return RedThread(chunks=[], shown=0, total=0, perspectives=[])
     levels = [row[LEVEL] for row in rows]
     effective = _effective_statuses(rows)
     included = _select(rows, effective, filters)
     perspectives = _summaries(rows, levels, effective, included, filters)
     shown = len(rows) if included is None else sum(included)
     if not shown:
-        return RedThread(html="", shown=0, total=len(rows), perspectives=perspectives)
+        return RedThread(chunks=[], shown=0, total=len(rows), perspectives=perspectives)
     # Each node's whole subtree, whatever the filters show of it.
     rollups = descendant_counts(levels, effective)
-    html = _render(rows, effective, included, committee_labels, rollups)
     return RedThread(
-        html=html,
+        chunks=_render(rows, effective, included, committee_labels, rollups),
         shown=shown,
         total=len(rows),
         perspectives=perspectives,
@@ -216,8 +225,8 @@ def _render(
     included: list[bool] | None,
     committee_labels: dict[int, str],
     rollups: list[dict[str, int] | None],
-) -> str:
-    """The nested list, one f-string per node.
+) -> list[bytes]:
+    """The nested list, one f-string per node, encoded in chunks of CHUNK_NODES.
 
     Everything that repeats (the kind, committee and status markup, the
     toggle labels) is built once, and the titles are escaped in one call.
@@ -281,7 +290,10 @@ def _render(
             depth = level
     append(closes[depth])
     append("</ul>")
-    return "".join(out)
+    return [
+        "".join(out[start : start + CHUNK_NODES]).encode()
+        for start in range(0, len(out), CHUNK_NODES)
+    ]
 
 
 def _tails(committee_labels: dict[int, str]) -> defaultdict[int | None, dict[str | None, str]]:

@@ -131,7 +131,7 @@ def red_thread(request: HttpRequest, year: int) -> HttpResponse:
     before, placeholder, after = page.partition(TREE_PLACEHOLDER)
     if not placeholder:  # the template shows no tree: nothing matched, or no goals
         return HttpResponse(page)
-    return HttpResponse([before, tree.html, after])
+    return HttpResponse([before.encode(), *tree.chunks, after.encode()])
 
 
 def _sql_rows(sql: str, params: list) -> list[tuple]:
