@@ -4,9 +4,9 @@ Run by bench/loadtest.sh against its own database, after `load_demo`:
 
     python -m bench.loadtest_prepare URLS_FILE
 
-The URLs mix the röd tråd (each period, and some filters) with the node pages
-of the demo year: one röd tråd for every four node pages. When more reading
-pages exist (the verksamhetsplan), add their URLs here.
+The URLs mix the röd tråd (each period, and some filters), the committees'
+verksamhetsplaner and the node pages of the demo year: for every four node
+pages one röd tråd and one verksamhetsplan.
 """
 
 from __future__ import annotations
@@ -44,11 +44,18 @@ def main(urls_file: str) -> int:
         reverse("node_detail", kwargs={"pk": pk})
         for pk in Node.objects.for_year(plan_year).in_tree_order().values_list("pk", flat=True)
     ]
+    plan_urls = [
+        reverse("operational_plan", kwargs={"year": plan_year.year, "slug": slug})
+        for slug in Committee.objects.values_list("slug", flat=True)
+    ]
+    plans = cycle(plan_urls)
     urls = []
     red_thread = cycle(red_threads)
     for index, url in enumerate(node_pages):
         if index % NODE_PAGES_PER_RED_THREAD == 0:
             urls.append(next(red_thread))
+            if plan_urls:
+                urls.append(next(plans))
         urls.append(url)
     with open(urls_file, "w") as out:
         out.write("\n".join(urls) + "\n")

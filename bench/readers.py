@@ -1,4 +1,4 @@
-"""The user the benchmark and the load test read the pages as."""
+"""The users the benchmark and the load test read (and write) the pages as."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 READER_USERNAME = "bench-reader"
+SECRETARY_USERNAME = "bench-secretary-{slug}"
 
 
 def reader_client() -> Client:
@@ -17,6 +18,31 @@ def reader_client() -> Client:
     logged-in request costs are part of what is measured.
     """
     user, _created = get_user_model().objects.get_or_create(username=READER_USERNAME)
+    return _logged_in(user)
+
+
+def secretary_client(committee) -> Client:
+    """A test client logged in as a secretary of `committee` and of no other.
+
+    Roles come from the "secretary" group and membership of the committee
+    (goals/permissions.py), so the user may assess the committee's goals and
+    activities. Each committee has a user of its own: a user in two committees
+    would see both committees' nodes on the follow-up entry page.
+    """
+    from django.contrib.auth.models import Group
+
+    from goals.permissions import Role
+
+    user, _created = get_user_model().objects.get_or_create(
+        username=SECRETARY_USERNAME.format(slug=committee.slug)
+    )
+    group, _created = Group.objects.get_or_create(name=Role.SECRETARY.value)
+    user.groups.add(group)
+    committee.members.add(user)
+    return _logged_in(user)
+
+
+def _logged_in(user) -> Client:
     model_backend = "django.contrib.auth.backends.ModelBackend"
     backend = model_backend if model_backend in settings.AUTHENTICATION_BACKENDS else None
     client = Client()

@@ -13,15 +13,29 @@ direction goal each, 5–15 municipal goals under each direction goal, and every
 committee's goals (each with 1–12 activities) spread over the municipal goals,
 grouped by committee, until the tree has exactly the number of nodes asked for.
 Every assessable node gets an assessment in both periods, a few left out as
-"not reported". The same seed gives the same tree.
+"not reported". Every municipal and committee goal gets an indicator (every
+third one a second) with a baseline, a target, a direction and an outcome in
+each period. The same seed gives the same tree.
 """
 
 from __future__ import annotations
 
 import random
+from collections import Counter
 from dataclasses import dataclass, field
+from decimal import Decimal
 
-from followup.models import ActivityStatus, Assessment, GoalStatus, Period, PeriodKind
+from followup.models import (
+    INDICATOR_KINDS,
+    ActivityStatus,
+    Assessment,
+    GoalStatus,
+    Indicator,
+    IndicatorDirection,
+    IndicatorOutcome,
+    Period,
+    PeriodKind,
+)
 from goals.integrity import tree_problems
 from goals.locking import tree_lock
 from goals.models import ASSESSABLE_KINDS, Committee, Node, NodeKind, PlanYear
@@ -61,6 +75,20 @@ _THINGS = [
     "tryggheten i centrum – särskilt kvällstid",
 ]
 
+# Indicators: (name, unit, direction, a typical baseline). Every goal gets one,
+# every third goal a second.
+_INDICATORS = [
+    ("Andel elever med godkända betyg i alla ämnen", "%", IndicatorDirection.HIGHER_IS_BETTER, 72),
+    ("Handläggningstid för bygglov", "dagar", IndicatorDirection.LOWER_IS_BETTER, 38),
+    ("Nöjd kund-index i hemtjänsten", "index", IndicatorDirection.HIGHER_IS_BETTER, 81),
+    ("Sjukfrånvaro bland medarbetare", "%", IndicatorDirection.LOWER_IS_BETTER, 7.4),
+    ("Energianvändning i kommunens lokaler", "kWh/m²", IndicatorDirection.LOWER_IS_BETTER, 142),
+    ("Besök i kulturskolan", "antal", IndicatorDirection.HIGHER_IS_BETTER, 5400),
+    ("Nettokostnad per invånare", "kr", IndicatorDirection.LOWER_IS_BETTER, 61250),
+    ("Andel ekologiska livsmedel", "%", IndicatorDirection.HIGHER_IS_BETTER, 31),
+]
+SECOND_INDICATOR_EVERY = 3
+
 MINIMUM_NODES = 1 + 2 * len(PERSPECTIVES) + len(PERSPECTIVES) * MUNICIPAL_GOALS_PER_PERSPECTIVE[1]
 
 
@@ -72,6 +100,8 @@ class SyntheticYear:
     periods: list[Period]
     node_count: int
     assessment_count: int
+    indicator_count: int
+    outcome_count: int
     # Ids of nodes worth measuring: the municipal goal with the most children,
     # one activity, and the places used to time an insert and a move.
     busiest_municipal_goal_id: int
@@ -79,6 +109,9 @@ class SyntheticYear:
     insert_parent_id: int
     move_node_id: int
     move_target_ids: tuple[int, int]
+    # The committee with the most nodes in the year, and how many it has.
+    busiest_committee: Committee
+    busiest_committee_nodes: int
 
 
 @dataclass
@@ -129,14 +162,15 @@ def synthetic_year_build(
     periods = _periods(plan_year)
     assessed = [spec.node for specs in levels for spec in specs if spec.kind in ASSESSABLE_KINDS]
     assessment_count = _assess(rng, assessed, periods)
-    # Indicators are not in the data model yet. When they are, give every goal
-    # here a baseline, a target and an outcome per period, so that the pages
-    # that show them are measured with realistic data.
+    goals = [spec.node for specs in levels for spec in specs if spec.kind in INDICATOR_KINDS]
+    indicator_count, outcome_count = _indicators(rng, goals, periods)
     return SyntheticYear(
         plan_year=plan_year,
         periods=periods,
         node_count=sum(len(specs) for specs in levels),
         assessment_count=assessment_count,
+        indicator_count=indicator_count,
+        outcome_count=outcome_count,
         **_landmarks(root),
     )
 
@@ -246,6 +280,54 @@ def _assess(rng: random.Random, nodes: list[Node], periods: list[Period]) -> int
     return len(assessments)
 
 
+def _indicators(rng: random.Random, goals: list[Node], periods: list[Period]) -> tuple[int, int]:
+    """An indicator for every goal (a second for every third), with an outcome per period.
+
+    Targets lie 5–20 % beyond the baseline in the better direction; outcomes
+    fall on either side of the target, so that met, partly met and not met
+    all occur.
+    """
+    indicators = []
+    for index, goal in enumerate(goals):
+        count = 2 if index % SECOND_INDICATOR_EVERY == SECOND_INDICATOR_EVERY - 1 else 1
+        for order in range(count):
+            name, unit, direction, typical = rng.choice(_INDICATORS)
+            baseline = typical * rng.uniform(0.8, 1.2)
+            better = 1 if direction == IndicatorDirection.HIGHER_IS_BETTER else -1
+            target = baseline * (1 + better * rng.uniform(0.05, 0.2))
+            kpi = f"N{rng.randrange(100_000):05d}" if rng.random() < 0.5 else ""
+            indicators.append(
+                Indicator(
+                    node=goal,
+                    name=name,
+                    unit=unit,
+                    baseline=_decimal(baseline),
+                    target=_decimal(target),
+                    direction=direction,
+                    kolada_kpi=kpi,
+                    order=order,
+                )
+            )
+    Indicator.objects.bulk_create(indicators, batch_size=2000)
+    outcomes = [
+        IndicatorOutcome(
+            indicator=indicator,
+            period=period,
+            value=_decimal(float(indicator.target) * rng.uniform(0.75, 1.15)),
+            source="Kolada" if indicator.kolada_kpi else "Verksamhetssystemet",
+        )
+        for indicator in indicators
+        for period in periods
+    ]
+    IndicatorOutcome.objects.bulk_create(outcomes, batch_size=2000)
+    return len(indicators), len(outcomes)
+
+
+def _decimal(value: float) -> Decimal:
+    """A value with one decimal, as key figures are reported."""
+    return Decimal(f"{value:.1f}")
+
+
 def _landmarks(root: _Spec) -> dict:
     """Nodes to measure: found by their place in the tree, the same for every size."""
     municipal_goals = [
@@ -265,7 +347,18 @@ def _landmarks(root: _Spec) -> dict:
     target = municipal_goals[3 * len(municipal_goals) // 4]
     later_goals = committee_goals[len(committee_goals) // 2 :]
     activity = next(goal.children[0] for goal in later_goals if goal.children)
+    sizes: Counter[int] = Counter()
+    for goal in committee_goals:
+        sizes[goal.committee.pk] += 1 + len(goal.children)
+    committees = {goal.committee.pk: goal.committee for goal in committee_goals}
+    # The most nodes; of equal ones the committee listed first.
+    busiest_committee = min(
+        committees.values(),
+        key=lambda committee: (-sizes[committee.pk], committee.order, committee.pk),
+    )
     return {
+        "busiest_committee": busiest_committee,
+        "busiest_committee_nodes": sizes[busiest_committee.pk],
         "busiest_municipal_goal_id": busiest.node.pk,
         "activity_id": activity.node.pk,
         "insert_parent_id": middle.node.pk,
