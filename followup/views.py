@@ -263,7 +263,9 @@ def assessment_entry(request: HttpRequest, pk: int) -> HttpResponse:
         node.suggestion = suggestions.get(node.pk)
     assessments = {
         assessment.node_id: assessment
-        for assessment in Assessment.objects.for_period(period).filter(node__in=nodes)
+        for assessment in Assessment.objects.for_period(period)
+        .filter(node__in=nodes)
+        .select_related("updated_by")
     }
     form = AssessmentEntryForm(
         request.POST or None,
@@ -322,7 +324,7 @@ def assessment_entry(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "followup/assessment_entry.html",
-        {"period": period, "form": form, "conflicts": conflicts},
+        {"period": period, "form": form, "rows_html": form.rows_html(conflicts)},
         status=status,
     )
 

@@ -171,7 +171,13 @@ def test_anonymous_is_sent_to_login(client, annual):
 def test_query_count(
     client, secretary, plan_year, committees, periods, goals, django_assert_num_queries
 ):
-    grow_tree(plan_year, committees, goals)
+    nodes = grow_tree(plan_year, committees, goals)
+    # Saved by someone: each row says who saved it last.
+    Assessment.objects.bulk_create(
+        Assessment(node=node, period=periods[1], status="met", updated_by=secretary)
+        for node in nodes
+        if node.is_goal
+    )
     client.force_login(secretary)
     # Expect 9 queries:
     # * the session and the user
@@ -180,7 +186,7 @@ def test_query_count(
     # * for the suggested statuses: the year's tree, the period's statuses,
     #   the indicators' statuses
     # * the nodes the user may assess, with parents and committees
-    # * their assessments in the period
+    # * their assessments in the period, with who saved each
     with django_assert_num_queries(9):
         response = client.get(_url(periods[1]))
     assert response.status_code == 200
