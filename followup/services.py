@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -196,13 +196,46 @@ def assessments_save(*, period: Period, entries: list[Entry], user) -> int:
         if to_create:
             bulk_create_with_history(to_create, Assessment, default_user=user)
         if to_update:
-            bulk_update_with_history(
-                to_update,
-                Assessment,
-                ["status", "analysis", "updated_by", "updated_at", "version"],
-                default_user=user,
-            )
+            _assessments_update(to_update, user=user, now=now)
+            # No fields: the rows are written above; this adds their history records.
+            bulk_update_with_history(to_update, Assessment, [], default_user=user)
     return len(entries)
+
+
+# Rows per UPDATE: three parameters each, well inside SQLite's limit of 32,766.
+UPDATE_BATCH = 1000
+
+
+def _assessments_update(assessments: list[Assessment], *, user, now) -> None:
+    """Write the assessments' new status and analysis, who and when, and their
+    next version, in one UPDATE per thousand rows.
+
+    Django's `bulk_update` builds a CASE expression per row and field: for a
+    committee's thousand assessments that took most of a second to compile,
+    for a statement the database runs in milliseconds. The rows are locked
+    (SELECT … FOR UPDATE) by the caller, so the version the database adds one
+    to is the one the caller checked.
+    """
+    quote = connection.ops.quote_name
+    table = quote(Assessment._meta.db_table)
+    for start in range(0, len(assessments), UPDATE_BATCH):
+        batch = assessments[start : start + UPDATE_BATCH]
+        values = ", ".join(["(%s, %s, %s)"] * len(batch))
+        params: list = [value for each in batch for value in (each.pk, each.status, each.analysis)]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"WITH changed (id, status, analysis) AS (VALUES {values}) "
+                f"UPDATE {table} SET status = changed.status, analysis = changed.analysis, "
+                "updated_by_id = %s, updated_at = %s, version = version + 1 "
+                f"FROM changed WHERE {table}.id = changed.id",
+                [*params, user.pk if user else None, connection.ops.adapt_datetimefield_value(now)],
+            )
+            # SQLite's driver gives -1 for a statement that begins with WITH.
+            if cursor.rowcount not in (-1, len(batch)):
+                raise RuntimeError(
+                    f"Updated {cursor.rowcount} assessments of {len(batch)}: rows locked "
+                    "for the save have gone."
+                )
 
 
 # --- what is due -------------------------------------------------------------

@@ -258,9 +258,6 @@ def assessment_entry(request: HttpRequest, pk: int) -> HttpResponse:
     if not permissions.roles_of(request.user).editor:
         return permissions.deny(request)
     nodes = list(_assessable_nodes(request, period))
-    suggestions = rollup.period_suggestions(period)
-    for node in nodes:
-        node.suggestion = suggestions.get(node.pk)
     assessments = {
         assessment.node_id: assessment
         for assessment in Assessment.objects.for_period(period)
@@ -321,6 +318,10 @@ def assessment_entry(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect(period.entry_url())
         else:
             status = 400
+    # Only for a page shown: a successful save has redirected above.
+    suggestions = rollup.period_suggestions(period)
+    for node in nodes:
+        node.suggestion = suggestions.get(node.pk)
     return render(
         request,
         "followup/assessment_entry.html",
