@@ -246,13 +246,16 @@ def subtree_counts(node: Node, period: Period | None) -> dict[str, int]:
             for step in range(2, depth + 1)
         )
         levels.append(f"SELECT d{depth}.id FROM {table} d1{joins} WHERE d1.parent_id = %s")
+    # Each status by a lookup in the (node, period) index: as a join, the
+    # planner, misjudging the union's size, hashed the whole period's
+    # assessments instead (15 ms against 3 at 50,000 nodes).
     sql = (
-        f"SELECT a.status, COUNT(*) FROM ({' UNION ALL '.join(levels)}) below"
-        f" LEFT JOIN {assessments} a ON a.node_id = below.id AND a.period_id = %s"
-        " GROUP BY a.status"
+        f"SELECT status, COUNT(*) FROM (SELECT (SELECT a.status FROM {assessments} a"
+        " WHERE a.node_id = below.id AND a.period_id = %s) AS status"
+        f" FROM ({' UNION ALL '.join(levels)}) below) statuses GROUP BY status"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [node.pk] * len(levels) + [period.pk])
+        cursor.execute(sql, [period.pk] + [node.pk] * len(levels))
         return {status or MISSING: count for status, count in cursor.fetchall()}
 
 

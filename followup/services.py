@@ -202,13 +202,9 @@ def assessments_save(*, period: Period, entries: list[Entry], user) -> int:
     return len(entries)
 
 
-# Rows per UPDATE: three parameters each, well inside SQLite's limit of 32,766.
-UPDATE_BATCH = 1000
-
-
 def _assessments_update(assessments: list[Assessment], *, user, now) -> None:
     """Write the assessments' new status and analysis, who and when, and their
-    next version, in one UPDATE per thousand rows.
+    next version, in one UPDATE.
 
     Django's `bulk_update` builds a CASE expression per row and field: for a
     committee's thousand assessments that took most of a second to compile,
@@ -218,8 +214,13 @@ def _assessments_update(assessments: list[Assessment], *, user, now) -> None:
     """
     quote = connection.ops.quote_name
     table = quote(Assessment._meta.db_table)
-    for start in range(0, len(assessments), UPDATE_BATCH):
-        batch = assessments[start : start + UPDATE_BATCH]
+    # All in one statement where the database takes any number of parameters
+    # (PostgreSQL); otherwise as many rows of three as the limit allows
+    # (SQLite: 32,766 by default, so ten thousand rows at a time).
+    limit = connection.features.max_query_params
+    batch_size = len(assessments) if limit is None else max(1, (limit - 2) // 3)
+    for start in range(0, len(assessments), batch_size):
+        batch = assessments[start : start + batch_size]
         values = ", ".join(["(%s, %s, %s)"] * len(batch))
         params: list = [value for each in batch for value in (each.pk, each.status, each.analysis)]
         with connection.cursor() as cursor:

@@ -1,6 +1,8 @@
 """Follow-up entry: every node a user may assess in a period, saved together."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from followup import services
@@ -190,3 +192,66 @@ def test_query_count(
     with django_assert_num_queries(9):
         response = client.get(_url(periods[1]))
     assert response.status_code == 200
+
+
+# The session and the user, the period, the roles, the nodes the user may
+# assess, their assessments; then the save: the savepoint, the period locked,
+# the assessments locked, one UPDATE, the history records, the savepoint
+# released (what the database needs of a transaction).
+SECOND_SAVE_QUERIES = 12
+
+
+@pytest.mark.parametrize("goals", [3, 30])
+def test_saving_costs_the_same_queries_however_many_rows(
+    client, secretary, plan_year, committees, periods, goals
+):
+    """Every row of the secretary's committee saved twice (created, then changed):
+    the second save updates them all, with the same statements at any size."""
+    nodes = grow_tree(plan_year, committees, goals)
+    mine = [node for node in nodes if node.committee_id == secretary.committees.get().pk]
+    client.force_login(secretary)
+    for analysis in ("Första", "Andra"):
+        data = {}
+        for node in mine:
+            current = Assessment.objects.filter(node=node, period=periods[1]).first()
+            status = "met" if node.is_goal else "done"
+            data |= _row(node, status, analysis, version=current.version if current else 0)
+        with CaptureQueriesContext(connection) as context:
+            assert client.post(_url(periods[1]), data).status_code == 302
+    assert Assessment.objects.filter(period=periods[1], analysis="Andra").count() == len(mine)
+    assert set(Assessment.objects.filter(period=periods[1]).values_list("version", flat=True)) == {
+        2
+    }
+    assert len(context.captured_queries) == SECOND_SAVE_QUERIES, "\n".join(
+        query["sql"][:100] for query in context.captured_queries
+    )
+
+
+@pytest.mark.parametrize("max_params", [None, 8])
+def test_the_update_is_one_statement_or_batches_within_the_parameter_limit(
+    secretary, plan_year, committees, periods, max_params, monkeypatch
+):
+    """One UPDATE for all the rows (PostgreSQL takes any number of parameters,
+    SQLite 32,766); under a tighter limit (8 here: two rows a statement), batches
+    within it."""
+    nodes = [node for node in grow_tree(plan_year, committees, 3) if node.is_assessable][:5]
+    entries = [
+        services.Entry(
+            node=node, status=("met" if node.is_goal else "done"), analysis="a", version=0
+        )
+        for node in nodes
+    ]
+    services.assessments_save(period=periods[1], entries=entries, user=secretary)
+    if max_params:
+        monkeypatch.setattr(type(connection.features), "max_query_params", max_params)
+    entries = [
+        services.Entry(node=entry.node, status=entry.status, analysis=f"ny {index}", version=1)
+        for index, entry in enumerate(entries)
+    ]
+    with CaptureQueriesContext(connection) as context:
+        services.assessments_save(period=periods[1], entries=entries, user=secretary)
+    updates = [q for q in context.captured_queries if q["sql"].startswith("WITH changed")]
+    assert len(updates) == (1 if max_params is None else 3)
+    saved = dict(Assessment.objects.filter(period=periods[1]).values_list("node_id", "analysis"))
+    assert saved == {entry.node.pk: entry.analysis for entry in entries}
+    assert set(Assessment.objects.values_list("version", flat=True)) == {2}
