@@ -202,6 +202,11 @@ def assessments_save(*, period: Period, entries: list[Entry], user) -> int:
     return len(entries)
 
 
+def _parameter_limit() -> int | None:
+    """How many parameters one statement may carry; None for no limit."""
+    return connection.features.max_query_params
+
+
 def _assessments_update(assessments: list[Assessment], *, user, now) -> None:
     """Write the assessments' new status and analysis, who and when, and their
     next version, in one UPDATE.
@@ -217,7 +222,7 @@ def _assessments_update(assessments: list[Assessment], *, user, now) -> None:
     # All in one statement where the database takes any number of parameters
     # (PostgreSQL); otherwise as many rows of three as the limit allows
     # (SQLite: 32,766 by default, so ten thousand rows at a time).
-    limit = connection.features.max_query_params
+    limit = _parameter_limit()
     batch_size = len(assessments) if limit is None else max(1, (limit - 2) // 3)
     for start in range(0, len(assessments), batch_size):
         batch = assessments[start : start + batch_size]

@@ -243,7 +243,7 @@ def test_the_update_is_one_statement_or_batches_within_the_parameter_limit(
     ]
     services.assessments_save(period=periods[1], entries=entries, user=secretary)
     if max_params:
-        monkeypatch.setattr(type(connection.features), "max_query_params", max_params)
+        monkeypatch.setattr(services, "_parameter_limit", lambda: max_params)
     entries = [
         services.Entry(node=entry.node, status=entry.status, analysis=f"ny {index}", version=1)
         for index, entry in enumerate(entries)
