@@ -109,42 +109,35 @@ def descendant_counts(
     (0 for the root) and `effective[i]` its status (MISSING when unassessed,
     None when the kind is not assessed).
 
-    One pass with a stack of the open ancestors: in tree order the rows above
-    a row at level n that are still open are exactly its n ancestors. A row's
-    own status is added to its parent's counts, and when a row closes its
-    counts are merged into its parent's. Each row is touched a constant
-    number of times, so the cost grows with the tree, not with its depth
-    times its size.
+    One pass from the last row to the first, with an accumulator per level:
+    each row is touched a constant number of times, so the cost grows with
+    the tree, not with its depth times its size.
     """
     counts: list[dict[str, int] | None] = [None] * len(levels)
-    stack: list[int] = []  # stack[k]: index of the current row's ancestor at level k
-    for index, level in enumerate(levels):
-        while len(stack) > level:
-            done = counts[stack.pop()]
-            if done and stack:
-                _merge(counts, stack[-1], done)
+    # Walking backwards, acc[k] holds the counts (own status and everything
+    # below) of the rows at level k met since the last row above level k: when
+    # a row at level k - 1 comes, they are exactly its children's subtrees.
+    acc: list[dict[str, int] | None] = [None] * (max(levels, default=0) + 2)
+    for index in range(len(levels) - 1, -1, -1):
+        level = levels[index]
+        below = acc[level + 1]
+        if below is not None:
+            acc[level + 1] = None
+            counts[index] = below
         status = effective[index]
-        if status is not None and stack:
-            into = counts[stack[-1]]
-            if into is None:
-                counts[stack[-1]] = {status: 1}
-            else:
-                into[status] = into.get(status, 0) + 1
-        stack.append(index)
-    while stack:
-        done = counts[stack.pop()]
-        if done and stack:
-            _merge(counts, stack[-1], done)
+        into = acc[level]
+        if into is None:
+            if below is None:
+                if status is not None:
+                    acc[level] = {status: 1}
+                continue
+            into = acc[level] = below.copy()
+        elif below is not None:
+            for key, number in below.items():
+                into[key] = into.get(key, 0) + number
+        if status is not None:
+            into[status] = into.get(status, 0) + 1
     return counts
-
-
-def _merge(counts: list[dict[str, int] | None], parent: int, done: dict[str, int]) -> None:
-    into = counts[parent]
-    if into is None:
-        counts[parent] = done.copy()
-    else:
-        for status, number in done.items():
-            into[status] = into.get(status, 0) + number
 
 
 # Each status's phrase with a count, in the plural that fits (“1 met”, “3 met”).

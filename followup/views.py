@@ -95,8 +95,13 @@ TREE_PLACEHOLDER = "<!-- red thread tree -->"
 def red_thread(request: HttpRequest, year: int) -> HttpResponse:
     if not permissions.can_read(request.user):
         return permissions.deny(request)
-    plan_year = get_object_or_404(PlanYear, year=year)
-    periods = list(Period.objects.for_year(plan_year).visible_to(request.user))
+    # The periods with their plan year in one query; the year alone when it has none.
+    periods = list(
+        Period.objects.filter(plan_year__year=year)
+        .select_related("plan_year")
+        .visible_to(request.user)
+    )
+    plan_year = periods[0].plan_year if periods else get_object_or_404(PlanYear, year=year)
     committees = list(Committee.objects.all())
     form = RedThreadFilterForm(request.GET or None, periods=periods, committees=committees)
     period = form.period_choice(default_period(periods, timezone.localdate()))

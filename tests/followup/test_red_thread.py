@@ -128,14 +128,13 @@ def test_query_count_does_not_grow_with_the_tree(
 ):
     nodes = grow_tree(plan_year, committees, goals)
     assess_all(nodes, periods[0])
-    # Expect 7 queries:
+    # Expect 6 queries:
     # * the session and the user
-    # * the plan year
-    # * its periods
+    # * the year's periods with the plan year
     # * the committees (filter choices and labels)
     # * the whole tree in tree order, with each node's status in the period
     # * the user's groups and committees, in one query (roles, for the menu)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = councillor_client.get(_url(plan_year, period=periods[0].pk))
     assert response.content.decode().count('class="node ') == len(nodes)
 
