@@ -5,7 +5,8 @@
 # the same server and drops it afterwards; on SQLite it uses a file in a temporary
 # folder. It migrates, loads the demo year, serves it with DEBUG off on a free
 # port of 127.0.0.1, and runs wrk for LOADTEST_SECONDS (60) with 32 connections
-# and 2 threads on a mix of röd tråd and node pages (bench/loadtest_prepare.py),
+# and 2 threads on a mix of röd tråd, verksamhetsplan and node pages
+# (bench/loadtest_prepare.py),
 # as a logged-in reader. It prints requests/s, p50 and p99 latency and the count
 # of responses that were not 2xx or failed; any such response fails the run.
 set -euo pipefail
