@@ -16,7 +16,6 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from html import escape
 from itertools import compress
-from typing import NamedTuple
 
 from django.db import connection
 from django.urls import reverse
@@ -31,7 +30,6 @@ from goals.models import ASSESSABLE_KINDS, ListedNode, Node, NodeKind, PlanYear
 __all__ = [
     "MISSING",
     "STATUS_ORDER",
-    "RedThreadRow",
     "build_red_thread",
     "node_url_parts",
     "status_label",
@@ -42,22 +40,10 @@ __all__ = [
 # How many nodes' HTML is joined and encoded at a time.
 CHUNK_NODES = 1024
 
-# Positions in a row of `tree_rows`.
+# Positions in a row of `tree_rows`: plain tuples (a named tuple per row would
+# cost more than the rest of the page), read by position. STATUS is the
+# assessment's status in the period, None when there is none.
 ID, PARENT_ID, LEVEL, KIND, TITLE, COMMITTEE, STATUS = range(7)
-
-
-class RedThreadRow(NamedTuple):
-    """One node of the röd tråd. `tree_rows` returns plain tuples in this order
-    (a named tuple per row would cost more than the rest of the page); the
-    functions here read them by position."""
-
-    id: int
-    parent_id: int | None
-    level: int
-    kind: str
-    title: str
-    committee_id: int | None
-    status: str | None  # the assessment's status in the period; None when there is none
 
 
 def tree_rows(plan_year: PlanYear | int, period: Period | None) -> list[tuple]:

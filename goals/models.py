@@ -149,18 +149,6 @@ class NodeQuerySet(TreeQuerySet):
             return self.none()
         return self.filter(parent=node)
 
-    def listed(self) -> list[ListedNode]:
-        """Id, kind, title and committee label as light tuples, in one query.
-
-        For lists of hundreds of nodes, where building model instances (with
-        their committees) would cost more than the rest of the page.
-        """
-        rows = self.values_list("id", "kind", "title", "committee__short_name", "committee__name")
-        return [
-            ListedNode(node_id, kind, title, short_name or name or "")
-            for node_id, kind, title, short_name, name in rows
-        ]
-
     def ancestors_of(self, node: Node) -> list[Node]:
         """The node's ancestors from the vision down, in one query by parent links.
 
