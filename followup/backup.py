@@ -50,6 +50,7 @@ from django.db.models import Max, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from followup import counts
 from followup.models import (
     INDICATOR_KINDS,
     Assessment,
@@ -114,8 +115,9 @@ SECTIONS = (
 SECTION_BY_KEY = {section.key: section for section in SECTIONS}
 SECTION_BY_MODEL = {section.model: section for section in SECTIONS}
 # Models a plan year owns that are deliberately not backed up: reminders are
-# a log of e-mails sent, not part of the year's content.
-LEFT_OUT = ("followup.ReminderLog",)
+# a log of e-mails sent, not part of the year's content; the roll-up counts
+# are made afresh from the restored tree and assessments.
+LEFT_OUT = ("followup.ReminderLog", "followup.SubtreeCount")
 
 
 # --- model metadata ----------------------------------------------------------
@@ -1108,6 +1110,7 @@ class _Restorer:
                 )
             # Deferred foreign keys are checked now, not at some later commit.
             connection.check_constraints(table_names=_tables())
+            counts.rebuild(plan_year.pk)
         return ImportResult(
             plan_year=plan_year,
             counts={section.key: len(document.live[section.key]) for section in SECTIONS},

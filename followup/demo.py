@@ -18,6 +18,7 @@ from django.contrib.auth.models import Group, User
 from django.db import transaction
 from django.utils import timezone
 
+from followup import counts
 from followup.models import (
     ActivityStatus,
     Assessment,
@@ -453,6 +454,8 @@ def demo_load(*, year: int) -> DemoResult:
                     for activity_title in activities:
                         loader.child(goal, NodeKind.ACTIVITY, activity_title, "", committees[short])
         created_assessments = _assessments(plan_year, interim)
+        # Written in bulk, past the model: the roll-up counts are made afresh.
+        counts.rebuild(plan_year.pk)
         _indicators(plan_year, interim)
         users = _users(committees) if settings.DEBUG else []
     return DemoResult(plan_year, loader.created, created_assessments, users)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from goals.locking import tree_lock
 from goals.models import ASSESSABLE_KINDS, Committee, Node, NodeKind, PlanYear
 from goals.permissions import can_see_unpublished
 
@@ -224,6 +225,36 @@ class Assessment(models.Model):
     def __str__(self) -> str:
         return f"{self.node} – {self.period}: {self.get_status_display()}"
 
+    def save(self, *args, **kwargs) -> None:
+        """Save, and keep the node's ancestors' roll-up counts (`followup.counts`)."""
+        from followup import counts
+
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "status" not in update_fields:
+            super().save(*args, **kwargs)
+            return
+        with tree_lock(self.node.plan_year_id):
+            old = MISSING if self._state.adding else self._status_in_database()
+            super().save(*args, **kwargs)
+            counts.statuses_changed(
+                self.node.plan_year_id, self.period_id, [(self.node_id, old, self.status)]
+            )
+
+    def delete(self, *args, **kwargs):
+        from followup import counts
+
+        with tree_lock(self.node.plan_year_id):
+            old = self._status_in_database()
+            deleted = super().delete(*args, **kwargs)
+            counts.statuses_changed(
+                self.node.plan_year_id, self.period_id, [(self.node_id, old, MISSING)]
+            )
+            return deleted
+
+    def _status_in_database(self) -> str:
+        status = Assessment.objects.filter(pk=self.pk).values_list("status", flat=True).first()
+        return status or MISSING
+
     def clean(self) -> None:
         node = self.node
         if node.kind not in ASSESSABLE_KINDS:
@@ -233,6 +264,35 @@ class Assessment(models.Model):
             raise ValidationError({"status": _("That status does not apply to this kind of node.")})
         if self.period.plan_year_id != node.plan_year_id:
             raise ValidationError(_("The period belongs to another plan year."))
+
+
+class SubtreeCount(models.Model):
+    """How many of a node's descendants have one status in one period; "missing"
+    counts those with no assessment.
+
+    Kept by `followup.counts` in the same transaction as every write that
+    changes it (a node placed, moved or deleted, an assessment saved, a period
+    added), so that a goal's page reads its roll-up with one index lookup
+    however large the subtree below it. `manage.py check_counts` recounts them
+    from the tree and the assessments.
+    """
+
+    node = models.ForeignKey(Node, on_delete=models.CASCADE, related_name="+", db_index=False)
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=20)
+    number = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            # Also the index the node page reads by, and the key counts are
+            # added to (INSERT … ON CONFLICT).
+            models.UniqueConstraint(
+                fields=["node", "period", "status"], name="one_count_per_status"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.node_id} {self.period_id} {self.status}: {self.number}"
 
 
 class IndicatorDirection(models.TextChoices):

@@ -33,7 +33,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import connection
 from django.db.models import OuterRef, Subquery
 from django.utils.translation import ngettext
 
@@ -48,7 +47,7 @@ from followup.models import (
     IndicatorOutcome,
     Period,
 )
-from goals.models import ASSESSABLE_KINDS, GOAL_KINDS, KIND_ORDER, Node
+from goals.models import ASSESSABLE_KINDS, GOAL_KINDS, Node
 
 SHARE_MET = "share_met"
 THRESHOLD = "threshold"
@@ -210,46 +209,6 @@ def distribution_items(counts: dict[str, int] | None) -> list[tuple[str, str]]:
         for status in STATUS_ORDER
         if counts.get(status)
     ]
-
-
-# --- one node ----------------------------------------------------------------
-
-
-def subtree_counts(node: Node, period: Period | None) -> dict[str, int]:
-    """A node's descendants' statuses in a period, counted. One query.
-
-    Each kind sits only under the kind before it, so a node's descendants
-    lie at most a fixed number of levels below it. They are reached by
-    joining on the parent, one chain of joins per level: index lookups in
-    proportion to the subtree, where a range of lft/rght would read the
-    whole year (no index holds them, see Node.Meta) and a recursive query
-    leaves the planner guessing its size.
-    """
-    if period is None or node.is_leaf_node():
-        return {}
-    table = connection.ops.quote_name(Node._meta.db_table)
-    assessments = connection.ops.quote_name(Assessment._meta.db_table)
-    below = KIND_ORDER[KIND_ORDER.index(node.kind) + 1 :]
-    levels = []
-    for depth, kind in enumerate(below, start=1):
-        if kind not in ASSESSABLE_KINDS:
-            continue  # a perspective under the vision: not assessed, but its children are
-        joins = "".join(
-            f" JOIN {table} d{step} ON d{step}.parent_id = d{step - 1}.id"
-            for step in range(2, depth + 1)
-        )
-        levels.append(f"SELECT d{depth}.id FROM {table} d1{joins} WHERE d1.parent_id = %s")
-    # Each status by a lookup in the (node, period) index: as a join, the
-    # planner, misjudging the union's size, hashed the whole period's
-    # assessments instead (15 ms against 3 at 50,000 nodes).
-    sql = (
-        f"SELECT status, COUNT(*) FROM (SELECT (SELECT a.status FROM {assessments} a"
-        " WHERE a.node_id = below.id AND a.period_id = %s) AS status"
-        f" FROM ({' UNION ALL '.join(levels)}) below) statuses GROUP BY status"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [period.pk] + [node.pk] * len(levels))
-        return {status or MISSING: count for status, count in cursor.fetchall()}
 
 
 @dataclass

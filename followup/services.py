@@ -16,7 +16,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from followup import counts
 from followup.models import (
+    MISSING,
     Assessment,
     Indicator,
     Period,
@@ -25,6 +27,7 @@ from followup.models import (
     status_choices_for,
 )
 from goals import services as goal_services
+from goals.locking import tree_lock
 from goals.models import ASSESSABLE_KINDS, Committee, Node, NodeKind, PlanYear
 from goals.permissions import Role
 from goals.services import StaleEditError
@@ -80,7 +83,18 @@ def _indicators_copy(*, source: PlanYear, target: PlanYear, user=None) -> int:
 
 
 def _locked_period(period_id: int) -> Period:
-    return Period.objects.select_for_update().select_related("plan_year").get(pk=period_id)
+    """The period, its row locked until commit (its plan year read, not locked).
+
+    FOR NO KEY UPDATE: it excludes another save or close of the period, but not
+    the key share a write referring to the period takes (a roll-up count added
+    under the tree lock), which would otherwise wait for this lock while this
+    transaction waits for the tree lock.
+    """
+    return (
+        Period.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("plan_year")
+        .get(pk=period_id)
+    )
 
 
 def period_save(*, period: Period, expected_version: int | None = None) -> Period:
@@ -152,53 +166,61 @@ def assessments_save(*, period: Period, entries: list[Entry], user) -> int:
             raise ValidationError(_("A status is not valid for its goal or activity."))
         if entry.node.plan_year_id != period.plan_year_id:
             raise ValidationError(_("The period belongs to another plan year."))
+    # The period's lock, then the tree's (the roll-up counts are the tree's),
+    # then the rows: the order every writer takes them in.
     with transaction.atomic():
         current_period = _locked_period(period.pk)
         if current_period.is_closed:
             raise PeriodClosedError
-        node_ids = [entry.node.pk for entry in entries]
-        existing = {
-            assessment.node_id: assessment
-            for assessment in Assessment.objects.select_for_update().filter(
-                period=period, node_id__in=node_ids
-            )
-        }
-        stale = {
-            entry.node.pk: existing.get(entry.node.pk)
-            for entry in entries
-            if (existing[entry.node.pk].version if entry.node.pk in existing else 0)
-            != entry.version
-        }
-        if stale:
-            raise StaleAssessmentsError(stale)
-        now = timezone.now()
-        to_create, to_update = [], []
-        for entry in entries:
-            assessment = existing.get(entry.node.pk)
-            if assessment is None:
-                to_create.append(
-                    Assessment(
-                        node=entry.node,
-                        period=period,
-                        status=entry.status,
-                        analysis=entry.analysis,
-                        updated_by=user,
-                        updated_at=now,
-                    )
+        with tree_lock(period.plan_year_id):
+            node_ids = [entry.node.pk for entry in entries]
+            existing = {
+                assessment.node_id: assessment
+                for assessment in Assessment.objects.select_for_update().filter(
+                    period=period, node_id__in=node_ids
                 )
-            else:
-                assessment.status = entry.status
-                assessment.analysis = entry.analysis
-                assessment.updated_by = user
-                assessment.updated_at = now
-                assessment.version += 1
-                to_update.append(assessment)
-        if to_create:
-            bulk_create_with_history(to_create, Assessment, default_user=user)
-        if to_update:
-            _assessments_update(to_update, user=user, now=now)
-            # No fields: the rows are written above; this adds their history records.
-            bulk_update_with_history(to_update, Assessment, [], default_user=user)
+            }
+            stale = {
+                entry.node.pk: existing.get(entry.node.pk)
+                for entry in entries
+                if (existing[entry.node.pk].version if entry.node.pk in existing else 0)
+                != entry.version
+            }
+            if stale:
+                raise StaleAssessmentsError(stale)
+            now = timezone.now()
+            to_create, to_update = [], []
+            changes = []
+            for entry in entries:
+                assessment = existing.get(entry.node.pk)
+                changes.append(
+                    (entry.node.pk, assessment.status if assessment else MISSING, entry.status)
+                )
+                if assessment is None:
+                    to_create.append(
+                        Assessment(
+                            node=entry.node,
+                            period=period,
+                            status=entry.status,
+                            analysis=entry.analysis,
+                            updated_by=user,
+                            updated_at=now,
+                        )
+                    )
+                else:
+                    assessment.status = entry.status
+                    assessment.analysis = entry.analysis
+                    assessment.updated_by = user
+                    assessment.updated_at = now
+                    assessment.version += 1
+                    to_update.append(assessment)
+            if to_create:
+                bulk_create_with_history(to_create, Assessment, default_user=user)
+            if to_update:
+                _assessments_update(to_update, user=user, now=now)
+                # No fields: the rows are written above; this adds their history records.
+                bulk_update_with_history(to_update, Assessment, [], default_user=user)
+            counts.statuses_changed(period.plan_year_id, period.pk, changes)
     return len(entries)
 
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from followup import (
     charts,
+    counts,
     exports,
     indicators,
     kolada,
@@ -218,7 +219,9 @@ def node_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "children_html": render_node_list(children, current_statuses),
             "period": period,
             "period_assessments": period_assessments,
-            "distribution": rollup.distribution_items(rollup.subtree_counts(node, period)),
+            "distribution": rollup.distribution_items(
+                counts.read(node.pk, period.pk) if period and not node.is_leaf_node() else {}
+            ),
             "indicator_kinds": node.kind in INDICATOR_KINDS,
             "indicator_table": indicator_table,
             "indicator_periods": periods,

@@ -29,18 +29,25 @@ class TreeNotLockedError(RuntimeError):
 
 @contextmanager
 def tree_lock(plan_year_id: int) -> Iterator[None]:
-    """Run the block in a transaction holding the lock on one plan year's tree."""
+    """Run the block in a transaction holding the lock on one plan year's tree.
+
+    Inside a block that already holds it, it adds nothing: no savepoint and no
+    second query (writes that keep something about the tree, such as the
+    roll-up counts, take the lock themselves and are often called under it).
+    """
     from goals.models import PlanYear
 
+    held = _locked_years.get()
+    if plan_year_id in held and transaction.get_connection().in_atomic_block:
+        yield
+        return
     with transaction.atomic():
-        held = _locked_years.get()
-        if plan_year_id not in held:
-            # Evaluated for its side effect: the row lock, held until commit.
-            locked = list(
-                PlanYear.objects.select_for_update().filter(pk=plan_year_id).values_list("pk")
-            )
-            if not locked:
-                raise PlanYear.DoesNotExist(f"No plan year with id {plan_year_id}.")
+        # Evaluated for its side effect: the row lock, held until commit.
+        locked = list(
+            PlanYear.objects.select_for_update().filter(pk=plan_year_id).values_list("pk")
+        )
+        if not locked:
+            raise PlanYear.DoesNotExist(f"No plan year with id {plan_year_id}.")
         token = _locked_years.set(held | {plan_year_id})
         try:
             yield

@@ -22,6 +22,7 @@ from mptt.querysets import TreeQuerySet
 from simple_history.models import HistoricalRecords
 
 from goals.locking import assert_tree_locked
+from goals.signals import subtree_attached, subtree_detaching
 from goals.tree_manager import NodeTreeManager
 
 
@@ -311,11 +312,32 @@ class Node(MPTTModel):
     def save(self, *args, **kwargs) -> None:
         assert_tree_locked(self.plan_year_id)
         self.validate_structure()
+        adding = self._state.adding
+        # django-mptt moves a node whose parent was changed and saved.
+        reparented = not adding and self._parent_changed_in_database()
+        if reparented:
+            subtree_detaching.send(sender=Node, node=self)
         super().save(*args, **kwargs)
+        if adding or reparented:
+            subtree_attached.send(sender=Node, node=self)
 
     def delete(self, *args, **kwargs):
         assert_tree_locked(self.plan_year_id)
+        subtree_detaching.send(sender=Node, node=self)
         return super().delete(*args, **kwargs)
+
+    def move_to(self, target: Node, position: str = "first-child") -> None:
+        assert_tree_locked(self.plan_year_id)
+        subtree_detaching.send(sender=Node, node=self)
+        super().move_to(target, position)
+        subtree_attached.send(sender=Node, node=self)
+
+    def _parent_changed_in_database(self) -> bool:
+        cached = getattr(self, "_mptt_cached_fields", {}).get("parent")
+        if cached == self.parent_id:
+            return False  # the common case, known without a query
+        in_database = Node.objects.filter(pk=self.pk).values_list("parent_id", flat=True).first()
+        return in_database != self.parent_id
 
     def get_absolute_url(self) -> str:
         return reverse("node_detail", kwargs={"pk": self.pk})

@@ -24,6 +24,33 @@ def pytest_configure(config: pytest.Config) -> None:
     settings.AXES_ENABLED = False
 
 
+_DATABASE_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences"}
+
+
+@pytest.fixture(autouse=True)
+def _roll_up_counts_stay_right(request: pytest.FixtureRequest):
+    """After every test that used the database, the roll-up counts kept for each
+    goal equal a fresh count from the tree and the assessments: whatever a
+    test wrote, through whatever path, left none of them stale."""
+    uses_database = request.node.get_closest_marker("django_db") is not None or bool(
+        _DATABASE_FIXTURES & set(request.fixturenames)
+    )
+    if not uses_database:
+        yield
+        return
+    # Set up the database first, so that it is rolled back only after the check.
+    request.getfixturevalue("_django_db_helper")
+    yield
+    from followup import counts
+
+    wrong = {
+        plan_year.year: problems
+        for plan_year in PlanYear.objects.all()
+        if (problems := counts.problems(plan_year.pk))
+    }
+    assert not wrong, f"Roll-up counts differ from a fresh count: {wrong}"
+
+
 @pytest.fixture
 def committees(db) -> dict[str, Committee]:
     """Three committees, by slug."""

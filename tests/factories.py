@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 from decimal import Decimal
 
+from followup import counts
 from followup.models import Assessment, Indicator, IndicatorOutcome, Period, default_status_for
 from goals import services
 from goals.models import KIND_ORDER, Committee, Node, PlanYear
@@ -101,6 +102,8 @@ def assess_all(nodes: list[Node], period: Period) -> None:
         for node in nodes
         if node.is_assessable
     )
+    # In bulk, past the model, as an import writes: the roll-up counts afresh.
+    counts.rebuild(period.plan_year_id)
 
 
 def add_indicator(

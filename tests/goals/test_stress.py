@@ -1,6 +1,7 @@
-"""Many processes inserting, moving and deleting in one year at once, through
-the application's own write path: the tree stays valid and no write is lost.
-PostgreSQL only (SQLite serialises every writer by itself)."""
+"""Many processes inserting, moving, deleting and assessing in one year at once,
+through the application's own write path: the tree stays valid, no write is
+lost, no two writers deadlock, and the roll-up counts stay right. PostgreSQL
+only (SQLite serialises every writer by itself)."""
 
 import multiprocessing
 import random
@@ -8,6 +9,9 @@ import random
 import pytest
 from django.db import connection, connections
 
+from followup import counts
+from followup import services as followup_services
+from followup.models import Assessment, Period
 from goals import services
 from goals.integrity import tree_problems
 from goals.models import Committee, Node, NodeKind, PlanYear
@@ -26,6 +30,7 @@ def _work(plan_year_id: int, parent_ids: list[int], committee_id: int, worker: i
     connections.close_all()
     rng = random.Random(worker)
     plan_year = PlanYear.objects.get(pk=plan_year_id)
+    periods = list(Period.objects.filter(plan_year=plan_year))
     committee = Committee.objects.get(pk=committee_id)
     alive: dict[int, int] = {}  # node id -> parent id it should have
     deleted: list[int] = []
@@ -33,7 +38,18 @@ def _work(plan_year_id: int, parent_ids: list[int], committee_id: int, worker: i
     try:
         for index in range(OPERATIONS):
             choice = rng.random()
-            if choice < 0.5 or len(alive) < 3:
+            if choice < 0.25 and len(alive) >= 3:
+                node = Node.objects.get(pk=rng.choice(sorted(alive)))
+                period = rng.choice(periods)
+                current = Assessment.objects.filter(node=node, period=period).first()
+                entry = followup_services.Entry(
+                    node=node,
+                    status=rng.choice(["met", "partly_met", "not_met"]),
+                    analysis=f"P{worker} a{index}",
+                    version=current.version if current else 0,
+                )
+                followup_services.assessments_save(period=period, entries=[entry], user=None)
+            elif choice < 0.55 or len(alive) < 3:
                 parent_id = rng.choice(parent_ids)
                 node = services.node_create(
                     plan_year=plan_year,
@@ -65,8 +81,8 @@ def _work(plan_year_id: int, parent_ids: list[int], committee_id: int, worker: i
 
 
 @pytest.mark.django_db(transaction=True)
-def test_eight_processes_of_mixed_writes_leave_a_valid_tree(committees):
-    plan_year = services.plan_year_create(year=2026)
+def test_eight_processes_of_mixed_writes_leave_a_valid_tree(committees, periods):
+    plan_year = periods[0].plan_year
     tree = build_tree(
         plan_year,
         """
@@ -103,3 +119,5 @@ def test_eight_processes_of_mixed_writes_leave_a_valid_tree(committees):
     actual = dict(Node.objects.filter(kind=NodeKind.COMMITTEE_GOAL).values_list("pk", "parent_id"))
     assert actual == expected  # every acknowledged insert and move is there, every delete gone
     assert sum(len(d) for _a, d, _e in outcomes) > 0
+    assert Assessment.objects.filter(node__kind=NodeKind.COMMITTEE_GOAL).exists()
+    assert counts.problems(plan_year.pk) == []
