@@ -288,6 +288,13 @@ def _busiest_label(year) -> str:
     return f"node page: municipal goal, {children} child{'' if children == 1 else 'ren'}"
 
 
+def _descendants_label(what: str, node_id: int) -> str:
+    from goals.models import Node
+
+    node = Node.objects.get(pk=node_id)
+    return f"node page: {what}, {node.get_descendant_count():,} descendants"
+
+
 def _plan_label(year) -> str:
     committee = year.busiest_committee
     return (
@@ -301,7 +308,23 @@ def _first_period(year) -> int:
 
 
 PAGES: list[PageSpec] = [
+    PageSpec(
+        lambda year: _descendants_label("vision", year.vision_id),
+        lambda year: _node_url(year.vision_id),
+    ),
+    PageSpec(
+        lambda year: _descendants_label("largest perspective", year.perspective_id),
+        lambda year: _node_url(year.perspective_id),
+    ),
+    PageSpec(
+        lambda year: _descendants_label("its direction goal", year.direction_goal_id),
+        lambda year: _node_url(year.direction_goal_id),
+    ),
     PageSpec(_busiest_label, lambda year: _node_url(year.busiest_municipal_goal_id)),
+    PageSpec(
+        lambda year: _descendants_label("committee goal", year.committee_goal_id),
+        lambda year: _node_url(year.committee_goal_id),
+    ),
     PageSpec(lambda year: "node page: activity", lambda year: _node_url(year.activity_id)),
     PageSpec(
         _plan_label,

@@ -25,6 +25,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from followup import counts
 from followup.models import (
     INDICATOR_KINDS,
     ActivityStatus,
@@ -102,9 +103,15 @@ class SyntheticYear:
     assessment_count: int
     indicator_count: int
     outcome_count: int
-    # Ids of nodes worth measuring: the municipal goal with the most children,
-    # one activity, and the places used to time an insert and a move.
+    # Ids of nodes worth measuring: the vision, the perspective with the most
+    # descendants and its direction goal, the municipal goal with the most
+    # children, a committee goal, one activity, and the places used to time an
+    # insert and a move.
+    vision_id: int
+    perspective_id: int
+    direction_goal_id: int
     busiest_municipal_goal_id: int
+    committee_goal_id: int
     activity_id: int
     insert_parent_id: int
     move_node_id: int
@@ -162,6 +169,8 @@ def synthetic_year_build(
     periods = _periods(plan_year)
     assessed = [spec.node for specs in levels for spec in specs if spec.kind in ASSESSABLE_KINDS]
     assessment_count = _assess(rng, assessed, periods)
+    # Written in bulk, past the model: the roll-up counts are made afresh.
+    counts.rebuild(plan_year.pk)
     goals = [spec.node for specs in levels for spec in specs if spec.kind in INDICATOR_KINDS]
     indicator_count, outcome_count = _indicators(rng, goals, periods)
     return SyntheticYear(
@@ -337,6 +346,7 @@ def _landmarks(root: _Spec) -> dict:
         for goal in direction.children
     ]
     busiest = max(municipal_goals, key=lambda goal: len(goal.children))
+    largest_perspective = max(root.children, key=_size)
     # A committee goal a quarter into the tree moves to a municipal goal three
     # quarters in, and back: each move renumbers about half the tree. The
     # insert goes under a committee goal in the middle, which also renumbers
@@ -359,9 +369,18 @@ def _landmarks(root: _Spec) -> dict:
     return {
         "busiest_committee": busiest_committee,
         "busiest_committee_nodes": sizes[busiest_committee.pk],
+        "vision_id": root.node.pk,
+        "perspective_id": largest_perspective.node.pk,
+        "direction_goal_id": largest_perspective.children[0].node.pk,
         "busiest_municipal_goal_id": busiest.node.pk,
+        "committee_goal_id": max(busiest.children, key=_size).node.pk,
         "activity_id": activity.node.pk,
         "insert_parent_id": middle.node.pk,
         "move_node_id": quarter.node.pk,
         "move_target_ids": (target.node.pk, quarter.parent.node.pk),
     }
+
+
+def _size(spec: _Spec) -> int:
+    """How many nodes the spec's subtree has, itself included."""
+    return 1 + sum(_size(child) for child in spec.children)

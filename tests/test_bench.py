@@ -24,7 +24,12 @@ def test_synthetic_year_is_a_valid_tree_of_the_asked_size(db, size):
 def test_synthetic_year_has_the_nodes_the_benchmark_measures(db):
     year = synthetic_year_build(year=2101, nodes=400, committees=committees_ensure())
     kinds = dict(Node.objects.values_list("pk", "kind"))
+    assert kinds[year.vision_id] == NodeKind.VISION
+    assert kinds[year.perspective_id] == NodeKind.PERSPECTIVE
+    assert kinds[year.direction_goal_id] == NodeKind.DIRECTION_GOAL
+    assert Node.objects.get(pk=year.direction_goal_id).parent_id == year.perspective_id
     assert kinds[year.busiest_municipal_goal_id] == NodeKind.MUNICIPAL_GOAL
+    assert kinds[year.committee_goal_id] == NodeKind.COMMITTEE_GOAL
     assert kinds[year.activity_id] == NodeKind.ACTIVITY
     assert kinds[year.insert_parent_id] == NodeKind.COMMITTEE_GOAL
     assert kinds[year.move_node_id] == NodeKind.COMMITTEE_GOAL
