@@ -776,7 +776,8 @@ def _copies(year, repeat: int) -> list[Figure]:
 
 
 def _year_delete(plan_year) -> None:
-    """Delete a freshly copied year: its nodes, indicators and periods, with their history.
+    """Delete a freshly copied year: its nodes, roll-up counts, indicators and periods,
+    with their history.
 
     Deleting through the ORM would load every node and write a history row
     for each; plain DELETEs, under the year's tree lock, take a moment. A copy
@@ -785,7 +786,7 @@ def _year_delete(plan_year) -> None:
     """
     from django.db import connection
 
-    from followup.models import Indicator, Period
+    from followup.models import Indicator, Period, SubtreeCount
     from goals.locking import tree_lock
     from goals.models import Node, PlanYear
 
@@ -797,6 +798,7 @@ def _year_delete(plan_year) -> None:
 
     nodes = f"SELECT id FROM {table(Node)} WHERE {column(Node, 'plan_year')} = %s"
     statements = [
+        (SubtreeCount, "node", nodes),
         (Indicator.history.model, "node", nodes),
         (Indicator, "node", nodes),
         (Period.history.model, "plan_year", "%s"),

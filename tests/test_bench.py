@@ -1,11 +1,13 @@
 """The benchmark's synthetic years are valid trees, so `make bench` measures real pages."""
 
 import pytest
+from django.db import connection
 
 from bench.synthetic import MINIMUM_NODES, committees_ensure, synthetic_year_build
+from followup import counts
 from followup.models import Assessment
 from goals.integrity import tree_problems
-from goals.models import Node, NodeKind
+from goals.models import Node, NodeKind, PlanYear
 
 
 @pytest.mark.parametrize("size", [MINIMUM_NODES, 400])
@@ -39,3 +41,16 @@ def test_synthetic_year_has_the_nodes_the_benchmark_measures(db):
 def test_too_small_a_synthetic_year_is_refused(db):
     with pytest.raises(ValueError):
         synthetic_year_build(year=2101, nodes=MINIMUM_NODES - 1, committees=committees_ensure())
+
+
+def test_the_benchmarks_writes_run_and_leave_only_the_synthetic_year(db):
+    """The timed writes (entry save, insert, move, copies) run on a small year, each
+    checked by the benchmark itself; the copies are deleted again."""
+    from bench import run
+
+    year = synthetic_year_build(year=2101, nodes=MINIMUM_NODES, committees=committees_ensure())
+    figures = run._entry(year, 1) + run._writes(year, 1) + run._copies(year, 1)
+    assert len(figures) == 6
+    assert list(PlanYear.objects.values_list("year", flat=True)) == [2101]
+    assert counts.problems(year.plan_year.pk) == []
+    connection.check_constraints()  # nothing left pointing at what was deleted
