@@ -316,21 +316,21 @@ class Node(MPTTModel):
         # django-mptt moves a node whose parent was changed and saved.
         reparented = not adding and self._parent_changed_in_database()
         if reparented:
-            subtree_detaching.send(sender=Node, node=self)
+            subtree_detaching.send(sender=Node, node=self, moving=True)
         super().save(*args, **kwargs)
         if adding or reparented:
-            subtree_attached.send(sender=Node, node=self)
+            subtree_attached.send(sender=Node, node=self, created=adding, moving=reparented)
 
     def delete(self, *args, **kwargs):
         assert_tree_locked(self.plan_year_id)
-        subtree_detaching.send(sender=Node, node=self)
+        subtree_detaching.send(sender=Node, node=self, moving=False)
         return super().delete(*args, **kwargs)
 
     def move_to(self, target: Node, position: str = "first-child") -> None:
         assert_tree_locked(self.plan_year_id)
-        subtree_detaching.send(sender=Node, node=self)
+        subtree_detaching.send(sender=Node, node=self, moving=True)
         super().move_to(target, position)
-        subtree_attached.send(sender=Node, node=self)
+        subtree_attached.send(sender=Node, node=self, created=False, moving=True)
 
     def _parent_changed_in_database(self) -> bool:
         cached = getattr(self, "_mptt_cached_fields", {}).get("parent")
