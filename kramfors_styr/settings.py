@@ -151,6 +151,15 @@ if _database_url:
             f"{_options.get('options', '')} -c max_parallel_workers_per_gather="
             f"{env_int('DB_PARALLEL_WORKERS', 0)}"
         ).strip()
+        # Parameters sent apart from the query text, and a query the connection
+        # has run five times prepared: PostgreSQL then skips parsing and
+        # planning it again. A page runs the same dozen queries every time;
+        # this takes about a quarter off a goal's page (docs/performance.md).
+        # Off (DB_PREPARED_STATEMENTS=0) behind a connection pooler that cannot
+        # keep prepared statements; Django's default is off.
+        if env_bool("DB_PREPARED_STATEMENTS", default=True):
+            _options["server_side_binding"] = True
+            _options["prepare_threshold"] = 5
 else:
     _sqlite_path = Path(env_str("SQLITE_PATH") or BASE_DIR / "data" / "kramfors_styr.sqlite3")
     _sqlite_path.parent.mkdir(parents=True, exist_ok=True)

@@ -76,7 +76,8 @@ def test_follow_up_rules_are_checked():
 
 
 def _database_options(**env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
+    inherited = {"DEBUG", "SECRET_KEY", "DB_PARALLEL_WORKERS", "DB_PREPARED_STATEMENTS"}
+    clean = {k: v for k, v in os.environ.items() if k not in inherited}
     clean.update(SECRET_KEY="k" * 50, DATABASE_URL="postgres://u:p@db.example:5432/styr", **env)
     return subprocess.run(
         [
@@ -101,6 +102,26 @@ def test_postgresql_runs_without_parallel_workers_unless_asked():
     result = _database_options(DB_PARALLEL_WORKERS="many")
     assert result.returncode != 0
     assert "DB_PARALLEL_WORKERS must be an integer" in result.stderr
+
+
+def test_postgresql_prepares_statements_unless_asked_not_to():
+    result = _database_options()
+    assert "'server_side_binding': True, 'prepare_threshold': 5" in result.stdout
+    result = _database_options(DB_PREPARED_STATEMENTS="0")
+    assert "server_side_binding" not in result.stdout
+    assert "prepare_threshold" not in result.stdout
+
+
+def test_a_query_run_again_and_again_is_prepared(db):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL setting")
+    with connection.cursor() as cursor:
+        for _ in range(7):
+            cursor.execute("SELECT count(*) FROM goals_node WHERE id = %s", [1])
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+        assert cursor.fetchone()[0] >= 1
 
 
 def test_the_connection_uses_the_setting(db):
