@@ -46,11 +46,15 @@ def plan_year_start(*, source: PlanYear | None, year: int, user=None) -> PlanYea
             _indicators_copy(source=source, target=plan_year, user=user)
         else:
             plan_year = goal_services.plan_year_create(year=year)
+        periods = []
         for kind in (PeriodKind.INTERIM, PeriodKind.ANNUAL):
             cutoff, deadline = Period.default_dates(kind, year)
-            Period.objects.create(
-                plan_year=plan_year, kind=kind, cutoff_date=cutoff, deadline=deadline
+            periods.append(
+                Period(plan_year=plan_year, kind=kind, cutoff_date=cutoff, deadline=deadline)
             )
+        bulk_create_with_history(periods, Period, default_user=user)
+        # Both periods' roll-up counts in one pass over the copied tree.
+        counts.rebuild(plan_year.pk)
     return plan_year
 
 

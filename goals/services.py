@@ -9,9 +9,10 @@ write.
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from mptt.exceptions import InvalidMove
-from simple_history.utils import bulk_create_with_history
 
 from goals.locking import tree_lock
 from goals.models import PARENT_KIND, Committee, Node, NodeKind, PlanYear, kind_label
@@ -181,50 +182,71 @@ def node_delete(*, node: Node, expected_version: int | None = None) -> int:
 def plan_year_copy(*, source: PlanYear, year: int, user=None) -> PlanYear:
     """Start plan year `year` as a copy of `source`'s tree; the source is untouched.
 
-    Nodes are copied level by level with `bulk_create` (a handful of queries
-    whatever the size), keeping each node's nested-set position, so the copy
-    has exactly the source's structure and sibling order. Each copy remembers
-    its original in `copied_from`, which links a goal across the years.
+    The database copies the nodes itself (`_nodes_copy`), keeping each node's
+    nested-set position, so the copy has exactly the source's structure and
+    sibling order. Each copy remembers its original in `copied_from`, which
+    links a goal across the years.
     """
     target = plan_year_create(year=year)
     target.copied_from = source
     target.save(update_fields=["copied_from"])
     with tree_lock(target.pk), tree_lock(source.pk):
-        originals = list(
-            Node.objects.for_year(source)
-            .order_by("level", "lft")
-            .values(
-                "id",
-                "parent_id",
-                "kind",
-                "title",
-                "description",
-                "committee_id",
-                "lft",
-                "rght",
-                "level",
-            )
-        )
-        new_ids: dict[int, int] = {}
-        levels = sorted({node["level"] for node in originals})
-        for level in levels:
-            batch = [node for node in originals if node["level"] == level]
-            copies = [
-                Node(
-                    plan_year=target,
-                    tree_id=target.pk,
-                    parent_id=new_ids[node["parent_id"]] if node["parent_id"] else None,
-                    kind=node["kind"],
-                    title=node["title"],
-                    description=node["description"],
-                    committee_id=node["committee_id"],
-                    copied_from_id=node["id"],
-                    lft=node["lft"],
-                    rght=node["rght"],
-                    level=node["level"],
-                )
-                for node in batch
-            ]
-            bulk_create_with_history(copies, Node, batch_size=1000, default_user=user)
-            new_ids.update((copy.copied_from_id, copy.pk) for copy in copies)
+        _nodes_copy(source_id=source.pk, target_id=target.pk, user=user)
     return target
+
+
+def _nodes_copy(*, source_id: int, target_id: int, user=None) -> int:
+    """Copy every node of the source year into the target year; return how many.
+
+    One INSERT … SELECT per level, from the root down: a copy's parent is the
+    copy of its original's parent, found by `copied_from`. Then one more
+    INSERT … SELECT writes each copy's history record, as
+    django-simple-history's `bulk_create_with_history` would. Nothing passes
+    through Python, so a year of 10,000 nodes takes a fraction of a second.
+    """
+    quote = connection.ops.quote_name
+    table = quote(Node._meta.db_table)
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    # What each column of a copy is: the original's value unless said here.
+    own = {
+        "id": None,  # a new one
+        "plan_year_id": ("%s", target_id),
+        "tree_id": ("%s", target_id),
+        "parent_id": ("parent_copy.id", None),
+        "copied_from_id": ("original.id", None),
+        "version": ("%s", 1),
+        "updated_at": ("%s", now),
+    }
+    columns, expressions, params = [], [], []
+    for field in Node._meta.concrete_fields:
+        value = own.get(field.attname, (f"original.{quote(field.column)}", None))
+        if value is None:
+            continue
+        expression, param = value
+        columns.append(quote(field.column))
+        expressions.append(expression)
+        if expression == "%s":
+            params.append(param)
+    levels = Node.objects.for_year(source_id).order_by().values_list("level", flat=True)
+    copied = 0
+    with connection.cursor() as cursor:
+        for level in sorted(set(levels)):
+            cursor.execute(
+                f"INSERT INTO {table} ({', '.join(columns)})"
+                f" SELECT {', '.join(expressions)} FROM {table} original"
+                f" LEFT JOIN {table} parent_copy ON parent_copy.copied_from_id = original.parent_id"
+                " AND parent_copy.plan_year_id = %s"
+                " WHERE original.plan_year_id = %s AND original.level = %s",
+                [*params, target_id, source_id, level],
+            )
+            copied += cursor.rowcount
+        history = Node.history.model
+        tracked = [quote(field.column) for field in history.tracked_fields]
+        cursor.execute(
+            f"INSERT INTO {quote(history._meta.db_table)} ({', '.join(tracked)}, "
+            "history_date, history_change_reason, history_type, history_user_id)"
+            f" SELECT {', '.join(tracked)}, %s, %s, %s, %s FROM {table}"
+            " WHERE plan_year_id = %s",
+            [now, "", "+", user.pk if user else None, target_id],
+        )
+    return copied

@@ -3,10 +3,11 @@
 import pytest
 from django.urls import reverse
 
-from followup.models import Assessment
+from followup.models import Assessment, Period
 from followup.services import plan_year_start
 from goals import services
 from goals.integrity import tree_problems
+from goals.locking import tree_lock
 from goals.models import Node, PlanYear
 from tests.factories import assess_all, build_tree, grow_tree
 
@@ -228,6 +229,33 @@ def test_copy_year_gives_the_same_structure_and_leaves_the_old_year(plan_year, c
     copies = dict(Node.objects.for_year(new).values_list("copied_from_id", "title"))
     originals = dict(Node.objects.for_year(plan_year).values_list("pk", "title"))
     assert copies == originals
+
+
+def test_copy_year_links_each_copy_to_the_copy_of_its_parent_and_records_it(
+    plan_year, committees, official
+):
+    nodes = grow_tree(plan_year, committees, 4)
+    with tree_lock(plan_year.pk):
+        nodes[5].description = "Beskrivning\nmed två rader"
+        nodes[5].save()
+    new = plan_year_start(source=plan_year, year=2027, user=official)
+    copies = {copy.copied_from_id: copy for copy in Node.objects.for_year(new)}
+    assert len(copies) == len(nodes)
+    for original in Node.objects.for_year(plan_year):
+        copy = copies[original.pk]
+        expected_parent = copies[original.parent_id].pk if original.parent_id else None
+        assert copy.parent_id == expected_parent
+        assert (copy.title, copy.description, copy.kind, copy.committee_id, copy.version) == (
+            original.title,
+            original.description,
+            original.kind,
+            original.committee_id,
+            1,
+        )
+    records = Node.history.filter(plan_year=new)
+    assert records.count() == len(nodes)
+    assert {(r.history_type, r.history_user_id) for r in records} == {("+", official.pk)}
+    assert Period.history.filter(plan_year=new, history_type="+").count() == 2
 
 
 def test_copy_year_from_the_browser(official_client, tree, plan_year):
