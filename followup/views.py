@@ -196,7 +196,18 @@ def node_detail(request: HttpRequest, pk: int) -> HttpResponse:
     indicator_table = []
     if node.kind in INDICATOR_KINDS:
         node_indicators = list(node.indicators.all())
-        outcomes = list(IndicatorOutcome.objects.filter(indicator__node=node, period__in=periods))
+        # By the indicators' ids (the index on indicator and period), not by a
+        # join to the indicators; none at all for a goal without indicators.
+        outcomes = (
+            list(
+                IndicatorOutcome.objects.filter(
+                    indicator_id__in=[indicator.pk for indicator in node_indicators],
+                    period__in=periods,
+                )
+            )
+            if node_indicators
+            else []
+        )
         indicator_table = indicators.indicator_rows(node_indicators, periods, outcomes)
     period_assessments = []
     if node.kind in ASSESSABLE_KINDS:

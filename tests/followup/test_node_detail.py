@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from followup.models import Assessment
-from tests.factories import assess_all, build_tree, grow_tree
+from tests.factories import add_indicator, assess_all, build_tree, grow_tree
 
 
 @pytest.fixture
@@ -72,6 +72,7 @@ def test_query_count_does_not_grow_with_the_tree(
     nodes = grow_tree(plan_year, committees, goals)
     assess_all(nodes, periods[0])
     municipal = next(n for n in nodes if n.kind == "municipal_goal")
+    add_indicator(municipal, outcomes={periods[0]: 95})
     # Expect 13 queries:
     # * the session and the user
     # * the node with its plan year and committee
@@ -79,8 +80,8 @@ def test_query_count_does_not_grow_with_the_tree(
     # * the year's periods
     # * its children with their committees and their statuses in every period
     # * the node's assessments with who made them
-    # * the node's indicators, and their outcomes
-    # * the statuses of all its descendants in the current period (the distribution)
+    # * the node's indicators, and their outcomes (none for a goal without indicators)
+    # * its descendants' statuses counted in the current period (the roll-up counts)
     # * the user's groups and committees (roles: what may be edited)
     # * the history of the node, its assessments, its indicators and their outcomes
     # * the names of the parents the node's history mentions
