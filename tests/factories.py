@@ -10,6 +10,23 @@ from followup.models import Assessment, Indicator, IndicatorOutcome, Period, def
 from goals import services
 from goals.models import KIND_ORDER, Committee, Node, PlanYear
 
+# A small year with two perspectives, goals of two committees, activities,
+# and a goal with nothing under it: the roll-up tests' tree.
+TWO_PERSPECTIVES = """
+    Vision
+      Kramforsbon
+        Trygg kommun
+          Fler i arbete
+            Läsa bättre [bun]
+              Lovskola [bun]
+              Läsfrämjande insats [bun]
+            Kortare försörjningsstöd [sn]
+          Trygga miljöer
+      Ekonomi
+        Ekonomi i balans
+          Budget i balans
+"""
+
 
 def build_tree(plan_year: PlanYear, text: str) -> dict[str, Node]:
     """Build a tree from an indented outline; depth gives the kind.

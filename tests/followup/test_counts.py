@@ -14,27 +14,12 @@ from followup import services as followup_services
 from followup.models import Assessment, Period, PeriodKind, SubtreeCount
 from goals import services
 from goals.locking import tree_lock
-from tests.factories import build_tree
-
-OUTLINE = """
-    Vision
-      Kramforsbon
-        Trygg kommun
-          Fler i arbete
-            Läsa bättre [bun]
-              Lovskola [bun]
-              Läsfrämjande insats [bun]
-            Kortare försörjningsstöd [sn]
-          Trygga miljöer
-      Ekonomi
-        Ekonomi i balans
-          Budget i balans
-"""
+from tests.factories import TWO_PERSPECTIVES, build_tree
 
 
 @pytest.fixture
 def tree(plan_year, committees, periods):
-    return build_tree(plan_year, OUTLINE)
+    return build_tree(plan_year, TWO_PERSPECTIVES)
 
 
 def _read(node, period):

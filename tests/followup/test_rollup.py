@@ -20,27 +20,12 @@ from followup.rollup import (
     suggest_status,
 )
 from goals.models import Node
-from tests.factories import add_indicator, build_tree
-
-OUTLINE = """
-    Vision
-      Kramforsbon
-        Trygg kommun
-          Fler i arbete
-            Läsa bättre [bun]
-              Lovskola [bun]
-              Läsfrämjande insats [bun]
-            Kortare försörjningsstöd [sn]
-          Trygga miljöer
-      Ekonomi
-        Ekonomi i balans
-          Budget i balans
-"""
+from tests.factories import TWO_PERSPECTIVES, add_indicator, build_tree
 
 
 @pytest.fixture
 def tree(plan_year, committees, periods):
-    nodes = build_tree(plan_year, OUTLINE)
+    nodes = build_tree(plan_year, TWO_PERSPECTIVES)
     interim = periods[0]
     for title, status in [
         ("Trygg kommun", "partly_met"),
