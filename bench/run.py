@@ -207,8 +207,7 @@ def _benchmark(sizes: list[int], repeat: int, bench: BenchDatabase) -> int:
             f"{year.assessment_count:,} assessments, {year.indicator_count:,} indicators, "
             f"{year.outcome_count:,} outcomes"
         )
-        page = _page(client, _red_thread_url(year), repeat)
-        floor = _floor(year, repeat)
+        page, floor = _page_and_floor(client, _red_thread_url(year), year, repeat)
         ratio = page.ms / floor.ms
         figures += [
             page.figure("röd tråd, whole tree, one period", size),
@@ -408,7 +407,28 @@ def _check_ok(response, url: str, content_type: str = "text/html") -> None:
         raise RuntimeError(f"GET {url} answered 200 with an empty body.")
 
 
-def _floor(year, repeat: int) -> Measured:
+def _page_and_floor(client, url: str, year, repeat: int) -> tuple[Measured, Measured]:
+    """The röd tråd and its floor, timed in turns: page, floor, page, floor, …
+
+    This machine's speed drifts over seconds (another tenant's load, clock
+    changes); timed in turns, the page and its floor see the same drift, so
+    their ratio does not depend on which of the two ran in a slow moment.
+    """
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _check_ok(client.get(url), url)
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url)
+    queries = len(captured)
+    floor = _floor(year)
+    (page_ms, page_min), (floor_ms, floor_min) = _interleaved_ms(
+        [lambda: client.get(url), floor], repeat
+    )
+    return Measured(page_ms, page_min, queries), Measured(floor_ms, floor_min, queries=1)
+
+
+def _floor(year) -> Callable[[], str]:
     """The same rows and columns as the page, fetched with one raw query and joined as <li>."""
     from django.db import connection
 
@@ -436,7 +456,7 @@ def _floor(year, repeat: int) -> Measured:
 
     if fetch_and_join().count("<li") != year.node_count:
         raise RuntimeError("The floor query did not return the whole tree.")
-    return Measured(*_median_and_min_ms(fetch_and_join, repeat), queries=1)
+    return fetch_and_join
 
 
 def _writes(year, repeat: int) -> list[Figure]:
@@ -894,6 +914,20 @@ def _median_and_min_ms(action: Callable[[], object], repeat: int) -> tuple[float
         action()
         times.append((time.perf_counter() - started) * 1000)
     return _median(times), min(times)
+
+
+def _interleaved_ms(actions: list[Callable[[], object]], repeat: int) -> list[tuple[float, float]]:
+    """(median, min) ms of each action, the actions run in turns `repeat` times
+    after one warm-up round."""
+    for action in actions:
+        action()
+    times: list[list[float]] = [[] for _action in actions]
+    for _run in range(repeat):
+        for action, taken in zip(actions, times, strict=True):
+            started = time.perf_counter()
+            action()
+            taken.append((time.perf_counter() - started) * 1000)
+    return [(_median(taken), min(taken)) for taken in times]
 
 
 def _median(times: list[float]) -> float:

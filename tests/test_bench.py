@@ -54,3 +54,35 @@ def test_the_benchmarks_writes_run_and_leave_only_the_synthetic_year(db):
     assert list(PlanYear.objects.values_list("year", flat=True)) == [2101]
     assert counts.problems(year.plan_year.pk) == []
     connection.check_constraints()  # nothing left pointing at what was deleted
+
+
+def test_the_red_thread_and_its_floor_are_timed_in_turns(db, monkeypatch):
+    """Page and floor alternate, so both see the same drift in the machine's speed,
+    and the page's query count is the page's own."""
+    from bench import run
+    from bench.readers import reader_client
+
+    year = synthetic_year_build(year=2101, nodes=MINIMUM_NODES, committees=committees_ensure())
+    calls: list[str] = []
+    floor = run._floor(year)
+
+    def floor_noted():
+        calls.append("floor")
+        return floor()
+
+    monkeypatch.setattr(run, "_floor", lambda _year: floor_noted)
+    client = reader_client()
+    get = client.get
+
+    def get_noted(url, *args, **kwargs):
+        calls.append("page")
+        return get(url, *args, **kwargs)
+
+    monkeypatch.setattr(client, "get", get_noted)
+    page, measured_floor = run._page_and_floor(client, run._red_thread_url(year), year, 3)
+    # Two untimed pages (checked, then counted), a warm-up round, then three rounds in turns.
+    assert calls == ["page", "page"] + ["page", "floor"] * 4
+    assert page.queries > 1
+    assert measured_floor.queries == 1
+    assert 0 < page.min_ms <= page.ms
+    assert 0 < measured_floor.min_ms <= measured_floor.ms
