@@ -94,11 +94,16 @@ def node_create(
             node.lft, node.rght, node.level = 1, 2, 0
             node.save()
             return node
+        # Both nodes were read under the lock just now: django-mptt need not
+        # read the target's tree columns again (refresh_target).
         if target is not None and position in ("left", "right"):
             sibling = _fresh(target.pk)
             if sibling.parent_id != fresh_parent.pk:
                 raise ValidationError(_("The node to place it beside has another parent."))
-            node.insert_at(sibling, position, save=False)
+            node.insert_at(sibling, position, save=False, refresh_target=False)
+        else:
+            under = position if position in ("first-child", "last-child") else "last-child"
+            node.insert_at(fresh_parent, under, save=False, refresh_target=False)
         node.save()
         return node
 
@@ -164,7 +169,8 @@ def node_move(*, node: Node, target: Node, position: str) -> Node:
             current.move_to(fresh_target, position)
         except InvalidMove as error:
             raise ValidationError(str(error)) from None
-        current.refresh_from_db()
+        # The move set the node's new tree columns and parent on it, and saved
+        # the rest: it matches its row without reading it again.
         return current
 
 

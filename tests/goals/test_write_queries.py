@@ -1,0 +1,82 @@
+"""A single tree write costs the same number of queries whatever the size of the year."""
+
+import pytest
+
+from goals import services
+from goals.models import Node, NodeKind
+from tests.factories import grow_tree
+
+
+def _committee_goals(plan_year) -> list[Node]:
+    goals = Node.objects.for_year(plan_year).of_kind(NodeKind.COMMITTEE_GOAL)
+    return list(goals.select_related("committee").order_by("lft"))
+
+
+@pytest.mark.parametrize("goals", [3, 30])
+def test_insert_query_count(plan_year, committees, periods, goals, django_assert_num_queries):
+    grow_tree(plan_year, committees, goals)
+    parent = _committee_goals(plan_year)[1]
+    # Expect 10 queries:
+    # * the savepoint and its release (the test runs in a transaction; in a
+    #   request they are its BEGIN and COMMIT, which are not counted)
+    # * the tree lock, and the parent read again under it
+    # * renumbering the tree, the insert, its history record
+    # * the roll-up counts: the year's periods, the new node's ancestors, and
+    #   the counts added to them (followup/counts.py)
+    with django_assert_num_queries(10):
+        node = services.node_create(
+            plan_year=plan_year,
+            parent=parent,
+            kind=NodeKind.ACTIVITY,
+            title="Ny aktivitet",
+            committee=parent.committee,
+        )
+    assert node.parent_id == parent.pk
+
+
+@pytest.mark.parametrize("goals", [3, 30])
+def test_move_query_count(plan_year, committees, periods, goals, django_assert_num_queries):
+    grow_tree(plan_year, committees, goals)
+    goal = _committee_goals(plan_year)[0]
+    target = Node.objects.for_year(plan_year).of_kind(NodeKind.MUNICIPAL_GOAL).order_by("-lft")[0]
+    assert goal.parent_id != target.pk
+    # Expect 14 queries:
+    # * the savepoint and its release (as above)
+    # * the tree lock, the node, the target with its parent
+    # * the roll-up counts the subtree takes along, its old ancestors
+    # * django-mptt's own reading of both nodes' tree columns, the renumbering,
+    #   the node's row, its history record
+    # * its new ancestors, and every count changed, in one statement
+    with django_assert_num_queries(14):
+        moved = services.node_move(node=goal, target=target, position="last-child")
+    stored = Node.objects.get(pk=goal.pk)
+    assert (moved.parent_id, moved.lft, moved.rght, moved.level) == (
+        stored.parent_id,
+        stored.lft,
+        stored.rght,
+        stored.level,
+    )
+    assert stored.parent_id == target.pk
+
+
+def test_insert_as_first_child(plan_year, committees):
+    grow_tree(plan_year, committees, 3)
+    parent = _committee_goals(plan_year)[0]
+    first = services.node_create(
+        plan_year=plan_year,
+        parent=parent,
+        kind=NodeKind.ACTIVITY,
+        title="Först",
+        committee=parent.committee,
+        position="first-child",
+    )
+    last = services.node_create(
+        plan_year=plan_year,
+        parent=parent,
+        kind=NodeKind.ACTIVITY,
+        title="Sist",
+        committee=parent.committee,
+    )
+    titles = list(parent.get_children().values_list("title", flat=True))
+    assert titles[0] == first.title
+    assert titles[-1] == last.title
