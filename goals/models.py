@@ -326,10 +326,12 @@ class Node(MPTTModel):
         subtree_detaching.send(sender=Node, node=self, moving=False)
         return super().delete(*args, **kwargs)
 
-    def move_to(self, target: Node, position: str = "first-child") -> None:
+    def move_to(self, target: Node, position: str = "first-child", *, fresh: bool = False) -> None:
+        """Move the node and its subtree; `fresh` when both nodes were just read
+        under the tree lock (NodeTreeManager.move_node)."""
         assert_tree_locked(self.plan_year_id)
         subtree_detaching.send(sender=Node, node=self, moving=True)
-        super().move_to(target, position)
+        self._tree_manager.move_node(self, target, position, fresh=fresh)
         subtree_attached.send(sender=Node, node=self, created=False, moving=True)
 
     def _parent_changed_in_database(self) -> bool:

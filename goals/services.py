@@ -166,7 +166,7 @@ def node_move(*, node: Node, target: Node, position: str) -> Node:
                 _("An activity can only be moved to a goal of its own committee.")
             )
         try:
-            current.move_to(fresh_target, position)
+            current.move_to(fresh_target, position, fresh=True)
         except InvalidMove as error:
             raise ValidationError(str(error)) from None
         # The move set the node's new tree columns and parent on it, and saved

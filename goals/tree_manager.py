@@ -12,9 +12,26 @@ from __future__ import annotations
 
 from mptt.exceptions import InvalidMove
 from mptt.managers import TreeManager
+from mptt.signals import node_moved
 
 
 class NodeTreeManager(TreeManager):
+    def move_node(self, node, target, position="last-child", *, fresh: bool = False):
+        """django-mptt's `move_node`; with `fresh`, without reading the nodes again.
+
+        django-mptt reads both nodes' tree columns before it moves, in case
+        they changed since they were loaded. `goals.services.node_move` reads
+        them under the tree lock just before (`fresh=True`), so the re-read
+        would only repeat it. The node's row then needs only its new parent
+        and time saved: the UPDATE below set its tree columns.
+        """
+        if not fresh:
+            return super().move_node(node, target, position)
+        self._move_node(node, target, position=position)
+        node.save(update_fields=["parent", "updated_at"])
+        node_moved.send(sender=node.__class__, instance=node, target=target, position=position)
+        return None
+
     def _move_child_within_tree(self, node, target, position):
         """Move `node` and its subtree beside or under `target` in the same tree.
 

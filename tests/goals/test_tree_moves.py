@@ -81,3 +81,23 @@ def test_a_move_rewrites_only_the_rows_between_the_two_places(tree, plan_year):
     rewritten = {title for title in before if before[title] != after[title]}
     assert rewritten == {"Förskola", "Läsa bättre", "Läsfrämjande insats", "Lovskola"}
     assert tree_problems(plan_year) == []
+
+
+def test_a_move_from_stale_instances_reads_them_again(tree, plan_year):
+    """Only goals.services vouches that its nodes are fresh; a move from nodes
+    loaded before another write to the tree lets django-mptt read them again."""
+    from goals.locking import tree_lock
+
+    stale_node, stale_target = tree["Hemtjänst"], tree["Budget i balans"]
+    # Renumbers everything after "Läsa bättre", both nodes included.
+    services.node_create(
+        plan_year=plan_year,
+        parent=tree["Läsa bättre"],
+        kind="activity",
+        title="Ny insats",
+        committee=tree["Läsa bättre"].committee,
+    )
+    with tree_lock(plan_year.pk):
+        stale_node.move_to(stale_target, "last-child")
+    assert tree_problems(plan_year) == []
+    assert _children(tree["Budget i balans"]) == ["Kostnader per invånare", "Hemtjänst"]
