@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse
@@ -45,7 +46,7 @@ from followup.models import (
 )
 from followup.redthread import build_red_thread, render_node_list, status_label, tree_rows
 from followup.search import MAX_RESULTS, search_year
-from goals import permissions
+from goals import permissions, rows
 from goals.forms import VersionForm
 from goals.models import (
     ASSESSABLE_KINDS,
@@ -177,37 +178,98 @@ def _children_with_statuses(
     return children, statuses
 
 
+def _periods_and_assessments(node: Node, user) -> tuple[list[Period], dict[int, Assessment]]:
+    """The periods of the node's year the user may see, in order, and the node's
+    assessment in each (with who saved it) by period. One query."""
+    quote = connection.ops.quote_name
+    User = get_user_model()
+    unpublished = "" if permissions.can_see_unpublished(user) else " AND p.published_at IS NOT NULL"
+    found = _sql_rows(
+        f"SELECT {rows.select_list(Period, 'p')}, {rows.select_list(Assessment, 'a')},"
+        " u.id, u.username, u.first_name, u.last_name"
+        f" FROM {quote(Period._meta.db_table)} p"
+        f" LEFT JOIN {quote(Assessment._meta.db_table)} a ON a.period_id = p.id AND a.node_id = %s"
+        f" LEFT JOIN {quote(User._meta.db_table)} u ON u.id = a.updated_by_id"
+        f" WHERE p.plan_year_id = %s{unpublished}"
+        " ORDER BY p.cutoff_date, p.id",  # Period's ordering within a year
+        [node.pk, node.plan_year_id],
+    )
+    period_end = rows.width(Period)
+    assessment_end = period_end + rows.width(Assessment)
+    periods: list[Period] = []
+    assessments: dict[int, Assessment] = {}
+    for row in found:
+        period = rows.instance(Period, row[:period_end])
+        rows.cache_related(period, "plan_year", node.plan_year)
+        periods.append(period)
+        assessment = rows.instance(Assessment, row[period_end:assessment_end])
+        if assessment is not None:
+            rows.cache_related(assessment, "node", node)
+            rows.cache_related(assessment, "period", period)
+            user_id, username, first_name, last_name = row[assessment_end:]
+            rows.cache_related(
+                assessment,
+                "updated_by",
+                User.from_db(
+                    connection.alias,
+                    ["id", "username", "first_name", "last_name"],
+                    [user_id, username, first_name, last_name],
+                )
+                if user_id is not None
+                else None,
+            )
+            assessments[period.pk] = assessment
+    return periods, assessments
+
+
+def _indicators_and_outcomes(
+    node: Node, periods: list[Period]
+) -> tuple[list[Indicator], list[IndicatorOutcome]]:
+    """The node's indicators in order, and their outcomes in the periods. One query."""
+    quote = connection.ops.quote_name
+    period_ids = [each.pk for each in periods] or [None]
+    found = _sql_rows(
+        f"SELECT {rows.select_list(Indicator, 'i')}, {rows.select_list(IndicatorOutcome, 'o')}"
+        f" FROM {quote(Indicator._meta.db_table)} i"
+        f" LEFT JOIN {quote(IndicatorOutcome._meta.db_table)} o ON o.indicator_id = i.id"
+        f" AND o.period_id IN ({', '.join(['%s'] * len(period_ids))})"
+        f" WHERE i.node_id = %s ORDER BY i.{quote('order')}, i.id",  # Indicator's ordering
+        [*period_ids, node.pk],
+    )
+    indicator_end = rows.width(Indicator)
+    node_indicators: list[Indicator] = []
+    outcomes: list[IndicatorOutcome] = []
+    for row in found:
+        # An indicator's rows come together; its primary key is its first column.
+        if not node_indicators or node_indicators[-1].pk != row[0]:
+            indicator = rows.instance(Indicator, row[:indicator_end])
+            rows.cache_related(indicator, "node", node)
+            node_indicators.append(indicator)
+        outcome = rows.instance(IndicatorOutcome, row[indicator_end:])
+        if outcome is not None:
+            rows.cache_related(outcome, "indicator", node_indicators[-1])
+            outcomes.append(outcome)
+    return node_indicators, outcomes
+
+
 def node_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not permissions.can_read(request.user):
         return permissions.deny(request)
-    node = get_object_or_404(Node.objects.select_related("plan_year", "committee"), pk=pk)
-    ancestors = Node.objects.ancestors_of(node)
-    periods = list(Period.objects.for_year(node.plan_year_id).visible_to(request.user))
+    # The reads below are written in SQL, each joining what the ORM would
+    # fetch in two queries: a goal's page is many small reads, and building
+    # each through the ORM cost more than running it (docs/performance.md).
+    try:
+        node, ancestors = Node.objects.with_ancestors(pk)
+    except Node.DoesNotExist:
+        raise Http404 from None
+    periods, assessments = _periods_and_assessments(node, request.user)
     period = default_period(periods, timezone.localdate())
     # The children, and their statuses in every period: their badges, and the suggestions.
     children, child_statuses = _children_with_statuses(node, periods)
-    assessments = {
-        assessment.period_id: assessment
-        for assessment in Assessment.objects.filter(node=node, period__in=periods).select_related(
-            "updated_by"
-        )
-    }
     current_statuses = child_statuses.get(period.pk, {}) if period else {}
     indicator_table = []
     if node.kind in INDICATOR_KINDS:
-        node_indicators = list(node.indicators.all())
-        # By the indicators' ids (the index on indicator and period), not by a
-        # join to the indicators; none at all for a goal without indicators.
-        outcomes = (
-            list(
-                IndicatorOutcome.objects.filter(
-                    indicator_id__in=[indicator.pk for indicator in node_indicators],
-                    period__in=periods,
-                )
-            )
-            if node_indicators
-            else []
-        )
+        node_indicators, outcomes = _indicators_and_outcomes(node, periods)
         indicator_table = indicators.indicator_rows(node_indicators, periods, outcomes)
     period_assessments = []
     if node.kind in ASSESSABLE_KINDS:
