@@ -138,7 +138,10 @@ def _spread(totals: dict[tuple[int, str], int], ancestors: list[int], *, sign: i
 
 
 def _period_ids(plan_year_id: int) -> list[int]:
-    return list(Period.objects.filter(plan_year_id=plan_year_id).values_list("pk", flat=True))
+    table = connection.ops.quote_name(Period._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id FROM {table} WHERE plan_year_id = %s", [plan_year_id])
+        return [period_id for (period_id,) in cursor.fetchall()]
 
 
 def _subtree_totals(node: Node) -> dict[tuple[int, str], int]:

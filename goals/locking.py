@@ -9,7 +9,7 @@ which opens a transaction and locks the plan year's row with
 processes and machines; a second writer to the same year waits until the
 first commits, while writes to other years go on in parallel.
 
-On SQLite, `select_for_update()` is a no-op, but the settings open every
+SQLite has no `FOR UPDATE`, but the settings open every
 transaction with `BEGIN IMMEDIATE`, which takes the database's write lock at
 once and so serialises writers just the same.
 """
@@ -42,10 +42,15 @@ def tree_lock(plan_year_id: int) -> Iterator[None]:
         yield
         return
     with transaction.atomic():
-        # Evaluated for its side effect: the row lock, held until commit.
-        locked = list(
-            PlanYear.objects.select_for_update().filter(pk=plan_year_id).values_list("pk")
-        )
+        # Read for its side effect: the row lock, held until commit. Written in
+        # SQL, as every tree write runs it first (the ORM took five times as
+        # long to build the query as the database to run it).
+        connection = transaction.get_connection()
+        table = connection.ops.quote_name(PlanYear._meta.db_table)
+        for_update = " FOR UPDATE" if connection.features.has_select_for_update else ""
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT id FROM {table} WHERE id = %s{for_update}", [plan_year_id])
+            locked = cursor.fetchall()
         if not locked:
             raise PlanYear.DoesNotExist(f"No plan year with id {plan_year_id}.")
         token = _locked_years.set(held | {plan_year_id})

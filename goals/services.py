@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from mptt.exceptions import InvalidMove
 
+from goals import rows
 from goals.locking import tree_lock
 from goals.models import PARENT_KIND, Committee, Node, NodeKind, PlanYear, kind_label
 
@@ -35,15 +36,28 @@ def plan_year_create(*, year: int) -> PlanYear:
     return plan_year
 
 
-def _fresh(node_id: int, *, with_parent: bool = False) -> Node:
-    """Re-read a node with its tree columns, under the lock the caller holds."""
-    nodes = Node.objects.select_related("parent") if with_parent else Node.objects
-    try:
-        return nodes.get(pk=node_id)
-    except Node.DoesNotExist:
-        raise ValidationError(
-            _("The goal no longer exists; someone may have deleted it.")
-        ) from None
+def _fresh(*node_ids: int) -> list[Node]:
+    """Re-read nodes with their tree columns, each with its parent, under the
+    lock the caller holds. One query, in SQL (see goals/rows.py)."""
+    quote = connection.ops.quote_name
+    table = quote(Node._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {rows.select_list(Node, 'n')}, {rows.select_list(Node, 'p')}"
+            f" FROM {table} n LEFT JOIN {table} p ON p.id = n.parent_id"
+            f" WHERE n.id IN ({', '.join(['%s'] * len(node_ids))})",
+            list(node_ids),
+        )
+        found = cursor.fetchall()
+    width = rows.width(Node)
+    by_id: dict[int, Node] = {}
+    for row in found:
+        node = rows.instance(Node, row[:width])
+        rows.cache_related(node, "parent", rows.instance(Node, row[width:]))
+        by_id[node.pk] = node
+    if any(node_id not in by_id for node_id in node_ids):
+        raise ValidationError(_("The goal no longer exists; someone may have deleted it."))
+    return [by_id[node_id] for node_id in node_ids]
 
 
 # The tree columns are set by django-mptt; the related objects are already in
@@ -79,7 +93,7 @@ def node_create(
     if position not in MOVE_POSITIONS:
         raise ValueError(f"Unknown position {position!r}")
     with tree_lock(plan_year.pk):
-        fresh_parent = _fresh(parent.pk) if parent is not None else None
+        fresh_parent = _fresh(parent.pk)[0] if parent is not None else None
         node = Node(
             plan_year=plan_year,
             kind=kind,
@@ -97,7 +111,7 @@ def node_create(
         # Both nodes were read under the lock just now: django-mptt need not
         # read the target's tree columns again (refresh_target).
         if target is not None and position in ("left", "right"):
-            sibling = _fresh(target.pk)
+            (sibling,) = _fresh(target.pk)
             if sibling.parent_id != fresh_parent.pk:
                 raise ValidationError(_("The node to place it beside has another parent."))
             node.insert_at(sibling, position, save=False, refresh_target=False)
@@ -118,7 +132,7 @@ def node_update(
 ) -> Node:
     """Change a node's texts (and a committee goal's committee) if nobody else has."""
     with tree_lock(node.plan_year_id):
-        current = _fresh(node.pk)
+        (current,) = _fresh(node.pk)
         if current.version != expected_version:
             raise StaleEditError(current)
         current.title = title
@@ -146,8 +160,7 @@ def node_move(*, node: Node, target: Node, position: str) -> Node:
     if position not in MOVE_POSITIONS:
         raise ValueError(f"Unknown position {position!r}")
     with tree_lock(node.plan_year_id):
-        current = _fresh(node.pk)
-        fresh_target = _fresh(target.pk, with_parent=True)
+        current, fresh_target = _fresh(node.pk, target.pk)
         if fresh_target.plan_year_id != current.plan_year_id:
             raise ValidationError(_("A node can only be moved within its own plan year."))
         if fresh_target.tree_id == current.tree_id and (
@@ -177,7 +190,7 @@ def node_move(*, node: Node, target: Node, position: str) -> Node:
 def node_delete(*, node: Node, expected_version: int | None = None) -> int:
     """Delete a node and its whole subtree; return how many nodes went."""
     with tree_lock(node.plan_year_id):
-        current = _fresh(node.pk)
+        (current,) = _fresh(node.pk)
         if expected_version is not None and current.version != expected_version:
             raise StaleEditError(current)
         count = current.get_descendant_count() + 1
