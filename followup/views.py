@@ -46,7 +46,7 @@ from followup.models import (
 )
 from followup.redthread import build_red_thread, render_node_list, status_label, tree_rows
 from followup.search import MAX_RESULTS, search_year
-from goals import permissions, rows
+from goals import permissions, sqlrows
 from goals.forms import VersionForm
 from goals.models import (
     ASSESSABLE_KINDS,
@@ -185,7 +185,7 @@ def _periods_and_assessments(node: Node, user) -> tuple[list[Period], dict[int, 
     User = get_user_model()
     unpublished = "" if permissions.can_see_unpublished(user) else " AND p.published_at IS NOT NULL"
     found = _sql_rows(
-        f"SELECT {rows.select_list(Period, 'p')}, {rows.select_list(Assessment, 'a')},"
+        f"SELECT {sqlrows.select_list(Period, 'p')}, {sqlrows.select_list(Assessment, 'a')},"
         " u.id, u.username, u.first_name, u.last_name"
         f" FROM {quote(Period._meta.db_table)} p"
         f" LEFT JOIN {quote(Assessment._meta.db_table)} a ON a.period_id = p.id AND a.node_id = %s"
@@ -194,20 +194,20 @@ def _periods_and_assessments(node: Node, user) -> tuple[list[Period], dict[int, 
         " ORDER BY p.cutoff_date, p.id",  # Period's ordering within a year
         [node.pk, node.plan_year_id],
     )
-    period_end = rows.width(Period)
-    assessment_end = period_end + rows.width(Assessment)
+    period_end = sqlrows.width(Period)
+    assessment_end = period_end + sqlrows.width(Assessment)
     periods: list[Period] = []
     assessments: dict[int, Assessment] = {}
     for row in found:
-        period = rows.instance(Period, row[:period_end])
-        rows.cache_related(period, "plan_year", node.plan_year)
+        period = sqlrows.instance(Period, row[:period_end])
+        sqlrows.cache_related(period, "plan_year", node.plan_year)
         periods.append(period)
-        assessment = rows.instance(Assessment, row[period_end:assessment_end])
+        assessment = sqlrows.instance(Assessment, row[period_end:assessment_end])
         if assessment is not None:
-            rows.cache_related(assessment, "node", node)
-            rows.cache_related(assessment, "period", period)
+            sqlrows.cache_related(assessment, "node", node)
+            sqlrows.cache_related(assessment, "period", period)
             user_id, username, first_name, last_name = row[assessment_end:]
-            rows.cache_related(
+            sqlrows.cache_related(
                 assessment,
                 "updated_by",
                 User.from_db(
@@ -229,25 +229,26 @@ def _indicators_and_outcomes(
     quote = connection.ops.quote_name
     period_ids = [each.pk for each in periods] or [None]
     found = _sql_rows(
-        f"SELECT {rows.select_list(Indicator, 'i')}, {rows.select_list(IndicatorOutcome, 'o')}"
+        f"SELECT {sqlrows.select_list(Indicator, 'i')},"
+        f" {sqlrows.select_list(IndicatorOutcome, 'o')}"
         f" FROM {quote(Indicator._meta.db_table)} i"
         f" LEFT JOIN {quote(IndicatorOutcome._meta.db_table)} o ON o.indicator_id = i.id"
         f" AND o.period_id IN ({', '.join(['%s'] * len(period_ids))})"
         f" WHERE i.node_id = %s ORDER BY i.{quote('order')}, i.id",  # Indicator's ordering
         [*period_ids, node.pk],
     )
-    indicator_end = rows.width(Indicator)
+    indicator_end = sqlrows.width(Indicator)
     node_indicators: list[Indicator] = []
     outcomes: list[IndicatorOutcome] = []
     for row in found:
         # An indicator's rows come together; its primary key is its first column.
         if not node_indicators or node_indicators[-1].pk != row[0]:
-            indicator = rows.instance(Indicator, row[:indicator_end])
-            rows.cache_related(indicator, "node", node)
+            indicator = sqlrows.instance(Indicator, row[:indicator_end])
+            sqlrows.cache_related(indicator, "node", node)
             node_indicators.append(indicator)
-        outcome = rows.instance(IndicatorOutcome, row[indicator_end:])
+        outcome = sqlrows.instance(IndicatorOutcome, row[indicator_end:])
         if outcome is not None:
-            rows.cache_related(outcome, "indicator", node_indicators[-1])
+            sqlrows.cache_related(outcome, "indicator", node_indicators[-1])
             outcomes.append(outcome)
     return node_indicators, outcomes
 

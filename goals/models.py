@@ -21,7 +21,7 @@ from mptt.models import MPTTModel, TreeForeignKey
 from mptt.querysets import TreeQuerySet
 from simple_history.models import HistoricalRecords
 
-from goals import rows
+from goals import sqlrows
 from goals.locking import assert_tree_locked
 from goals.signals import subtree_attached, subtree_detaching
 from goals.tree_manager import NodeTreeManager
@@ -151,34 +151,14 @@ class NodeQuerySet(TreeQuerySet):
             return self.none()
         return self.filter(parent=node)
 
-    def ancestors_of(self, node: Node) -> list[Node]:
-        """The node's ancestors from the vision down, in one query by parent links.
-
-        django-mptt's `get_ancestors()` selects by `lft`/`rght`, which no index
-        holds (see Meta.indexes), and so reads the whole year. This follows the
-        parent ids through the primary key, whatever the year's size.
-        """
-        table = self.model._meta.db_table
-        return list(
-            self.raw(
-                f"""
-                WITH RECURSIVE chain (id, parent_id, depth) AS (
-                    SELECT id, parent_id, 0 FROM "{table}" WHERE id = %s
-                    UNION ALL
-                    SELECT up.id, up.parent_id, chain.depth + 1
-                    FROM "{table}" up JOIN chain ON up.id = chain.parent_id
-                )
-                SELECT node.* FROM "{table}" node JOIN chain ON node.id = chain.id
-                WHERE chain.depth > 0
-                ORDER BY chain.depth DESC
-                """,
-                [node.pk],
-            )
-        )
-
     def with_ancestors(self, pk: int) -> tuple[Node, list[Node]]:
         """The node with its plan year and committee, and its ancestors from the
-        vision down, in one query (as `ancestors_of`, by parent links).
+        vision down, in one query.
+
+        The ancestors are found by following the parent ids through the primary
+        key (`WITH RECURSIVE`), whatever the year's size: django-mptt's
+        `get_ancestors()` selects by `lft`/`rght`, which no index holds (see
+        Meta.indexes), and so reads the whole year.
 
         Raises Node.DoesNotExist when there is no such node.
         """
@@ -190,8 +170,8 @@ class NodeQuerySet(TreeQuerySet):
             " UNION ALL"
             f" SELECT up.id, up.parent_id, chain.depth + 1 FROM {table} up"
             " JOIN chain ON up.id = chain.parent_id)"
-            f" SELECT chain.depth, {rows.select_list(Node, 'n')},"
-            f" {rows.select_list(PlanYear, 'y')}, {rows.select_list(Committee, 'c')}"
+            f" SELECT chain.depth, {sqlrows.select_list(Node, 'n')},"
+            f" {sqlrows.select_list(PlanYear, 'y')}, {sqlrows.select_list(Committee, 'c')}"
             f" FROM chain JOIN {table} n ON n.id = chain.id"
             f" LEFT JOIN {quote(PlanYear._meta.db_table)} y"
             " ON chain.depth = 0 AND y.id = n.plan_year_id"
@@ -204,12 +184,14 @@ class NodeQuerySet(TreeQuerySet):
             found = cursor.fetchall()
         if not found or found[-1][0] != 0:
             raise Node.DoesNotExist(f"No node with id {pk}.")
-        node_end = 1 + rows.width(Node)
-        year_end = node_end + rows.width(PlanYear)
-        chain = [rows.instance(Node, row[1:node_end]) for row in found]
+        node_end = 1 + sqlrows.width(Node)
+        year_end = node_end + sqlrows.width(PlanYear)
+        chain = [sqlrows.instance(Node, row[1:node_end]) for row in found]
         node, last = chain[-1], found[-1]
-        rows.cache_related(node, "plan_year", rows.instance(PlanYear, last[node_end:year_end]))
-        rows.cache_related(node, "committee", rows.instance(Committee, last[year_end:]))
+        sqlrows.cache_related(
+            node, "plan_year", sqlrows.instance(PlanYear, last[node_end:year_end])
+        )
+        sqlrows.cache_related(node, "committee", sqlrows.instance(Committee, last[year_end:]))
         return node, chain[:-1]
 
     def earlier_copies(self, node: Node, limit: int) -> NodeQuerySet:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from mptt.exceptions import InvalidMove
 
-from goals import rows
+from goals import sqlrows
 from goals.locking import tree_lock
 from goals.models import PARENT_KIND, Committee, Node, NodeKind, PlanYear, kind_label
 
@@ -38,22 +38,22 @@ def plan_year_create(*, year: int) -> PlanYear:
 
 def _fresh(*node_ids: int) -> list[Node]:
     """Re-read nodes with their tree columns, each with its parent, under the
-    lock the caller holds. One query, in SQL (see goals/rows.py)."""
+    lock the caller holds. One query, in SQL (see goals/sqlrows.py)."""
     quote = connection.ops.quote_name
     table = quote(Node._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {rows.select_list(Node, 'n')}, {rows.select_list(Node, 'p')}"
+            f"SELECT {sqlrows.select_list(Node, 'n')}, {sqlrows.select_list(Node, 'p')}"
             f" FROM {table} n LEFT JOIN {table} p ON p.id = n.parent_id"
             f" WHERE n.id IN ({', '.join(['%s'] * len(node_ids))})",
             list(node_ids),
         )
         found = cursor.fetchall()
-    width = rows.width(Node)
+    width = sqlrows.width(Node)
     by_id: dict[int, Node] = {}
     for row in found:
-        node = rows.instance(Node, row[:width])
-        rows.cache_related(node, "parent", rows.instance(Node, row[width:]))
+        node = sqlrows.instance(Node, row[:width])
+        sqlrows.cache_related(node, "parent", sqlrows.instance(Node, row[width:]))
         by_id[node.pk] = node
     if any(node_id not in by_id for node_id in node_ids):
         raise ValidationError(_("The goal no longer exists; someone may have deleted it."))

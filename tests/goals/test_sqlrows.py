@@ -1,4 +1,4 @@
-"""Instances built from hand-written SQL (goals.rows) equal what the ORM loads."""
+"""Instances built from hand-written SQL (goals.sqlrows) equal what the ORM loads."""
 
 from decimal import Decimal
 
