@@ -7,9 +7,20 @@ from goals.models import Node, NodeKind
 from tests.factories import grow_tree
 
 
+def _add_activity(parent: Node, title: str, **position) -> Node:
+    return services.node_create(
+        plan_year=parent.plan_year,
+        parent=parent,
+        kind=NodeKind.ACTIVITY,
+        title=title,
+        committee=parent.committee,
+        **position,
+    )
+
+
 def _committee_goals(plan_year) -> list[Node]:
     goals = Node.objects.for_year(plan_year).of_kind(NodeKind.COMMITTEE_GOAL)
-    return list(goals.select_related("committee").order_by("lft"))
+    return list(goals.select_related("committee", "plan_year").order_by("lft"))
 
 
 @pytest.mark.parametrize("goals", [3, 30])
@@ -24,13 +35,7 @@ def test_insert_query_count(plan_year, committees, periods, goals, django_assert
     # * the roll-up counts: the year's periods, the new node's ancestors, and
     #   the counts added to them (followup/counts.py)
     with django_assert_num_queries(10):
-        node = services.node_create(
-            plan_year=plan_year,
-            parent=parent,
-            kind=NodeKind.ACTIVITY,
-            title="Ny aktivitet",
-            committee=parent.committee,
-        )
+        node = _add_activity(parent, "Ny aktivitet")
     assert node.parent_id == parent.pk
 
 
@@ -62,21 +67,8 @@ def test_move_query_count(plan_year, committees, periods, goals, django_assert_n
 def test_insert_as_first_child(plan_year, committees):
     grow_tree(plan_year, committees, 3)
     parent = _committee_goals(plan_year)[0]
-    first = services.node_create(
-        plan_year=plan_year,
-        parent=parent,
-        kind=NodeKind.ACTIVITY,
-        title="Först",
-        committee=parent.committee,
-        position="first-child",
-    )
-    last = services.node_create(
-        plan_year=plan_year,
-        parent=parent,
-        kind=NodeKind.ACTIVITY,
-        title="Sist",
-        committee=parent.committee,
-    )
+    first = _add_activity(parent, "Först", position="first-child")
+    last = _add_activity(parent, "Sist")
     titles = list(parent.get_children().values_list("title", flat=True))
     assert titles[0] == first.title
     assert titles[-1] == last.title
