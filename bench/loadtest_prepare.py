@@ -31,7 +31,7 @@ def main(urls_file: str) -> int:
     plan_year = PlanYear.objects.order_by("-year").first()
     if plan_year is None:
         raise SystemExit("No plan year: run load_demo first.")
-    base = reverse("red_thread", kwargs={"year": plan_year.year})
+    base = reverse("followup:red_thread", kwargs={"year": plan_year.year})
     periods = list(Period.objects.for_year(plan_year))
     committee = Committee.objects.first()
     perspective = Node.objects.for_year(plan_year).of_kind(NodeKind.PERSPECTIVE).first()
@@ -41,11 +41,11 @@ def main(urls_file: str) -> int:
     if perspective:
         red_threads.append(f"{base}?perspective={perspective.pk}&status=missing")
     node_pages = [
-        reverse("node_detail", kwargs={"pk": pk})
+        reverse("followup:node_detail", kwargs={"pk": pk})
         for pk in Node.objects.for_year(plan_year).in_tree_order().values_list("pk", flat=True)
     ]
     plan_urls = [
-        reverse("operational_plan", kwargs={"year": plan_year.year, "slug": slug})
+        reverse("goals:operational_plan", kwargs={"year": plan_year.year, "slug": slug})
         for slug in Committee.objects.values_list("slug", flat=True)
     ]
     plans = cycle(plan_urls)

@@ -278,7 +278,7 @@ def _url(name: str, **kwargs) -> str:
 
 
 def _node_url(node_id: int) -> str:
-    return _url("node_detail", pk=node_id)
+    return _url("followup:node_detail", pk=node_id)
 
 
 def _busiest_label(year) -> str:
@@ -329,30 +329,32 @@ PAGES: list[PageSpec] = [
     PageSpec(
         _plan_label,
         lambda year: _url(
-            "operational_plan", year=year.plan_year.year, slug=year.busiest_committee.slug
+            "goals:operational_plan", year=year.plan_year.year, slug=year.busiest_committee.slug
         ),
     ),
     PageSpec(
         lambda year: "overview, first period",
-        lambda year: _url("overview", year=year.plan_year.year) + f"?period={_first_period(year)}",
+        lambda year: (
+            _url("followup:overview", year=year.plan_year.year) + f"?period={_first_period(year)}"
+        ),
     ),
     PageSpec(
         lambda year: "report, first period",
-        lambda year: _url("period_report", pk=_first_period(year)),
+        lambda year: _url("followup:period_report", pk=_first_period(year)),
     ),
     PageSpec(
         lambda year: "export CSV, first period",
-        lambda year: _url("report_csv", pk=_first_period(year)),
+        lambda year: _url("followup:report_csv", pk=_first_period(year)),
         "text/csv",
     ),
     PageSpec(
         lambda year: "export Excel, first period",
-        lambda year: _url("report_xlsx", pk=_first_period(year)),
+        lambda year: _url("followup:report_xlsx", pk=_first_period(year)),
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ),
     PageSpec(
         lambda year: "JSON (api_year), first page",
-        lambda year: _url("api_year", year=year.plan_year.year),
+        lambda year: _url("followup:api_year", year=year.plan_year.year),
         "application/json",
     ),
 ]
@@ -361,7 +363,7 @@ PAGES: list[PageSpec] = [
 def _red_thread_url(year) -> str:
     from django.urls import reverse
 
-    url = reverse("red_thread", kwargs={"year": year.plan_year.year})
+    url = reverse("followup:red_thread", kwargs={"year": year.plan_year.year})
     return f"{url}?period={year.periods[0].pk}"
 
 

@@ -74,7 +74,7 @@ def year_list(request: HttpRequest) -> JsonResponse:
                 {
                     "year": plan_year.year,
                     "url": request.build_absolute_uri(
-                        reverse("api_year", kwargs={"year": plan_year.year})
+                        reverse("followup:api_year", kwargs={"year": plan_year.year})
                     ),
                     "periods": [_period(period) for period in plan_year.periods.all()],
                 }
@@ -123,7 +123,7 @@ def year_detail(request: HttpRequest, year: int) -> JsonResponse:
         )[offset : offset + PAGE_SIZE]
     )
     nodes_data = _nodes(request, plan_year, nodes, periods)
-    year_url = request.build_absolute_uri(reverse("api_year", kwargs={"year": year}))
+    year_url = request.build_absolute_uri(reverse("followup:api_year", kwargs={"year": year}))
     return _json(
         {
             "municipality": settings.MUNICIPALITY_NAME,
@@ -186,7 +186,7 @@ def _nodes(
     kind_labels = {value: str(label) for value, label in NodeKind.choices}
     # One reverse() for the pattern, then string substitution per node.
     url_pattern = request.build_absolute_uri(
-        reverse("node_detail", kwargs={"pk": 987654321})
+        reverse("followup:node_detail", kwargs={"pk": 987654321})
     ).replace("987654321", "{}")
     return [
         {

@@ -72,7 +72,10 @@ class Period(models.Model):
         return self.display_title
 
     def get_absolute_url(self) -> str:
-        return reverse("red_thread", kwargs={"year": self.plan_year.year}) + f"?period={self.pk}"
+        return (
+            reverse("followup:red_thread", kwargs={"year": self.plan_year.year})
+            + f"?period={self.pk}"
+        )
 
     @property
     def display_title(self) -> str:
@@ -124,7 +127,7 @@ class Period(models.Model):
         self.save(update_fields=["published_at", "version"])
 
     def entry_url(self) -> str:
-        return reverse("assessment_entry", kwargs={"pk": self.pk})
+        return reverse("followup:assessment_entry", kwargs={"pk": self.pk})
 
 
 class GoalStatus(models.TextChoices):

@@ -72,7 +72,7 @@ def tree_rows(plan_year: PlanYear | int, period: Period | None) -> list[tuple]:
 def node_url_parts() -> tuple[str, str]:
     """A node page's URL split around the node's id, so a long list of links
     costs one reverse() instead of one per node."""
-    start, end = reverse("node_detail", kwargs={"pk": 987654321}).split("987654321")
+    start, end = reverse("followup:node_detail", kwargs={"pk": 987654321}).split("987654321")
     return start, end
 
 

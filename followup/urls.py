@@ -2,6 +2,8 @@ from django.urls import path
 
 from followup import api, views
 
+app_name = "followup"
+
 urlpatterns = [
     path("", views.start, name="start"),
     path("rod-trad/<year:year>/", views.red_thread, name="red_thread"),

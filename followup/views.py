@@ -439,7 +439,7 @@ def plan_year_list(request: HttpRequest) -> HttpResponse:
         messages.success(
             request, _("The plan year %(year)s was started.") % {"year": plan_year.year}
         )
-        return redirect("plan_year_list")
+        return redirect("followup:plan_year_list")
     return render(request, "followup/plan_year_list.html", {"plan_years": plan_years, "form": form})
 
 
@@ -463,7 +463,7 @@ def period_form(request: HttpRequest, year: int, pk: int | None = None) -> HttpR
             form.add_error(None, error)
         else:
             messages.success(request, _("The period was saved."))
-            return redirect("plan_year_list")
+            return redirect("followup:plan_year_list")
     return render(
         request,
         "followup/period_form.html",
@@ -489,7 +489,7 @@ def period_action(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         period = services.period_set_state(period=period, action=action)
         messages.success(request, texts[action] % {"period": period.display_title})
-    return redirect("plan_year_list")
+    return redirect("followup:plan_year_list")
 
 
 # --- indicators (nyckeltal) --------------------------------------------------

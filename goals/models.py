@@ -55,7 +55,7 @@ class PlanYear(models.Model):
         return str(self.year)
 
     def get_absolute_url(self) -> str:
-        return reverse("red_thread", kwargs={"year": self.year})
+        return reverse("followup:red_thread", kwargs={"year": self.year})
 
 
 class CommitteeQuerySet(models.QuerySet["Committee"]):
@@ -94,7 +94,7 @@ class Committee(models.Model):
         return self.short_name or self.name
 
     def plan_url(self, year: int) -> str:
-        return reverse("operational_plan", kwargs={"year": year, "slug": self.slug})
+        return reverse("goals:operational_plan", kwargs={"year": year, "slug": self.slug})
 
 
 class NodeKind(models.TextChoices):
@@ -361,7 +361,7 @@ class Node(MPTTModel):
         return in_database != self.parent_id
 
     def get_absolute_url(self) -> str:
-        return reverse("node_detail", kwargs={"pk": self.pk})
+        return reverse("followup:node_detail", kwargs={"pk": self.pk})
 
     @property
     def is_assessable(self) -> bool:

@@ -2,6 +2,8 @@ from django.urls import path
 
 from goals import views
 
+app_name = "goals"
+
 urlpatterns = [
     path("nod/<id:pk>/ny/", views.node_add, name="node_add"),
     path("nod/<id:pk>/andra/", views.node_edit, name="node_edit"),

@@ -133,7 +133,7 @@ def vision_add(request: HttpRequest, year: int) -> HttpResponse:
             form.add_error(None, error)
         else:
             messages.success(request, _("The vision was added."))
-            return redirect("red_thread", year=plan_year.year)
+            return redirect("followup:red_thread", year=plan_year.year)
     return render(
         request,
         "goals/node_form.html",
@@ -335,7 +335,7 @@ def committee_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         saved = form.save()
         messages.success(request, _("The committee “%(name)s” was saved.") % {"name": saved.name})
-        return redirect("committee_list")
+        return redirect("goals:committee_list")
     return render(request, "goals/committee_form.html", {"form": form, "committee": committee})
 
 
@@ -368,5 +368,5 @@ def user_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             )
         else:
             messages.success(request, _("The user %(name)s was saved.") % {"name": saved.username})
-        return redirect("user_list")
+        return redirect("goals:user_list")
     return render(request, "goals/user_form.html", {"form": form, "edited_user": user})

@@ -215,8 +215,8 @@ STORAGES = {
 }
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "start"
-LOGOUT_REDIRECT_URL = "start"
+LOGIN_REDIRECT_URL = "followup:start"
+LOGOUT_REDIRECT_URL = "followup:start"
 
 # The municipality this instance serves: its name is data, shown in the header.
 MUNICIPALITY_NAME = env_str("MUNICIPALITY_NAME", "Kramfors kommun")

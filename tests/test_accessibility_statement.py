@@ -79,8 +79,8 @@ def tree(plan_year, committees, periods):
 def test_every_page_links_to_the_statement_from_its_footer(client, councillor, tree, page):
     client.force_login(councillor)
     url = {
-        "start": reverse("start"),
-        "red_thread": reverse("red_thread", kwargs={"year": 2026}),
+        "start": reverse("followup:start"),
+        "red_thread": reverse("followup:red_thread", kwargs={"year": 2026}),
         "vision": tree["Vision"].get_absolute_url(),
         "activity": tree["Lovskola"].get_absolute_url(),
         "not_found": "/finns-inte/",

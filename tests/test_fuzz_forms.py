@@ -60,7 +60,7 @@ def test_node_edit_form(client, secretary, world, plan_year, title, description,
     client.force_login(secretary)
     node = world["Läsa bättre"]
     response = client.post(
-        reverse("node_edit", kwargs={"pk": node.pk}),
+        reverse("goals:node_edit", kwargs={"pk": node.pk}),
         {"title": title, "description": description, "version": version},
     )
     assert response.status_code in OK_STATUSES
@@ -77,7 +77,7 @@ def test_node_add_form(client, secretary, world, plan_year, title, committee, pa
     client.force_login(secretary)
     before = Node.objects.count()
     response = client.post(
-        reverse("node_add", kwargs={"pk": world["Fler i arbete"].pk}),
+        reverse("goals:node_add", kwargs={"pk": world["Fler i arbete"].pk}),
         {"title": title, "committee": committee, "parent": parent},
     )
     assert response.status_code in OK_STATUSES
@@ -93,7 +93,7 @@ def test_node_move_form(client, secretary, world, plan_year, parent):
     client.force_login(secretary)
     before = _tree_state()
     response = client.post(
-        reverse("node_move", kwargs={"pk": world["Läsa bättre"].pk}), {"parent": parent}
+        reverse("goals:node_move", kwargs={"pk": world["Läsa bättre"].pk}), {"parent": parent}
     )
     assert response.status_code in OK_STATUSES
     if response.status_code != 302:
@@ -139,7 +139,7 @@ def test_period_form(client, official, world, kind, title, cutoff, deadline, ver
     client.force_login(official)
     before = list(Period.objects.order_by("pk").values_list("pk", "cutoff_date", "deadline"))
     response = client.post(
-        reverse("period_add", kwargs={"year": 2026}),
+        reverse("followup:period_add", kwargs={"year": 2026}),
         {
             "kind": kind,
             "title": title,
@@ -162,7 +162,8 @@ def test_committee_form(client, official, world, name, slug, order, members):
     client.force_login(official)
     before = Committee.objects.count()
     response = client.post(
-        reverse("committee_add"), {"name": name, "slug": slug, "order": order, "members": members}
+        reverse("goals:committee_add"),
+        {"name": name, "slug": slug, "order": order, "members": members},
     )
     assert response.status_code in OK_STATUSES
     assert Committee.objects.count() == before + (1 if response.status_code == 302 else 0)
@@ -176,7 +177,7 @@ def test_user_form(client, official, world, username, email, role, committees):
     client.force_login(official)
     before = User.objects.count()
     response = client.post(
-        reverse("user_add"),
+        reverse("goals:user_add"),
         {"username": username, "email": email, "role": role, "committees": committees},
     )
     assert response.status_code in OK_STATUSES
@@ -188,7 +189,7 @@ def test_user_form(client, official, world, username, email, role, committees):
 def test_red_thread_filters(client, councillor, world, period, committee, perspective, status):
     client.force_login(councillor)
     response = client.get(
-        reverse("red_thread", kwargs={"year": 2026}),
+        reverse("followup:red_thread", kwargs={"year": 2026}),
         {"period": period, "committee": committee, "perspective": perspective, "status": status},
     )
     assert response.status_code == 200
@@ -227,7 +228,7 @@ def test_indicator_form(
     client.force_login(secretary)
     before = _indicators()
     response = client.post(
-        reverse("indicator_edit", kwargs={"pk": indicator.pk}),
+        reverse("followup:indicator_edit", kwargs={"pk": indicator.pk}),
         {
             "name": name,
             "unit": unit,
@@ -255,7 +256,7 @@ def test_outcome_form(client, secretary, indicator, periods, value, source, vers
     client.force_login(secretary)
     before = _indicators()
     response = client.post(
-        reverse("outcome_edit", kwargs={"pk": indicator.pk, "period_pk": periods[1].pk}),
+        reverse("followup:outcome_edit", kwargs={"pk": indicator.pk, "period_pk": periods[1].pk}),
         {"value": value, "source": source, "version": version, "action": action},
     )
     assert response.status_code in OK_STATUSES
@@ -267,7 +268,7 @@ def test_outcome_form(client, secretary, indicator, periods, value, source, vers
 @given(q=texts, year=ids)
 def test_search_form(client, councillor, world, q, year):
     client.force_login(councillor)
-    response = client.get(reverse("search"), {"q": q, "ar": year})
+    response = client.get(reverse("followup:search"), {"q": q, "ar": year})
     assert response.status_code in {200, 400, 404}
 
 

@@ -10,12 +10,12 @@ def test_unknown_address_gets_a_swedish_page_in_the_site_layout(client, db):
     assert "<title>Sidan hittades inte – Kramfors kommun</title>" in html
     assert "<h1>Sidan hittades inte</h1>" in html
     assert 'class="skip-link"' in html
-    assert f'href="{reverse("start")}">Gå till startsidan</a>' in html
+    assert f'href="{reverse("followup:start")}">Gå till startsidan</a>' in html
 
 
 def test_unknown_node_gets_the_same_page(client, councillor):
     client.force_login(councillor)
-    response = client.get(reverse("node_detail", kwargs={"pk": 999999}))
+    response = client.get(reverse("followup:node_detail", kwargs={"pk": 999999}))
     assert response.status_code == 404
     assert "Sidan hittades inte" in response.content.decode()
 

@@ -42,12 +42,12 @@ def pages(plan_year, committees, periods, secretary):
         plan_year, "Vision\n  P\n    D\n      M\n        Mål [bun]\n          Akt [bun]"
     )
     return {
-        "start": reverse("start"),
-        "red thread": reverse("red_thread", kwargs={"year": 2026}),
+        "start": reverse("followup:start"),
+        "red thread": reverse("followup:red_thread", kwargs={"year": 2026}),
         "node": tree["Mål"].get_absolute_url(),
-        "operational plan": reverse("operational_plan", kwargs={"year": 2026, "slug": "bun"}),
+        "operational plan": reverse("goals:operational_plan", kwargs={"year": 2026, "slug": "bun"}),
         "follow-up entry": periods[1].entry_url(),
-        "edit form": reverse("node_edit", kwargs={"pk": tree["Akt"].pk}),
+        "edit form": reverse("goals:node_edit", kwargs={"pk": tree["Akt"].pk}),
         "login": reverse("login"),
         "admin": "/admin/login/",
         "not found": "/finns-inte/",
@@ -79,7 +79,7 @@ def test_no_inline_script_on_any_page(client, secretary, pages):
 
 def test_plain_http_is_redirected_to_https_except_the_health_check(client, db, settings):
     settings.SECURE_SSL_REDIRECT = True
-    response = client.get(reverse("start"))
+    response = client.get(reverse("followup:start"))
     assert response.status_code == 301 and response["Location"].startswith("https://")
     assert client.get("/healthz").status_code == 200
 

@@ -72,7 +72,7 @@ class Demo:
         return assessment
 
     def red_thread(self, **params: object) -> str:
-        url = reverse("red_thread", kwargs={"year": self.plan_year.year})
+        url = reverse("followup:red_thread", kwargs={"year": self.plan_year.year})
         return url + ("?" + "&".join(f"{k}={v}" for k, v in params.items()) if params else "")
 
 
@@ -175,7 +175,7 @@ def _page_type(name: str, demo: Demo) -> PageType:
             path = demo.red_thread(committee=999999, status="bogus", period="abc")
             return PageType(path, red_thread, "Några val var ogiltiga")
         case "red-thread-empty-year":
-            path = reverse("red_thread", kwargs={"year": YEAR - 1})
+            path = reverse("followup:red_thread", kwargs={"year": YEAR - 1})
             return PageType(path, f"Röd tråd {YEAR - 1}", "Planåret har inga mål ännu")
         case "red-thread-no-match":
             path = demo.red_thread(
@@ -231,7 +231,7 @@ def _edit_meanwhile(node: Node) -> Callable[[Page], None]:
 def _logged_in_page_type(name: str, demo: Demo) -> PageType:
     """The pages of the logged-in roles, each as the role that works on it."""
     bun = demo.committee("BUN")
-    plan = reverse("operational_plan", kwargs={"year": YEAR, "slug": bun.slug})
+    plan = reverse("goals:operational_plan", kwargs={"year": YEAR, "slug": bun.slug})
     plan_heading = f"Verksamhetsplan {YEAR} – {bun.name}"
     annual = Period.objects.get(plan_year=demo.plan_year, kind=PeriodKind.ANNUAL)
     goal = demo.node(SCHOOL_GOAL)
@@ -261,66 +261,72 @@ def _logged_in_page_type(name: str, demo: Demo) -> PageType:
         case "node-logged-in":
             return PageType(goal.get_absolute_url(), goal.title, "Historik", role=SECRETARY)
         case "node-add":
-            path = reverse("node_add", kwargs={"pk": goal.pk})
+            path = reverse("goals:node_add", kwargs={"pk": goal.pk})
             return PageType(path, "Nytt: Aktivitet", goal.title, role=SECRETARY)
         case "node-edit":
-            path = reverse("node_edit", kwargs={"pk": goal.pk})
+            path = reverse("goals:node_edit", kwargs={"pk": goal.pk})
             return PageType(path, "Ändra Nämndmål", role=SECRETARY)
         case "node-edit-errors":
-            path = reverse("node_edit", kwargs={"pk": goal.pk})
+            path = reverse("goals:node_edit", kwargs={"pk": goal.pk})
             act = _submit("Spara", title="")
             return PageType(path, "Ändra Nämndmål", "måste fyllas i", 200, SECRETARY, act)
         case "node-edit-conflict":
-            path = reverse("node_edit", kwargs={"pk": goal.pk})
+            path = reverse("goals:node_edit", kwargs={"pk": goal.pk})
             act = _edit_meanwhile(goal)
             return PageType(path, "Ändra Nämndmål", "ändrat", 409, SECRETARY, act)
         case "node-delete":
-            path = reverse("node_delete", kwargs={"pk": goal.pk})
+            path = reverse("goals:node_delete", kwargs={"pk": goal.pk})
             return PageType(path, f"Ta bort ”{goal.title}”?", role=SECRETARY)
         case "node-move":
-            path = reverse("node_move", kwargs={"pk": goal.pk})
+            path = reverse("goals:node_move", kwargs={"pk": goal.pk})
             return PageType(path, f"Flytta ”{goal.title}”", role=SECRETARY)
         case "plan-years":
-            path = reverse("plan_year_list")
+            path = reverse("followup:plan_year_list")
             return PageType(path, "Planår och perioder", annual.display_title, role=OFFICIAL)
         case "period-form":
-            path = reverse("period_edit", kwargs={"year": YEAR, "pk": annual.pk})
+            path = reverse("followup:period_edit", kwargs={"year": YEAR, "pk": annual.pk})
             return PageType(path, annual.display_title, role=OFFICIAL)
         case "committees":
-            return PageType(reverse("committee_list"), "Nämnder", bun.name, role=OFFICIAL)
+            return PageType(reverse("goals:committee_list"), "Nämnder", bun.name, role=OFFICIAL)
         case "committee-form":
-            path = reverse("committee_edit", kwargs={"pk": bun.pk})
+            path = reverse("goals:committee_edit", kwargs={"pk": bun.pk})
             return PageType(path, bun.name, role=OFFICIAL)
         case "users":
-            return PageType(reverse("user_list"), "Användare", SECRETARY, role=OFFICIAL)
+            return PageType(reverse("goals:user_list"), "Användare", SECRETARY, role=OFFICIAL)
         case "user-form":
             secretary = User.objects.get(username=SECRETARY)
-            path = reverse("user_edit", kwargs={"pk": secretary.pk})
+            path = reverse("goals:user_edit", kwargs={"pk": secretary.pk})
             return PageType(path, SECRETARY, role=OFFICIAL)
         case "overview":
-            path = reverse("overview", kwargs={"year": YEAR})
+            path = reverse("followup:overview", kwargs={"year": YEAR})
             return PageType(path, f"Översikt {YEAR}", "Kramforsbon", role=COUNCILLOR)
         case "report":
-            path = reverse("period_report", kwargs={"pk": demo.interim.pk})
+            path = reverse("followup:period_report", kwargs={"pk": demo.interim.pk})
             heading = f"Måluppfyllelse – {demo.interim.display_title}"
             return PageType(path, heading, SCHOOL_GOAL, role=COUNCILLOR)
         case "search":
-            path = reverse("search") + "?q=skolan"
+            path = reverse("followup:search") + "?q=skolan"
             return PageType(path, "Sök", "för ”skolan” i", role=COUNCILLOR)
         case "search-error":
-            path = reverse("search") + "?q=&ar=1999"
+            path = reverse("followup:search") + "?q=&ar=1999"
             return PageType(path, "Sök", "Skriv ett eller flera ord", 400, COUNCILLOR)
         case "kolada-upload":
-            return PageType(reverse("kolada_upload"), "Importera från Kolada", role=OFFICIAL)
+            return PageType(
+                reverse("followup:kolada_upload"), "Importera från Kolada", role=OFFICIAL
+            )
         case "indicator-form":
-            path = reverse("indicator_edit", kwargs={"pk": indicator.pk})
+            path = reverse("followup:indicator_edit", kwargs={"pk": indicator.pk})
             return PageType(path, "Ändra nyckeltal", indicator.node.title, role=OFFICIAL)
         case "outcome-form":
-            path = reverse("outcome_edit", kwargs={"pk": indicator.pk, "period_pk": annual.pk})
+            path = reverse(
+                "followup:outcome_edit", kwargs={"pk": indicator.pk, "period_pk": annual.pk}
+            )
             heading = f"Utfall för {indicator.name} i {annual.display_title}"
             return PageType(path, heading, role=OFFICIAL)
         case "forbidden":
-            return PageType(reverse("user_list"), "Inte tillåtet", status=403, role=COUNCILLOR)
+            return PageType(
+                reverse("goals:user_list"), "Inte tillåtet", status=403, role=COUNCILLOR
+            )
     raise ValueError(f"no page type {name!r}")
 
 

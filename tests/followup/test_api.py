@@ -47,7 +47,7 @@ def tree(plan_year, committees, periods):
 
 
 def _year_url(year: int = 2026, page: int | None = None) -> str:
-    url = reverse("api_year", kwargs={"year": year})
+    url = reverse("followup:api_year", kwargs={"year": year})
     return f"{url}?page={page}" if page else url
 
 
@@ -134,7 +134,7 @@ def test_empty_year_has_one_empty_page(councillor_client, plan_year):
 
 
 def test_index_lists_the_years_with_their_periods(councillor_client, tree, periods):
-    response = councillor_client.get(reverse("api_years"))
+    response = councillor_client.get(reverse("followup:api_years"))
     data = response.json()
     assert data["municipality"] == "Kramfors kommun"
     [year] = data["years"]
@@ -177,4 +177,4 @@ def test_index_query_count(councillor_client, tree, django_assert_num_queries):
     # * the plan years
     # * their periods
     with django_assert_num_queries(4):
-        councillor_client.get(reverse("api_years"))
+        councillor_client.get(reverse("followup:api_years"))

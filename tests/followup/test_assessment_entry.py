@@ -31,7 +31,7 @@ def annual(periods):
 
 
 def _url(period):
-    return reverse("assessment_entry", kwargs={"pk": period.pk})
+    return reverse("followup:assessment_entry", kwargs={"pk": period.pk})
 
 
 def _row(node, status, analysis="", version=0):
@@ -69,7 +69,9 @@ def test_saving_several_assessments_together(client, secretary, tree, annual):
     assert Assessment.objects.get(node=tree["Lovskola"]).updated_by == secretary
     # The röd tråd shows them.
     client.force_login(secretary)
-    page = client.get(reverse("red_thread", kwargs={"year": 2026}) + f"?period={annual.pk}")
+    page = client.get(
+        reverse("followup:red_thread", kwargs={"year": 2026}) + f"?period={annual.pk}"
+    )
     assert "genomförd" in page.context["tree"].html
 
 

@@ -92,7 +92,7 @@ HEADER = [
 def test_csv_is_utf8_with_bom_and_semicolons_and_matches_the_tree(
     councillor_client, plan_year, tree, periods
 ):
-    response = _get(councillor_client, "report_csv", periods[0])
+    response = _get(councillor_client, "followup:report_csv", periods[0])
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert (
@@ -129,7 +129,7 @@ def test_csv_is_utf8_with_bom_and_semicolons_and_matches_the_tree(
 def test_excel_has_one_sheet_with_a_bold_frozen_header_and_the_tree(
     councillor_client, plan_year, tree, periods
 ):
-    response = _get(councillor_client, "report_xlsx", periods[0])
+    response = _get(councillor_client, "followup:report_xlsx", periods[0])
     assert response.status_code == 200
     assert (
         response["Content-Disposition"]
@@ -158,7 +158,7 @@ def test_excel_has_one_sheet_with_a_bold_frozen_header_and_the_tree(
 def test_word_has_headings_per_perspective_and_goal_with_status_analysis_and_indicators(
     councillor_client, plan_year, tree, periods
 ):
-    response = _get(councillor_client, "report_docx", periods[0])
+    response = _get(councillor_client, "followup:report_docx", periods[0])
     assert response.status_code == 200
     assert (
         response["Content-Disposition"]
@@ -201,21 +201,23 @@ def test_word_has_headings_per_perspective_and_goal_with_status_analysis_and_ind
 
 
 def test_annual_report_file_names(councillor_client, tree, periods):
-    response = _get(councillor_client, "report_xlsx", periods[1])
+    response = _get(councillor_client, "followup:report_xlsx", periods[1])
     assert 'filename="uppfoljning-arsredovisning-2026.xlsx"' in response["Content-Disposition"]
 
 
 def test_exports_need_a_reader_and_a_visible_period(client, tree, periods, settings):
-    for name in ["report_csv", "report_xlsx", "report_docx"]:
+    for name in ["followup:report_csv", "followup:report_xlsx", "followup:report_docx"]:
         response = _get(client, name, periods[0])
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("login"))
     settings.PUBLIC_ACCESS = True
-    for name in ["report_csv", "report_xlsx", "report_docx"]:
+    for name in ["followup:report_csv", "followup:report_xlsx", "followup:report_docx"]:
         assert _get(client, name, periods[0]).status_code == 404  # not published
 
 
-@pytest.mark.parametrize("name", ["report_csv", "report_xlsx", "report_docx"])
+@pytest.mark.parametrize(
+    "name", ["followup:report_csv", "followup:report_xlsx", "followup:report_docx"]
+)
 @pytest.mark.parametrize("goals", [3, 30])
 def test_export_query_count_does_not_grow_with_the_tree(
     councillor_client, plan_year, committees, periods, goals, name, django_assert_num_queries

@@ -66,10 +66,10 @@ def test_committee_goals_indicators_are_kept_by_its_committees_secretary(
     user = request.getfixturevalue(role) if role else None
     client = _as(client, user)
     urls = [
-        reverse("indicator_add", kwargs={"pk": goal.pk}),
-        reverse("indicator_edit", kwargs={"pk": indicator.pk}),
-        reverse("indicator_delete", kwargs={"pk": indicator.pk}),
-        reverse("outcome_edit", kwargs={"pk": indicator.pk, "period_pk": periods[0].pk}),
+        reverse("followup:indicator_add", kwargs={"pk": goal.pk}),
+        reverse("followup:indicator_edit", kwargs={"pk": indicator.pk}),
+        reverse("followup:indicator_delete", kwargs={"pk": indicator.pk}),
+        reverse("followup:outcome_edit", kwargs={"pk": indicator.pk, "period_pk": periods[0].pk}),
     ]
     for url in urls:
         response = client.get(url)
@@ -90,9 +90,9 @@ def test_municipal_goals_indicators_are_kept_by_officials(
     user = request.getfixturevalue(role) if role else None
     client = _as(client, user)
     for url in [
-        reverse("indicator_add", kwargs={"pk": municipal.pk}),
-        reverse("indicator_edit", kwargs={"pk": indicator.pk}),
-        reverse("outcome_edit", kwargs={"pk": indicator.pk, "period_pk": periods[0].pk}),
+        reverse("followup:indicator_add", kwargs={"pk": municipal.pk}),
+        reverse("followup:indicator_edit", kwargs={"pk": indicator.pk}),
+        reverse("followup:outcome_edit", kwargs={"pk": indicator.pk, "period_pk": periods[0].pk}),
     ]:
         assert client.get(url).status_code == expected, url
 
@@ -101,16 +101,16 @@ def test_municipal_goals_indicators_are_kept_by_officials(
 def test_others_cannot_post_changes(client, request, goal, indicator, periods, role):
     user = request.getfixturevalue(role) if role else None
     client = _as(client, user)
-    client.post(reverse("indicator_add", kwargs={"pk": goal.pk}), NEW_INDICATOR)
+    client.post(reverse("followup:indicator_add", kwargs={"pk": goal.pk}), NEW_INDICATOR)
     client.post(
-        reverse("indicator_edit", kwargs={"pk": indicator.pk}),
+        reverse("followup:indicator_edit", kwargs={"pk": indicator.pk}),
         {**NEW_INDICATOR, "version": indicator.version},
     )
     client.post(
-        reverse("outcome_edit", kwargs={"pk": indicator.pk, "period_pk": periods[0].pk}),
+        reverse("followup:outcome_edit", kwargs={"pk": indicator.pk, "period_pk": periods[0].pk}),
         {"value": "99", "version": 1},
     )
-    client.post(reverse("indicator_delete", kwargs={"pk": indicator.pk}), {"version": 1})
+    client.post(reverse("followup:indicator_delete", kwargs={"pk": indicator.pk}), {"version": 1})
     assert list(Indicator.objects.values_list("name", "target")) == [
         ("Läsförmåga åk 3", Decimal(80))
     ]
@@ -120,7 +120,10 @@ def test_others_cannot_post_changes(client, request, goal, indicator, periods, r
 def test_only_municipal_and_committee_goals_have_indicators(client, official, tree):
     client.force_login(official)
     direction_goal = tree["Trygg kommun"]
-    assert client.get(reverse("indicator_add", kwargs={"pk": direction_goal.pk})).status_code == 404
+    assert (
+        client.get(reverse("followup:indicator_add", kwargs={"pk": direction_goal.pk})).status_code
+        == 404
+    )
 
 
 # --- adding, changing, deleting ----------------------------------------------
@@ -128,7 +131,7 @@ def test_only_municipal_and_committee_goals_have_indicators(client, official, tr
 
 def test_secretary_adds_an_indicator_with_a_decimal_comma(client, secretary, goal):
     client.force_login(secretary)
-    response = client.post(reverse("indicator_add", kwargs={"pk": goal.pk}), NEW_INDICATOR)
+    response = client.post(reverse("followup:indicator_add", kwargs={"pk": goal.pk}), NEW_INDICATOR)
     assert response.status_code == 302
     indicator = Indicator.objects.get()
     assert indicator.node == goal
@@ -157,7 +160,7 @@ def test_bad_input_is_refused_in_swedish_and_changes_nothing(
 ):
     client.force_login(secretary)
     response = client.post(
-        reverse("indicator_add", kwargs={"pk": goal.pk}), {**NEW_INDICATOR, field: value}
+        reverse("followup:indicator_add", kwargs={"pk": goal.pk}), {**NEW_INDICATOR, field: value}
     )
     assert response.status_code == 400
     assert message in response.content.decode()
@@ -167,7 +170,7 @@ def test_bad_input_is_refused_in_swedish_and_changes_nothing(
 def test_edit_raises_the_version_and_records_history(client, secretary, indicator):
     client.force_login(secretary)
     response = client.post(
-        reverse("indicator_edit", kwargs={"pk": indicator.pk}),
+        reverse("followup:indicator_edit", kwargs={"pk": indicator.pk}),
         {**NEW_INDICATOR, "target": "85", "version": indicator.version},
     )
     assert response.status_code == 302
@@ -180,7 +183,7 @@ def test_edit_raises_the_version_and_records_history(client, secretary, indicato
 
 def test_a_stale_indicator_edit_is_refused_showing_the_other_change(client, secretary, indicator):
     client.force_login(secretary)
-    url = reverse("indicator_edit", kwargs={"pk": indicator.pk})
+    url = reverse("followup:indicator_edit", kwargs={"pk": indicator.pk})
     opened_version = indicator.version
     # Someone else saves first.
     client.post(url, {**NEW_INDICATOR, "name": "Deras namn", "version": opened_version})
@@ -205,7 +208,8 @@ def test_a_stale_indicator_edit_is_refused_showing_the_other_change(client, secr
 def test_delete_takes_the_outcomes_with_it(client, secretary, indicator):
     client.force_login(secretary)
     response = client.post(
-        reverse("indicator_delete", kwargs={"pk": indicator.pk}), {"version": indicator.version}
+        reverse("followup:indicator_delete", kwargs={"pk": indicator.pk}),
+        {"version": indicator.version},
     )
     assert response.status_code == 302
     assert not Indicator.objects.exists()
@@ -216,7 +220,9 @@ def test_delete_takes_the_outcomes_with_it(client, secretary, indicator):
 def test_a_stale_delete_is_refused(client, secretary, indicator):
     client.force_login(secretary)
     Indicator.objects.filter(pk=indicator.pk).update(version=5)
-    response = client.post(reverse("indicator_delete", kwargs={"pk": indicator.pk}), {"version": 1})
+    response = client.post(
+        reverse("followup:indicator_delete", kwargs={"pk": indicator.pk}), {"version": 1}
+    )
     assert response.status_code == 409
     assert Indicator.objects.exists()
 
@@ -227,7 +233,7 @@ def test_a_stale_delete_is_refused(client, secretary, indicator):
 def test_secretary_enters_an_outcome_in_an_open_period(client, secretary, goal, periods):
     indicator = add_indicator(goal, "Läsförmåga åk 3", target=80)
     client.force_login(secretary)
-    url = reverse("outcome_edit", kwargs={"pk": indicator.pk, "period_pk": periods[1].pk})
+    url = reverse("followup:outcome_edit", kwargs={"pk": indicator.pk, "period_pk": periods[1].pk})
     response = client.post(url, {"value": "78,5", "source": "Kolada", "version": 0})
     assert response.status_code == 302
     outcome = IndicatorOutcome.objects.get()
@@ -244,7 +250,7 @@ def test_secretary_enters_an_outcome_in_an_open_period(client, secretary, goal, 
 
 def test_an_outcome_is_changed_and_removed(client, secretary, indicator, periods):
     client.force_login(secretary)
-    url = reverse("outcome_edit", kwargs={"pk": indicator.pk, "period_pk": periods[0].pk})
+    url = reverse("followup:outcome_edit", kwargs={"pk": indicator.pk, "period_pk": periods[0].pk})
     assert client.post(url, {"value": "81", "version": 1}).status_code == 302
     outcome = IndicatorOutcome.objects.get()
     assert (outcome.value, outcome.version) == (Decimal(81), 2)
@@ -258,7 +264,7 @@ def test_a_closed_period_refuses_outcomes_with_a_clear_message(
     interim = periods[0]
     interim.close()
     client.force_login(secretary)
-    url = reverse("outcome_edit", kwargs={"pk": indicator.pk, "period_pk": interim.pk})
+    url = reverse("followup:outcome_edit", kwargs={"pk": indicator.pk, "period_pk": interim.pk})
     page = client.get(url)
     assert "är stängd, så utfall kan inte längre anges eller ändras" in page.content.decode()
     response = client.post(url, {"value": "99", "version": 1})
@@ -273,7 +279,7 @@ def test_a_closed_period_refuses_outcomes_with_a_clear_message(
 
 def test_a_stale_outcome_is_refused_showing_the_other_value(client, secretary, indicator, periods):
     client.force_login(secretary)
-    url = reverse("outcome_edit", kwargs={"pk": indicator.pk, "period_pk": periods[0].pk})
+    url = reverse("followup:outcome_edit", kwargs={"pk": indicator.pk, "period_pk": periods[0].pk})
     client.post(url, {"value": "77", "version": 1})  # someone else, first
     response = client.post(url, {"value": "79", "version": 1})
     assert response.status_code == 409
@@ -287,7 +293,7 @@ def test_a_stale_outcome_is_refused_showing_the_other_value(client, secretary, i
 def test_a_first_outcome_entered_twice_is_refused_the_second_time(client, secretary, goal, periods):
     indicator = add_indicator(goal, "Läsförmåga åk 3", target=80)
     client.force_login(secretary)
-    url = reverse("outcome_edit", kwargs={"pk": indicator.pk, "period_pk": periods[0].pk})
+    url = reverse("followup:outcome_edit", kwargs={"pk": indicator.pk, "period_pk": periods[0].pk})
     assert client.post(url, {"value": "70", "version": 0}).status_code == 302
     assert client.post(url, {"value": "71", "version": 0}).status_code == 409
     assert IndicatorOutcome.objects.get().value == Decimal(70)
@@ -296,7 +302,7 @@ def test_a_first_outcome_entered_twice_is_refused_the_second_time(client, secret
 @pytest.mark.parametrize("value", ["", "sjuttio", "1e400"])
 def test_a_bad_outcome_is_refused(client, secretary, indicator, periods, value):
     client.force_login(secretary)
-    url = reverse("outcome_edit", kwargs={"pk": indicator.pk, "period_pk": periods[0].pk})
+    url = reverse("followup:outcome_edit", kwargs={"pk": indicator.pk, "period_pk": periods[0].pk})
     response = client.post(url, {"value": value, "version": 1})
     assert response.status_code == 400
     assert "Formuläret innehåller fel" in response.content.decode()
@@ -308,7 +314,7 @@ def test_a_period_of_another_year_is_404(client, secretary, indicator):
 
     other = plan_year_start(source=None, year=2027).periods.first()
     client.force_login(secretary)
-    url = reverse("outcome_edit", kwargs={"pk": indicator.pk, "period_pk": other.pk})
+    url = reverse("followup:outcome_edit", kwargs={"pk": indicator.pk, "period_pk": other.pk})
     assert client.get(url).status_code == 404
 
 
@@ -317,18 +323,18 @@ def test_the_node_page_offers_editing_only_to_those_who_may(
 ):
     client.force_login(secretary)
     html = client.get(goal.get_absolute_url()).content.decode()
-    assert reverse("indicator_add", kwargs={"pk": goal.pk}) in html
-    assert reverse("indicator_edit", kwargs={"pk": indicator.pk}) in html
+    assert reverse("followup:indicator_add", kwargs={"pk": goal.pk}) in html
+    assert reverse("followup:indicator_edit", kwargs={"pk": indicator.pk}) in html
     client.force_login(secretary2)
     html = client.get(goal.get_absolute_url()).content.decode()
     assert "Läsförmåga åk 3" in html
-    assert reverse("indicator_edit", kwargs={"pk": indicator.pk}) not in html
+    assert reverse("followup:indicator_edit", kwargs={"pk": indicator.pk}) not in html
 
 
 def test_indicator_changes_show_in_the_node_history(client, secretary, indicator, periods):
     client.force_login(secretary)
     client.post(
-        reverse("outcome_edit", kwargs={"pk": indicator.pk, "period_pk": periods[0].pk}),
+        reverse("followup:outcome_edit", kwargs={"pk": indicator.pk, "period_pk": periods[0].pk}),
         {"value": "82", "version": 1},
     )
     html = client.get(indicator.node.get_absolute_url()).content.decode()

@@ -402,7 +402,7 @@ def test_only_officials_may_upload(client, request, indicators, periods, role, e
         client.force_login(User.objects.create_superuser("admin", "admin@example.se", "pw"))
     elif role:
         client.force_login(request.getfixturevalue(role))
-    url = reverse("kolada_upload")
+    url = reverse("followup:kolada_upload")
     get = client.get(url)
     post = client.post(url, _upload("two_pages_2.json"))
     assert get.status_code == expected
@@ -414,7 +414,7 @@ def test_only_officials_may_upload(client, request, indicators, periods, role, e
 
 def test_upload_shows_the_report(client, official, indicators, periods):
     client.force_login(official)
-    response = client.post(reverse("kolada_upload"), _upload("mixed.json"))
+    response = client.post(reverse("followup:kolada_upload"), _upload("mixed.json"))
     assert response.status_code == 200
     html = response.content.decode()
     assert "Andel i arbete" in html and "80,500" in html  # a Swedish decimal comma
@@ -428,7 +428,7 @@ def test_upload_shows_the_report(client, official, indicators, periods):
 
 def test_upload_can_only_check(client, official, indicators, periods):
     client.force_login(official)
-    response = client.post(reverse("kolada_upload"), _upload("mixed.json", dry_run="on"))
+    response = client.post(reverse("followup:kolada_upload"), _upload("mixed.json", dry_run="on"))
     assert "Kontroll: inget importerades" in response.content.decode()
     assert not IndicatorOutcome.objects.exists()
 
@@ -445,7 +445,7 @@ def test_upload_of_a_malformed_file_imports_nothing(
     client, official, indicators, periods, name, message
 ):
     client.force_login(official)
-    response = client.post(reverse("kolada_upload"), _upload(name))
+    response = client.post(reverse("followup:kolada_upload"), _upload(name))
     assert response.status_code == 400
     html = response.content.decode()
     assert "inget sparades" in html
@@ -457,14 +457,14 @@ def test_upload_over_the_size_limit_is_refused(client, official, indicators, mon
     monkeypatch.setattr(kolada, "MAX_BYTES", 1024 * 1024)
     client.force_login(official)
     big = b'{"values": [], "padding": "' + b"x" * (1024 * 1024) + b'"}'
-    response = client.post(reverse("kolada_upload"), _upload("stor.json", big))
+    response = client.post(reverse("followup:kolada_upload"), _upload("stor.json", big))
     assert response.status_code == 400
     assert "högst 1 MB kan importeras" in response.content.decode()
 
 
 def test_upload_without_a_file_says_so(client, official, db):
     client.force_login(official)
-    response = client.post(reverse("kolada_upload"), {})
+    response = client.post(reverse("followup:kolada_upload"), {})
     assert response.status_code == 400
     assert "Välj en fil att importera." in response.content.decode()
 
@@ -475,7 +475,7 @@ def test_upload_page_query_count(client, official, db, django_assert_num_queries
     # * the session and the user
     # * the user's groups and committees, in one query (roles: may the user import?)
     with django_assert_num_queries(3):
-        assert client.get(reverse("kolada_upload")).status_code == 200
+        assert client.get(reverse("followup:kolada_upload")).status_code == 200
 
 
 @pytest.mark.parametrize("name", ["two_pages_2.json", "mixed.json"])
@@ -494,5 +494,5 @@ def test_upload_query_count_does_not_grow_with_the_file(
     # * the outcomes already there, locked
     # * the new outcomes, and their history
     with django_assert_num_queries(11):
-        response = client.post(reverse("kolada_upload"), data)
+        response = client.post(reverse("followup:kolada_upload"), data)
     assert response.status_code == 200

@@ -62,7 +62,10 @@ def test_vision_has_no_assessments_section(councillor_client, tree):
 
 
 def test_unknown_node_is_404(councillor_client, db):
-    assert councillor_client.get(reverse("node_detail", kwargs={"pk": 999999})).status_code == 404
+    assert (
+        councillor_client.get(reverse("followup:node_detail", kwargs={"pk": 999999})).status_code
+        == 404
+    )
 
 
 @pytest.mark.parametrize("goals", [3, 30])

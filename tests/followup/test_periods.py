@@ -15,7 +15,7 @@ def official_client(client, official):
 
 def test_create_a_period(official_client, plan_year):
     response = official_client.post(
-        reverse("period_add", kwargs={"year": 2026}),
+        reverse("followup:period_add", kwargs={"year": 2026}),
         {
             "kind": "interim",
             "title": "Tertial 1",
@@ -28,14 +28,14 @@ def test_create_a_period(official_client, plan_year):
 
 
 def test_the_period_form_offers_its_kinds_in_swedish(official_client, plan_year):
-    response = official_client.get(reverse("period_add", kwargs={"year": 2026}))
+    response = official_client.get(reverse("followup:period_add", kwargs={"year": 2026}))
     kinds = [label for _value, label in response.context["form"].fields["kind"].choices]
     assert kinds == ["– välj –", "Delårsrapport", "Årsredovisning"]
 
 
 def test_deadline_before_cutoff_is_refused(official_client, plan_year):
     response = official_client.post(
-        reverse("period_add", kwargs={"year": 2026}),
+        reverse("followup:period_add", kwargs={"year": 2026}),
         {"kind": "interim", "cutoff_date": "2026-04-30", "deadline": "2026-04-01"},
     )
     assert "kan inte vara före brytdatumet" in response.content.decode()
@@ -44,7 +44,7 @@ def test_deadline_before_cutoff_is_refused(official_client, plan_year):
 
 def test_duplicate_cutoff_is_refused(official_client, periods):
     response = official_client.post(
-        reverse("period_add", kwargs={"year": 2026}),
+        reverse("followup:period_add", kwargs={"year": 2026}),
         {"kind": "interim", "cutoff_date": "2026-08-31", "deadline": "2026-09-30"},
     )
     assert response.status_code == 200
@@ -53,7 +53,7 @@ def test_duplicate_cutoff_is_refused(official_client, periods):
 
 def test_a_malformed_date_is_refused(official_client, plan_year):
     response = official_client.post(
-        reverse("period_add", kwargs={"year": 2026}),
+        reverse("followup:period_add", kwargs={"year": 2026}),
         {"kind": "interim", "cutoff_date": "31/13/2026", "deadline": "x"},
     )
     assert response.content.decode().count("Fyll i ett giltigt datum") >= 2
@@ -62,7 +62,7 @@ def test_a_malformed_date_is_refused(official_client, plan_year):
 
 def test_change_the_deadline_and_a_stale_change_is_refused(official_client, periods):
     interim = periods[0]
-    url = reverse("period_edit", kwargs={"year": 2026, "pk": interim.pk})
+    url = reverse("followup:period_edit", kwargs={"year": 2026, "pk": interim.pk})
     data = {
         "kind": "interim",
         "cutoff_date": "2026-08-31",
@@ -86,7 +86,9 @@ def test_period_life_cycle(official_client, periods, action):
         period.close()
     if action == "unpublish":
         period.publish()
-    official_client.post(reverse("period_action", kwargs={"pk": period.pk}), {"action": action})
+    official_client.post(
+        reverse("followup:period_action", kwargs={"pk": period.pk}), {"action": action}
+    )
     period.refresh_from_db()
     expected = {
         "close": period.is_closed,
@@ -99,7 +101,9 @@ def test_period_life_cycle(official_client, periods, action):
 
 def test_an_unknown_action_changes_nothing(official_client, periods):
     response = official_client.post(
-        reverse("period_action", kwargs={"pk": periods[0].pk}), {"action": "explode"}, follow=True
+        reverse("followup:period_action", kwargs={"pk": periods[0].pk}),
+        {"action": "explode"},
+        follow=True,
     )
     assert "Okänd åtgärd" in response.content.decode()
     periods[0].refresh_from_db()
@@ -115,18 +119,18 @@ def test_plan_year_list_query_count(official_client, years, django_assert_num_qu
     # Expect 6 queries: session, user, plan years, their periods, the user's groups and
     # committees (one query), and the plan years again for the form's "copy from" choices
     with django_assert_num_queries(6):
-        response = official_client.get(reverse("plan_year_list"))
+        response = official_client.get(reverse("followup:plan_year_list"))
     assert response.status_code == 200
 
 
 def test_start_page_shows_what_is_due(client, secretary, plan_year, committees, periods):
     build_tree(plan_year, "Vision\n  P\n    D\n      M\n        Mål [bun]\n          Akt [bun]")
     client.force_login(secretary)
-    page = client.get(reverse("start")).content.decode()
+    page = client.get(reverse("followup:start")).content.decode()
     assert "Att göra i öppna perioder" in page
     assert "2 av 2 ännu inte bedömda" in page
     assert periods[1].entry_url() in page
-    assert reverse("operational_plan", kwargs={"year": 2026, "slug": "bun"}) in page
+    assert reverse("goals:operational_plan", kwargs={"year": 2026, "slug": "bun"}) in page
 
 
 @pytest.mark.parametrize("goals", [3, 30])
@@ -145,5 +149,5 @@ def test_start_page_query_count(
     # * node counts and assessment counts per committee, their committees
     # * the user's committees
     with django_assert_num_queries(9):
-        response = client.get(reverse("start"))
+        response = client.get(reverse("followup:start"))
     assert response.status_code == 200

@@ -41,10 +41,10 @@ def tree(plan_year, committees, periods):
 
 def _reading_pages(tree) -> list[str]:
     return [
-        reverse("red_thread", kwargs={"year": 2026}),
+        reverse("followup:red_thread", kwargs={"year": 2026}),
         tree["Läsa bättre"].get_absolute_url(),
-        reverse("operational_plan", kwargs={"year": 2026, "slug": "bun"}),
-        reverse("search") + "?q=analys",
+        reverse("goals:operational_plan", kwargs={"year": 2026, "slug": "bun"}),
+        reverse("followup:search") + "?q=analys",
     ]
 
 
@@ -61,7 +61,7 @@ def test_without_public_access_residents_are_sent_to_log_in(client, settings, tr
 
 def test_without_public_access_the_open_data_is_closed(client, settings, tree):
     settings.PUBLIC_ACCESS = False
-    for url in [reverse("api_years"), reverse("api_year", kwargs={"year": 2026})]:
+    for url in [reverse("followup:api_years"), reverse("followup:api_year", kwargs={"year": 2026})]:
         response = client.get(url)
         assert response.status_code == 403
         assert response.json()["error"].startswith("Logga in för att läsa uppföljningen")
@@ -74,7 +74,7 @@ def test_without_public_access_logged_in_readers_see_everything(
     _interim, annual = periods
     html = councillor_client.get(tree["Läsa bättre"].get_absolute_url()).content.decode()
     assert "Publicerad analys." in html and "Hemlig utkastanalys." in html
-    data = councillor_client.get(reverse("api_year", kwargs={"year": 2026})).json()
+    data = councillor_client.get(reverse("followup:api_year", kwargs={"year": 2026})).json()
     assert annual.pk in {period["id"] for period in data["periods"]}
 
 
@@ -93,7 +93,7 @@ def test_residents_read_every_reading_page(client, public, tree):
 
 def test_red_thread_shows_residents_only_published_statuses(client, public, tree, periods):
     interim, annual = periods
-    url = reverse("red_thread", kwargs={"year": 2026})
+    url = reverse("followup:red_thread", kwargs={"year": 2026})
     response = client.get(url)
     assert response.context["period"] == interim
     assert [period.pk for period in response.context["periods"]] == [interim.pk]
@@ -110,7 +110,7 @@ def test_red_thread_shows_residents_no_statuses_before_anything_is_published(
     client, public, tree, periods
 ):
     Period.objects.update(published_at=None)
-    response = client.get(reverse("red_thread", kwargs={"year": 2026}))
+    response = client.get(reverse("followup:red_thread", kwargs={"year": 2026}))
     assert response.context["period"] is None
     assert "badge--partly_met" not in response.content.decode()
 
@@ -123,8 +123,8 @@ def test_node_page_shows_residents_only_published_follow_up_and_no_editing(clien
     assert "Hemlig utkastanalys." not in html
     assert "Årsredovisning 2026" not in html
     assert response.context["history"] is None and "Historik" not in html
-    assert reverse("node_edit", kwargs={"pk": reading.pk}) not in html
-    assert reverse("node_add", kwargs={"pk": reading.pk}) not in html
+    assert reverse("goals:node_edit", kwargs={"pk": reading.pk}) not in html
+    assert reverse("goals:node_add", kwargs={"pk": reading.pk}) not in html
     assert "Logga in" in html
 
 
@@ -132,23 +132,23 @@ def test_editing_stays_closed_to_residents(client, public, tree, periods):
     reading = tree["Läsa bättre"]
     _interim, annual = periods
     for url in [
-        reverse("node_edit", kwargs={"pk": reading.pk}),
-        reverse("node_add", kwargs={"pk": reading.pk}),
-        reverse("node_move", kwargs={"pk": reading.pk}),
-        reverse("node_delete", kwargs={"pk": reading.pk}),
-        reverse("vision_add", kwargs={"year": 2026}),
+        reverse("goals:node_edit", kwargs={"pk": reading.pk}),
+        reverse("goals:node_add", kwargs={"pk": reading.pk}),
+        reverse("goals:node_move", kwargs={"pk": reading.pk}),
+        reverse("goals:node_delete", kwargs={"pk": reading.pk}),
+        reverse("goals:vision_add", kwargs={"year": 2026}),
         annual.entry_url(),
-        reverse("plan_year_list"),
-        reverse("period_edit", kwargs={"year": 2026, "pk": annual.pk}),
-        reverse("committee_list"),
-        reverse("user_list"),
-        reverse("kolada_upload"),
+        reverse("followup:plan_year_list"),
+        reverse("followup:period_edit", kwargs={"year": 2026, "pk": annual.pk}),
+        reverse("goals:committee_list"),
+        reverse("goals:user_list"),
+        reverse("followup:kolada_upload"),
     ]:
         for response in (client.get(url), client.post(url, {"title": "Ändrad"})):
             assert response.status_code == 302, url
             assert response["Location"].startswith(reverse("login")), url
     response = client.post(
-        reverse("period_action", kwargs={"pk": annual.pk}), {"action": "publish"}
+        reverse("followup:period_action", kwargs={"pk": annual.pk}), {"action": "publish"}
     )
     assert response.status_code == 302
     annual.refresh_from_db()
@@ -158,9 +158,9 @@ def test_editing_stays_closed_to_residents(client, public, tree, periods):
 
 def test_open_data_gives_residents_only_published_periods(client, public, tree, periods):
     interim, _annual = periods
-    index = client.get(reverse("api_years")).json()
+    index = client.get(reverse("followup:api_years")).json()
     assert [p["id"] for p in index["years"][0]["periods"]] == [interim.pk]
-    data = client.get(reverse("api_year", kwargs={"year": 2026})).json()
+    data = client.get(reverse("followup:api_year", kwargs={"year": 2026})).json()
     assert [p["id"] for p in data["periods"]] == [interim.pk]
     reading = next(node for node in data["nodes"] if node["title"] == "Läsa bättre")
     assert [(a["period_id"], a["analysis"]) for a in reading["assessments"]] == [
@@ -181,16 +181,16 @@ def test_open_data_query_count_for_residents(client, public, tree, django_assert
     # * their indicators' outcomes
     # * their indicators
     with django_assert_num_queries(7):
-        client.get(reverse("api_year", kwargs={"year": 2026}))
+        client.get(reverse("followup:api_year", kwargs={"year": 2026}))
 
 
 def test_search_finds_only_published_analyses_for_residents(client, public, tree):
-    response = client.get(reverse("search"), {"q": "analys"})
+    response = client.get(reverse("followup:search"), {"q": "analys"})
     html = response.content.decode()
     [hit] = response.context["results"].hits
     assert [match.where for match in hit.matches] == ["Analys, Delårsrapport 2026"]
     assert "utkastanalys" not in html.lower()
-    assert client.get(reverse("search"), {"q": "hemlig"}).context["results"].hits == []
+    assert client.get(reverse("followup:search"), {"q": "hemlig"}).context["results"].hits == []
 
 
 @pytest.mark.parametrize("public_access", [True, False])

@@ -31,7 +31,7 @@ def tree(plan_year, committees, periods):
 
 
 def _url(plan_year, **params):
-    url = reverse("red_thread", kwargs={"year": plan_year.year})
+    url = reverse("followup:red_thread", kwargs={"year": plan_year.year})
     if params:
         url += "?" + "&".join(f"{key}={value}" for key, value in params.items())
     return url
@@ -107,7 +107,10 @@ def test_invalid_filter_values_are_ignored_with_a_message(councillor_client, pla
 
 
 def test_unknown_year_is_404(councillor_client, db):
-    assert councillor_client.get(reverse("red_thread", kwargs={"year": 1999})).status_code == 404
+    assert (
+        councillor_client.get(reverse("followup:red_thread", kwargs={"year": 1999})).status_code
+        == 404
+    )
 
 
 def test_empty_year_says_so(councillor_client, plan_year):
@@ -140,12 +143,12 @@ def test_query_count_does_not_grow_with_the_tree(
 
 
 def test_start_page_leads_to_the_current_years_red_thread(councillor_client, plan_year):
-    response = councillor_client.get(reverse("start"))
+    response = councillor_client.get(reverse("followup:start"))
     assert _url(plan_year) in response.content.decode()
 
 
 def test_start_page_without_years(councillor_client, db):
-    response = councillor_client.get(reverse("start"))
+    response = councillor_client.get(reverse("followup:start"))
     assert "Inget planår har startats ännu" in response.content.decode()
 
 

@@ -14,7 +14,9 @@ OUTLINE = """
 
 def test_the_tree_sits_in_its_section_and_the_placeholder_never_shows(councillor_client, plan_year):
     build_tree(plan_year, OUTLINE)
-    response = councillor_client.get(reverse("red_thread", kwargs={"year": plan_year.year}))
+    response = councillor_client.get(
+        reverse("followup:red_thread", kwargs={"year": plan_year.year})
+    )
     html = response.content.decode()
     assert TREE_PLACEHOLDER not in html
     tree = response.context["tree"].html
@@ -28,7 +30,9 @@ def test_the_tree_sits_in_its_section_and_the_placeholder_never_shows(councillor
 
 
 def test_a_page_without_a_tree_has_no_placeholder_either(councillor_client, plan_year):
-    response = councillor_client.get(reverse("red_thread", kwargs={"year": plan_year.year}))
+    response = councillor_client.get(
+        reverse("followup:red_thread", kwargs={"year": plan_year.year})
+    )
     html = response.content.decode()
     assert TREE_PLACEHOLDER not in html
     assert "Planåret har inga mål ännu" in html

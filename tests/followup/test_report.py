@@ -58,11 +58,11 @@ def tree(plan_year, committees, periods):
 
 
 def _report_url(period):
-    return reverse("period_report", kwargs={"pk": period.pk})
+    return reverse("followup:period_report", kwargs={"pk": period.pk})
 
 
 def _overview_url(plan_year, period=None):
-    url = reverse("overview", kwargs={"year": plan_year.year})
+    url = reverse("followup:overview", kwargs={"year": plan_year.year})
     return f"{url}?period={period.pk}" if period else url
 
 
@@ -110,11 +110,14 @@ def test_overview_of_another_period(councillor_client, plan_year, tree, periods)
 def test_overview_is_linked_from_the_red_thread_and_the_start_page(
     councillor_client, plan_year, tree
 ):
-    url = reverse("overview", kwargs={"year": plan_year.year})
+    url = reverse("followup:overview", kwargs={"year": plan_year.year})
     assert (
-        url in councillor_client.get(reverse("red_thread", kwargs={"year": 2026})).content.decode()
+        url
+        in councillor_client.get(
+            reverse("followup:red_thread", kwargs={"year": 2026})
+        ).content.decode()
     )
-    assert url in councillor_client.get(reverse("start")).content.decode()
+    assert url in councillor_client.get(reverse("followup:start")).content.decode()
 
 
 def test_the_public_sees_only_published_periods(client, plan_year, tree, periods, settings):
@@ -178,7 +181,10 @@ def test_report_has_a_print_stylesheet(councillor_client, tree, periods):
 
 
 def test_unknown_period_is_404(councillor_client, db):
-    assert councillor_client.get(reverse("period_report", kwargs={"pk": 999})).status_code == 404
+    assert (
+        councillor_client.get(reverse("followup:period_report", kwargs={"pk": 999})).status_code
+        == 404
+    )
 
 
 # --- queries -----------------------------------------------------------------

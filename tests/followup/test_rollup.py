@@ -102,7 +102,9 @@ def test_the_kept_counts_agree_with_the_whole_tree_pass(plan_year, tree, periods
 
 
 def test_red_thread_shows_each_goals_distribution_as_text(councillor_client, plan_year, tree):
-    html = councillor_client.get(reverse("red_thread", kwargs={"year": 2026})).content.decode()
+    html = councillor_client.get(
+        reverse("followup:red_thread", kwargs={"year": 2026})
+    ).content.decode()
     assert "Underliggande: 1 genomförd · 1 pågår" in html
     assert (
         "Underliggande: 1 uppfyllt · 1 ej uppfyllt · 1 genomförd · 1 pågår</span>" in html
@@ -222,7 +224,7 @@ def test_the_entry_page_shows_suggestions_beside_the_status_fields(
 ):
     settings.GOAL_SUGGESTION_RULE = "weakest_link"
     client.force_login(secretary)
-    response = client.get(reverse("assessment_entry", kwargs={"pk": periods[0].pk}))
+    response = client.get(reverse("followup:assessment_entry", kwargs={"pk": periods[0].pk}))
     html = response.content.decode()
     assert "Förslag utifrån underliggande:" in html
     goal_block = html[html.index("Läsa bättre") :]
@@ -251,7 +253,7 @@ def test_suggestions_keep_the_entry_page_query_count_constant(
     #   the period's statuses, and the indicators with their outcome in the period
     # * the user's assessments in the period
     with django_assert_num_queries(9):
-        response = client.get(reverse("assessment_entry", kwargs={"pk": periods[0].pk}))
+        response = client.get(reverse("followup:assessment_entry", kwargs={"pk": periods[0].pk}))
     assert response.status_code == 200
     municipal = [n for n in response.context["form"].nodes if n.kind == "municipal_goal"]
     assert {node.suggestion.status for node in municipal} == {"partly_met"}  # from 85 of 90

@@ -46,7 +46,7 @@ def tree(plan_year, committees, periods):
 
 
 def _search(client, q: str, **params):
-    return client.get(reverse("search"), {"q": q, **params})
+    return client.get(reverse("followup:search"), {"q": q, **params})
 
 
 def test_a_word_from_an_analysis_finds_its_goal(councillor_client, tree):
@@ -138,14 +138,14 @@ def test_another_plan_year_is_searched_when_chosen(councillor_client, tree, comm
     ],
 )
 def test_bad_searches_get_a_clear_message(councillor_client, tree, params, message):
-    response = councillor_client.get(reverse("search"), params)
+    response = councillor_client.get(reverse("followup:search"), params)
     assert response.status_code == 400
     assert message in response.content.decode()
     assert response.context["results"] is None
 
 
 def test_the_page_without_a_search_shows_the_box(councillor_client, tree):
-    response = councillor_client.get(reverse("search"))
+    response = councillor_client.get(reverse("followup:search"))
     assert response.status_code == 200
     html = response.content.decode()
     assert 'role="search"' in html
@@ -187,7 +187,9 @@ def test_search_year_limits_each_query(plan_year, committees, periods):
 
 
 def test_the_red_thread_and_the_header_have_a_search_box(councillor_client, tree, plan_year):
-    html = councillor_client.get(reverse("red_thread", kwargs={"year": 2026})).content.decode()
+    html = councillor_client.get(
+        reverse("followup:red_thread", kwargs={"year": 2026})
+    ).content.decode()
     assert '<label for="year-search-q">Sök i mål och analyser för 2026</label>' in html
     assert '<input type="hidden" name="ar" value="2026">' in html
     assert '<label for="site-search-q">Sök i målen</label>' in html

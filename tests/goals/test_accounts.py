@@ -22,9 +22,9 @@ def test_wrong_password_gets_a_clear_message(client, councillor):
 def test_login_and_logout(client, councillor):
     response = client.post(reverse("login"), {"username": "councillor", "password": "pw"})
     assert response.status_code == 302
-    assert "Logga ut councillor" in client.get(reverse("start")).content.decode()
+    assert "Logga ut councillor" in client.get(reverse("followup:start")).content.decode()
     client.post(reverse("logout"))
-    assert "Logga in" in client.get(reverse("start")).content.decode()
+    assert "Logga in" in client.get(reverse("followup:start")).content.decode()
 
 
 def test_password_reset_sends_a_swedish_link(client, councillor):
@@ -38,7 +38,7 @@ def test_password_reset_sends_a_swedish_link(client, councillor):
 def test_official_creates_a_secretary_who_gets_a_reset_link(client, official, committees):
     client.force_login(official)
     response = client.post(
-        reverse("user_add"),
+        reverse("goals:user_add"),
         {
             "username": "nysek",
             "first_name": "Ny",
@@ -60,7 +60,7 @@ def test_official_creates_a_secretary_who_gets_a_reset_link(client, official, co
 def test_a_secretary_needs_a_committee(client, official, committees):
     client.force_login(official)
     response = client.post(
-        reverse("user_add"),
+        reverse("goals:user_add"),
         {"username": "x", "email": "x@example.se", "role": "secretary", "is_active": "on"},
     )
     assert "måste höra till minst en nämnd" in response.content.decode()
@@ -70,7 +70,7 @@ def test_a_secretary_needs_a_committee(client, official, committees):
 def test_changing_a_role_replaces_the_old_one(client, official, secretary, committees):
     client.force_login(official)
     client.post(
-        reverse("user_edit", kwargs={"pk": secretary.pk}),
+        reverse("goals:user_edit", kwargs={"pk": secretary.pk}),
         {"username": "secretary", "email": "s@example.se", "role": "councillor", "is_active": "on"},
     )
     secretary.refresh_from_db()
@@ -81,13 +81,13 @@ def test_changing_a_role_replaces_the_old_one(client, official, secretary, commi
 def test_an_official_cannot_edit_a_superuser(client, official):
     root = User.objects.create_superuser("root", "root@example.se", "pw")
     client.force_login(official)
-    assert client.get(reverse("user_edit", kwargs={"pk": root.pk})).status_code == 403
+    assert client.get(reverse("goals:user_edit", kwargs={"pk": root.pk})).status_code == 403
 
 
 def test_official_adds_a_committee_with_a_secretary(client, official, secretary):
     client.force_login(official)
     response = client.post(
-        reverse("committee_add"),
+        reverse("goals:committee_add"),
         {
             "name": "Kultur- och fritidsnämnden",
             "short_name": "KFN",
@@ -103,7 +103,9 @@ def test_official_adds_a_committee_with_a_secretary(client, official, secretary)
 
 def test_committee_with_a_duplicate_slug_is_refused(client, official, committees):
     client.force_login(official)
-    response = client.post(reverse("committee_add"), {"name": "Annan", "slug": "bun", "order": 0})
+    response = client.post(
+        reverse("goals:committee_add"), {"name": "Annan", "slug": "bun", "order": 0}
+    )
     assert response.status_code == 200
     assert Committee.objects.filter(slug="bun").count() == 1
 
@@ -116,7 +118,7 @@ def test_user_list_query_count(client, official, users, django_assert_num_querie
     # Expect 6 queries: session, user, the users, their groups, their committees,
     # the official's groups and committees in one query (roles, for the menu)
     with django_assert_num_queries(6):
-        assert client.get(reverse("user_list")).status_code == 200
+        assert client.get(reverse("goals:user_list")).status_code == 200
 
 
 def test_demo_users_only_when_debug(db, settings):

@@ -45,7 +45,7 @@ def official_client(client, official):
 
 def _edit(client, node, title, version, description=""):
     return client.post(
-        reverse("node_edit", kwargs={"pk": node.pk}),
+        reverse("goals:node_edit", kwargs={"pk": node.pk}),
         {"title": title, "description": description, "version": version},
     )
 
@@ -53,9 +53,9 @@ def _edit(client, node, title, version, description=""):
 def test_secretary_adds_goal_and_activity_in_the_operational_plan(
     secretary_client, tree, committees
 ):
-    plan_url = reverse("operational_plan", kwargs={"year": 2026, "slug": "bun"})
+    plan_url = reverse("goals:operational_plan", kwargs={"year": 2026, "slug": "bun"})
     page = secretary_client.get(plan_url).content.decode()
-    add_url = reverse("node_add", kwargs={"pk": tree["Äldre bor kvar"].pk})
+    add_url = reverse("goals:node_add", kwargs={"pk": tree["Äldre bor kvar"].pk})
     assert add_url in page
     response = secretary_client.post(
         add_url + "?next=" + plan_url,
@@ -65,7 +65,7 @@ def test_secretary_adds_goal_and_activity_in_the_operational_plan(
     goal = Node.objects.get(title="Fler läser")
     assert goal.committee == committees["bun"] and goal.parent_id == tree["Äldre bor kvar"].pk
     secretary_client.post(
-        reverse("node_add", kwargs={"pk": goal.pk}), {"title": "Bokcirkel", "description": ""}
+        reverse("goals:node_add", kwargs={"pk": goal.pk}), {"title": "Bokcirkel", "description": ""}
     )
     activity = Node.objects.get(title="Bokcirkel")
     assert activity.kind == "activity" and activity.committee == committees["bun"]
@@ -74,7 +74,7 @@ def test_secretary_adds_goal_and_activity_in_the_operational_plan(
 
 def test_operational_plan_shows_only_its_committees_goals(secretary_client, tree):
     page = secretary_client.get(
-        reverse("operational_plan", kwargs={"year": 2026, "slug": "bun"})
+        reverse("goals:operational_plan", kwargs={"year": 2026, "slug": "bun"})
     ).content.decode()
     assert "Läsa bättre" in page and "Fler i arbete" in page
     assert "Kortare bidrag" not in page
@@ -130,11 +130,13 @@ def test_editing_a_node_deleted_meanwhile_keeps_the_text(secretary_client, tree)
 
 def test_delete_asks_for_confirmation_and_lists_what_goes(secretary_client, tree):
     node = Node.objects.get(pk=tree["Läsa bättre"].pk)
-    page = secretary_client.get(reverse("node_delete", kwargs={"pk": node.pk})).content.decode()
+    page = secretary_client.get(
+        reverse("goals:node_delete", kwargs={"pk": node.pk})
+    ).content.decode()
     assert "Lovskola" in page and "Läsläxa" in page
     assert Node.objects.filter(pk=node.pk).exists()
     response = secretary_client.post(
-        reverse("node_delete", kwargs={"pk": node.pk}), {"version": node.version}
+        reverse("goals:node_delete", kwargs={"pk": node.pk}), {"version": node.version}
     )
     assert response.status_code == 302
     assert not Node.objects.filter(title__in=["Läsa bättre", "Lovskola", "Läsläxa"]).exists()
@@ -145,7 +147,7 @@ def test_a_stale_delete_is_refused(secretary_client, tree):
     node = tree["Lovskola"]
     services.node_update(node=node, expected_version=node.version, title="Ändrad", description="")
     response = secretary_client.post(
-        reverse("node_delete", kwargs={"pk": node.pk}), {"version": node.version}
+        reverse("goals:node_delete", kwargs={"pk": node.pk}), {"version": node.version}
     )
     assert response.status_code == 409
     assert Node.objects.filter(pk=node.pk).exists()
@@ -153,7 +155,7 @@ def test_a_stale_delete_is_refused(secretary_client, tree):
 
 def test_reorder_moves_an_activity_up(secretary_client, tree):
     response = secretary_client.post(
-        reverse("node_reorder", kwargs={"pk": tree["Läsläxa"].pk}), {"direction": "up"}
+        reverse("goals:node_reorder", kwargs={"pk": tree["Läsläxa"].pk}), {"direction": "up"}
     )
     assert response.status_code == 302
     titles = list(
@@ -167,19 +169,19 @@ def test_reorder_moves_an_activity_up(secretary_client, tree):
 def test_reorder_with_a_bad_direction_changes_nothing(secretary_client, tree):
     before = list(Node.objects.order_by("lft").values_list("pk", flat=True))
     secretary_client.post(
-        reverse("node_reorder", kwargs={"pk": tree["Läsläxa"].pk}), {"direction": "sideways"}
+        reverse("goals:node_reorder", kwargs={"pk": tree["Läsläxa"].pk}), {"direction": "sideways"}
     )
     assert list(Node.objects.order_by("lft").values_list("pk", flat=True)) == before
 
 
 def test_move_offers_only_valid_parents_and_refuses_a_tampered_one(official_client, tree):
     node = tree["Fler i arbete"]
-    page = official_client.get(reverse("node_move", kwargs={"pk": node.pk})).content.decode()
+    page = official_client.get(reverse("goals:node_move", kwargs={"pk": node.pk})).content.decode()
     assert "Trygg kommun" not in page.split("<select")[1]  # its current parent is not offered
     # Its own subtree, and a node of the wrong kind, are not among the choices.
     for tampered in [tree["Läsa bättre"], tree["Vision"], tree["Fler i arbete"]]:
         response = official_client.post(
-            reverse("node_move", kwargs={"pk": node.pk}), {"parent": tampered.pk}
+            reverse("goals:node_move", kwargs={"pk": node.pk}), {"parent": tampered.pk}
         )
         assert response.status_code == 200
         assert "Välj ett giltigt alternativ" in response.content.decode()
@@ -189,7 +191,7 @@ def test_move_offers_only_valid_parents_and_refuses_a_tampered_one(official_clie
 def test_official_moves_a_municipal_goal(official_client, tree, plan_year):
     target = tree["Ekonomi i balans"]
     response = official_client.post(
-        reverse("node_move", kwargs={"pk": tree["Äldre bor kvar"].pk}), {"parent": target.pk}
+        reverse("goals:node_move", kwargs={"pk": tree["Äldre bor kvar"].pk}), {"parent": target.pk}
     )
     assert response.status_code == 302
     assert Node.objects.get(pk=tree["Äldre bor kvar"].pk).parent_id == target.pk
@@ -260,7 +262,7 @@ def test_copy_year_links_each_copy_to_the_copy_of_its_parent_and_records_it(
 
 def test_copy_year_from_the_browser(official_client, tree, plan_year):
     response = official_client.post(
-        reverse("plan_year_list"), {"source": plan_year.pk, "year": 2027}
+        reverse("followup:plan_year_list"), {"source": plan_year.pk, "year": 2027}
     )
     assert response.status_code == 302
     assert Node.objects.for_year(PlanYear.objects.get(year=2027)).count() == len(tree)
@@ -268,7 +270,7 @@ def test_copy_year_from_the_browser(official_client, tree, plan_year):
 
 def test_copy_year_refuses_an_existing_year(official_client, tree, plan_year):
     response = official_client.post(
-        reverse("plan_year_list"), {"source": plan_year.pk, "year": 2026}
+        reverse("followup:plan_year_list"), {"source": plan_year.pk, "year": 2026}
     )
     assert "Planåret 2026 finns redan" in response.content.decode()
     assert PlanYear.objects.count() == 1
@@ -278,10 +280,10 @@ def test_history_records_each_kind_of_change(secretary_client, secretary, tree, 
     node = tree["Läsa bättre"]
     _edit(secretary_client, node, "Läsa ännu bättre", node.version)
     secretary_client.post(
-        reverse("node_move", kwargs={"pk": node.pk}), {"parent": tree["Äldre bor kvar"].pk}
+        reverse("goals:node_move", kwargs={"pk": node.pk}), {"parent": tree["Äldre bor kvar"].pk}
     )
     secretary_client.post(
-        reverse("assessment_entry", kwargs={"pk": periods[1].pk}),
+        reverse("followup:assessment_entry", kwargs={"pk": periods[1].pk}),
         {
             f"status-{node.pk}": "partly_met",
             f"analysis-{node.pk}": "Halvvägs",
@@ -304,15 +306,15 @@ def test_history_records_each_kind_of_change(secretary_client, secretary, tree, 
 
 def test_history_for_periods_plan_years_and_committees(official_client, tree, periods, committees):
     official_client.post(
-        reverse("period_action", kwargs={"pk": periods[1].pk}), {"action": "close"}
+        reverse("followup:period_action", kwargs={"pk": periods[1].pk}), {"action": "close"}
     )
     assert periods[1].history.filter(is_closed=True).exists()
     official_client.post(
-        reverse("committee_edit", kwargs={"pk": committees["bun"].pk}),
+        reverse("goals:committee_edit", kwargs={"pk": committees["bun"].pk}),
         {"name": "BUN ny", "short_name": "BUN", "slug": "bun", "order": 0, "is_active": "on"},
     )
     assert committees["bun"].history.filter(name="BUN ny").exists()
-    official_client.post(reverse("plan_year_list"), {"source": "", "year": 2028})
+    official_client.post(reverse("followup:plan_year_list"), {"source": "", "year": 2028})
     assert PlanYear.history.filter(year=2028, history_type="+").exists()
 
 
@@ -328,7 +330,7 @@ def test_operational_plan_query_count(
     # * the user's groups and committees, in one query (roles)
     with django_assert_num_queries(6):
         response = secretary_client.get(
-            reverse("operational_plan", kwargs={"year": 2026, "slug": "bun"})
+            reverse("goals:operational_plan", kwargs={"year": 2026, "slug": "bun"})
         )
     assert response.status_code == 200
 
@@ -342,15 +344,15 @@ def test_node_edit_form_query_count(
     # Expect 4 queries: session, user, the node with year/committee/parent, the
     # user's groups and committees (one query)
     with django_assert_num_queries(4):
-        response = secretary_client.get(reverse("node_edit", kwargs={"pk": node.pk}))
+        response = secretary_client.get(reverse("goals:node_edit", kwargs={"pk": node.pk}))
     assert response.status_code == 200
 
 
 def test_official_reorders_municipal_goals_from_the_node_page(official_client, tree):
     node = tree["Äldre bor kvar"]
     page = official_client.get(node.get_absolute_url()).content.decode()
-    assert reverse("node_reorder", kwargs={"pk": node.pk}) in page
-    official_client.post(reverse("node_reorder", kwargs={"pk": node.pk}), {"direction": "up"})
+    assert reverse("goals:node_reorder", kwargs={"pk": node.pk}) in page
+    official_client.post(reverse("goals:node_reorder", kwargs={"pk": node.pk}), {"direction": "up"})
     titles = list(
         Node.objects.filter(parent=tree["Trygg kommun"])
         .order_by("lft")

@@ -67,58 +67,60 @@ def _request(client, action: str, tree, periods, committees):
     node = tree.get
     if action == "add_municipal_goal":
         return client.post(
-            reverse("node_add", kwargs={"pk": node("Trygg kommun").pk}), {"title": "Nytt KF-mål"}
+            reverse("goals:node_add", kwargs={"pk": node("Trygg kommun").pk}),
+            {"title": "Nytt KF-mål"},
         )
     if action == "edit_municipal_goal":
         target = node("Fler i arbete")
         return client.post(
-            reverse("node_edit", kwargs={"pk": target.pk}),
+            reverse("goals:node_edit", kwargs={"pk": target.pk}),
             {"title": "Ändrat", "description": "", "version": target.version},
         )
     if action == "delete_municipal_goal":
         target = node("Äldre bor kvar")
         return client.post(
-            reverse("node_delete", kwargs={"pk": target.pk}), {"version": target.version}
+            reverse("goals:node_delete", kwargs={"pk": target.pk}), {"version": target.version}
         )
     if action == "add_bun_goal":
         return client.post(
-            reverse("node_add", kwargs={"pk": node("Fler i arbete").pk}),
+            reverse("goals:node_add", kwargs={"pk": node("Fler i arbete").pk}),
             {"title": "Nytt nämndmål", "committee": committees["bun"].pk},
         )
     if action == "add_bun_activity":
         return client.post(
-            reverse("node_add", kwargs={"pk": node("Läsa bättre").pk}), {"title": "Ny aktivitet"}
+            reverse("goals:node_add", kwargs={"pk": node("Läsa bättre").pk}),
+            {"title": "Ny aktivitet"},
         )
     if action == "edit_bun_goal":
         target = node("Läsa bättre")
         return client.post(
-            reverse("node_edit", kwargs={"pk": target.pk}),
+            reverse("goals:node_edit", kwargs={"pk": target.pk}),
             {"title": "Ändrat", "description": "", "version": target.version},
         )
     if action == "move_bun_goal":
         return client.post(
-            reverse("node_move", kwargs={"pk": node("Läsa bättre").pk}),
+            reverse("goals:node_move", kwargs={"pk": node("Läsa bättre").pk}),
             {"parent": node("Äldre bor kvar").pk},
         )
     if action == "reorder_bun_activity":
         return client.post(
-            reverse("node_reorder", kwargs={"pk": node("Läsläxa").pk}), {"direction": "up"}
+            reverse("goals:node_reorder", kwargs={"pk": node("Läsläxa").pk}), {"direction": "up"}
         )
     if action == "delete_bun_activity":
         target = node("Lovskola")
         return client.post(
-            reverse("node_delete", kwargs={"pk": target.pk}), {"version": target.version}
+            reverse("goals:node_delete", kwargs={"pk": target.pk}), {"version": target.version}
         )
     if action == "edit_sn_goal":
         target = node("Kortare bidrag")
         return client.post(
-            reverse("node_edit", kwargs={"pk": target.pk}),
+            reverse("goals:node_edit", kwargs={"pk": target.pk}),
             {"title": "Ändrat", "description": "", "version": target.version},
         )
     if action == "assess_bun_goal":
         target = node("Läsa bättre")
         return client.post(
-            reverse("assessment_entry", kwargs={"pk": periods[1].pk}),
+            reverse("followup:assessment_entry", kwargs={"pk": periods[1].pk}),
             {
                 f"status-{target.pk}": "met",
                 f"analysis-{target.pk}": "Bra",
@@ -126,14 +128,17 @@ def _request(client, action: str, tree, periods, committees):
             },
         )
     if action == "vision_add":
-        return client.post(reverse("vision_add", kwargs={"year": 2030}), {"title": "Vision två"})
+        return client.post(
+            reverse("goals:vision_add", kwargs={"year": 2030}), {"title": "Vision två"}
+        )
     if action == "start_year":
         return client.post(
-            reverse("plan_year_list"), {"source": node("Vision").plan_year_id, "year": 2031}
+            reverse("followup:plan_year_list"),
+            {"source": node("Vision").plan_year_id, "year": 2031},
         )
     if action == "add_period":
         return client.post(
-            reverse("period_add", kwargs={"year": 2026}),
+            reverse("followup:period_add", kwargs={"year": 2026}),
             {
                 "kind": "interim",
                 "title": "Tertial 1",
@@ -143,17 +148,17 @@ def _request(client, action: str, tree, periods, committees):
         )
     if action == "close_period":
         return client.post(
-            reverse("period_action", kwargs={"pk": periods[1].pk}), {"action": "close"}
+            reverse("followup:period_action", kwargs={"pk": periods[1].pk}), {"action": "close"}
         )
     if action == "edit_committee":
         committee = committees["bun"]
         return client.post(
-            reverse("committee_edit", kwargs={"pk": committee.pk}),
+            reverse("goals:committee_edit", kwargs={"pk": committee.pk}),
             {"name": "BUN ny", "short_name": "BUN", "slug": "bun", "order": 0, "is_active": "on"},
         )
     if action == "add_user":
         return client.post(
-            reverse("user_add"),
+            reverse("goals:user_add"),
             {"username": "ny", "email": "ny@example.se", "role": "councillor", "is_active": "on"},
         )
     raise AssertionError(action)
@@ -232,7 +237,7 @@ def test_mutating_view_by_role(action, role, as_role, tree, periods, committees)
 @pytest.mark.parametrize("role", ["outsider", "councillor", "secretary2", "official"])
 def test_only_the_committees_secretary_sees_its_edit_form(role, as_role, tree):
     client = as_role(role)
-    response = client.get(reverse("node_edit", kwargs={"pk": tree["Läsa bättre"].pk}))
+    response = client.get(reverse("goals:node_edit", kwargs={"pk": tree["Läsa bättre"].pk}))
     assert response.status_code == 403
 
 
@@ -240,7 +245,7 @@ def test_secretary_cannot_add_a_goal_for_another_committee_by_tampering(as_role,
     client = as_role("secretary")
     before = _snapshot()
     response = client.post(
-        reverse("node_add", kwargs={"pk": tree["Fler i arbete"].pk}),
+        reverse("goals:node_add", kwargs={"pk": tree["Fler i arbete"].pk}),
         {"title": "Smyg", "committee": committees["sn"].pk},
     )
     assert response.status_code == 200
@@ -252,7 +257,7 @@ def test_assessment_of_another_committees_node_is_ignored(as_role, tree, periods
     client = as_role("secretary")
     other = tree["Kortare bidrag"]
     response = client.post(
-        reverse("assessment_entry", kwargs={"pk": periods[1].pk}),
+        reverse("followup:assessment_entry", kwargs={"pk": periods[1].pk}),
         {f"status-{other.pk}": "met", f"analysis-{other.pk}": "Smyg", f"version-{other.pk}": 0},
     )
     assert response.status_code == 302
