@@ -140,9 +140,9 @@ def node_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def vision_add(request: HttpRequest, year: int) -> HttpResponse:
-    plan_year = get_object_or_404(PlanYear, year=year)
     if not permissions.can_edit_kind(request.user, NodeKind.VISION, None):
         return permissions.deny(request)
+    plan_year = get_object_or_404(PlanYear, year=year)
     form = NodeForm(request.POST or None, kind=NodeKind.VISION)
     if request.method == "POST" and form.is_valid():
         try:
