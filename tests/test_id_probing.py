@@ -5,22 +5,14 @@ import pytest
 from django.urls import reverse
 
 from followup.models import Indicator
-from tests.factories import build_tree
-
-OUTLINE = """
-    Vision
-      Kramforsbon
-        Trygg kommun
-          Fler i arbete
-            Läsa bättre [bun]
-"""
+from tests.factories import TWO_PERSPECTIVES, build_tree
 
 MISSING_ID = 987654
 
 
 @pytest.fixture
 def objects(plan_year, committees, periods):
-    goal = build_tree(plan_year, OUTLINE)["Läsa bättre"]
+    goal = build_tree(plan_year, TWO_PERSPECTIVES)["Läsa bättre"]
     indicator = Indicator.objects.create(node=goal, name="Godkända elever", target=90)
     return {"node": goal.pk, "indicator": indicator.pk, "period": periods[0].pk}
 
