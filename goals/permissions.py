@@ -181,6 +181,11 @@ def can_see_unpublished(user: User) -> bool:
     return user.is_authenticated
 
 
+def can_see_history(user: User) -> bool:
+    """Who changed what and when is for logged-in users only."""
+    return user.is_authenticated
+
+
 # --- the goal tree -----------------------------------------------------------
 
 
@@ -211,6 +216,11 @@ def can_delete_node(user: User, node: Node) -> bool:
     if node.kind == NodeKind.VISION and not roles_of(user).superuser:
         return False
     return can_edit_node(user, node)
+
+
+def can_move_node(user: User, node: Node) -> bool:
+    """As editing, except that a vision, the root of its year's tree, never moves."""
+    return node.kind != NodeKind.VISION and can_edit_node(user, node)
 
 
 def can_add_child(user: User, parent: Node) -> bool:

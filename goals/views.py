@@ -204,9 +204,7 @@ def node_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @_node_changing
 def node_move(request: HttpRequest, pk: int) -> HttpResponse:
-    node = _node_for_edit(request, pk)
-    if node.kind == NodeKind.VISION:
-        return permissions.deny(request)
+    node = _node_for_edit(request, pk, allowed=permissions.can_move_node)
     form = MoveForm(request.POST or None, node=node, parents=move_targets(node))
     if request.method == "POST" and form.is_valid():
         try:

@@ -38,7 +38,9 @@ def node_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "indicator_periods": page.periods,
             "can_edit_indicators": permissions.can_edit_indicators(request.user, node),
             "earlier_years": earlier_years(node, request.user),
-            "history": node_history(node, page.periods) if request.user.is_authenticated else None,
+            "history": node_history(node, page.periods)
+            if permissions.can_see_history(request.user)
+            else None,
             "can_edit": permissions.can_edit_node(request.user, node),
             "can_add_child": permissions.can_add_child(request.user, node),
             "child_kind_label": NodeKind(node.child_kind).label if node.child_kind else "",
