@@ -16,13 +16,15 @@ from django.utils.translation import gettext_lazy as _
 from followup.indicators import format_value
 from followup.kolada import KoladaError, decode_page
 from followup.models import (
+    STATUS_ORDER,
     Indicator,
     IndicatorDirection,
     Period,
     PeriodKind,
     status_choices_for,
+    status_label,
 )
-from followup.redthread import STATUS_ORDER, RedThreadFilter, node_url_parts, status_label
+from followup.redthread import RedThreadFilter, node_url_parts
 from followup.search import MAX_QUERY_LENGTH
 from goals import fields as id_fields
 from goals.models import Committee, Node, NodeKind, PlanYear

@@ -164,7 +164,7 @@ def outcome_save(
     if period.plan_year_id != indicator.node.plan_year_id:
         raise ValidationError(_("The period belongs to another plan year."))
     with transaction.atomic():
-        locked = Period.objects.select_for_update().get(pk=period.pk)
+        locked = Period.objects.locked().get(pk=period.pk)
         if locked.is_closed:
             raise PeriodClosedError
         current = (
@@ -199,7 +199,7 @@ def outcome_delete(
 ) -> None:
     """Remove an outcome from an open period, if nobody has changed it meanwhile."""
     with transaction.atomic():
-        locked = Period.objects.select_for_update().get(pk=period.pk)
+        locked = Period.objects.locked().get(pk=period.pk)
         if locked.is_closed:
             raise PeriodClosedError
         current = (

@@ -34,6 +34,19 @@ class PeriodQuerySet(models.QuerySet["Period"]):
     def open(self) -> PeriodQuerySet:
         return self.filter(is_closed=False)
 
+    def locked(self) -> PeriodQuerySet:
+        """The periods' rows, locked until commit; a plan year joined in is read, not locked.
+
+        The one way a period is locked: a save of assessments or outcomes, a
+        close and an import each take it, so a period never closes halfway
+        through a write. FOR NO KEY UPDATE: it excludes another save or close
+        of the period, but not the key share a write referring to the period
+        takes (a roll-up count added under the tree lock), which would
+        otherwise wait for this lock while this transaction waits for the tree
+        lock.
+        """
+        return self.select_for_update(no_key=True, of=("self",))
+
     def visible_to(self, user) -> PeriodQuerySet:
         """Unpublished follow-up is for logged-in users; the public sees published periods."""
         if can_see_unpublished(user):
@@ -86,10 +99,6 @@ class Period(models.Model):
     @property
     def is_published(self) -> bool:
         return self.published_at is not None
-
-    @property
-    def is_open(self) -> bool:
-        return not self.is_closed
 
     @classmethod
     def default_dates(cls, kind: str, year: int) -> tuple[datetime.date, datetime.date]:

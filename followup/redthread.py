@@ -27,16 +27,6 @@ from followup.models import MISSING, STATUS_ORDER, Assessment, Period, status_la
 from followup.rollup import DistributionText, descendant_counts
 from goals.models import ASSESSABLE_KINDS, ListedNode, Node, NodeKind, PlanYear
 
-__all__ = [
-    "MISSING",
-    "STATUS_ORDER",
-    "build_red_thread",
-    "node_url_parts",
-    "status_label",
-    "tree_rows",
-]
-
-
 # How many nodes' HTML is joined and encoded at a time.
 CHUNK_NODES = 1024
 

@@ -303,8 +303,3 @@ def period_overview(
         ],
         municipal_summary=Summary(municipal),
     )
-
-
-def scale_items(distribution: Distribution, scale: list[str]) -> list[tuple[str, str, int]]:
-    """(status, label, count) for every status of a scale, zeros included."""
-    return [(status, status_label(status), distribution.counts[status]) for status in scale]

@@ -87,18 +87,8 @@ def _indicators_copy(*, source: PlanYear, target: PlanYear, user=None) -> int:
 
 
 def _locked_period(period_id: int) -> Period:
-    """The period, its row locked until commit (its plan year read, not locked).
-
-    FOR NO KEY UPDATE: it excludes another save or close of the period, but not
-    the key share a write referring to the period takes (a roll-up count added
-    under the tree lock), which would otherwise wait for this lock while this
-    transaction waits for the tree lock.
-    """
-    return (
-        Period.objects.select_for_update(no_key=True, of=("self",))
-        .select_related("plan_year")
-        .get(pk=period_id)
-    )
+    """The period, its row locked until commit, with its plan year."""
+    return Period.objects.locked().select_related("plan_year").get(pk=period_id)
 
 
 def period_save(*, period: Period, expected_version: int | None = None) -> Period:
@@ -285,17 +275,13 @@ class Due:
         return self.total - self.assessed
 
 
-def due_for(*, periods: list[Period], committee_ids: set[int] | None, municipal: bool) -> list[Due]:
-    """How much is still unassessed in open periods, per committee (and the
-    municipal levels when `municipal`). Two queries, whatever the number of
-    periods, committees or nodes."""
+def due_for(*, periods: list[Period], scope: Q) -> list[Due]:
+    """How much is still unassessed in open periods among the nodes of `scope`
+    (`goals.permissions.assessable_by`), per committee and for the municipal
+    levels. Two queries, whatever the number of periods, committees or nodes."""
     if not periods:
         return []
     year_ids = {period.plan_year_id for period in periods}
-    committee_filter = Q(committee_id__in=committee_ids) if committee_ids is not None else Q()
-    scope = Q(kind__in=[NodeKind.COMMITTEE_GOAL, NodeKind.ACTIVITY]) & committee_filter
-    if municipal:
-        scope |= Q(kind__in=[NodeKind.DIRECTION_GOAL, NodeKind.MUNICIPAL_GOAL])
     totals = {
         (row["plan_year_id"], row["committee_id"]): row["n"]
         for row in Node.objects.filter(scope, plan_year_id__in=year_ids)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connection, models
 from django.db.models import F, Q
 from django.db.models.expressions import RawSQL
@@ -145,12 +145,6 @@ class NodeQuerySet(TreeQuerySet):
     def of_kind(self, *kinds: str) -> NodeQuerySet:
         return self.filter(kind__in=kinds)
 
-    def children_of(self, node: Node) -> NodeQuerySet:
-        # A leaf, by the node's lft/rght as loaded (as django-mptt's get_children()).
-        if node.rght - node.lft == 1:
-            return self.none()
-        return self.filter(parent=node)
-
     def with_ancestors(self, pk: int) -> tuple[Node, list[Node]]:
         """The node with its plan year and committee, and its ancestors from the
         vision down, in one query.
@@ -160,13 +154,18 @@ class NodeQuerySet(TreeQuerySet):
         `get_ancestors()` selects by `lft`/`rght`, which no index holds (see
         Meta.indexes), and so reads the whole year.
 
-        Raises Node.DoesNotExist when there is no such node.
+        Raises Node.DoesNotExist when this queryset has no such node.
         """
         quote = connection.ops.quote_name
         table = quote(self.model._meta.db_table)
+        # The chain starts from this queryset, so an earlier filter still holds.
+        try:
+            start, start_params = self.filter(pk=pk).order_by().values("pk").query.sql_with_params()
+        except EmptyResultSet:  # a queryset that can hold nothing, such as none()
+            raise Node.DoesNotExist(f"No node with id {pk}.") from None
         sql = (
             "WITH RECURSIVE chain (id, parent_id, depth) AS ("
-            f" SELECT id, parent_id, 0 FROM {table} WHERE id = %s"
+            f" SELECT id, parent_id, 0 FROM {table} WHERE id IN ({start})"
             " UNION ALL"
             f" SELECT up.id, up.parent_id, chain.depth + 1 FROM {table} up"
             " JOIN chain ON up.id = chain.parent_id)"
@@ -180,7 +179,7 @@ class NodeQuerySet(TreeQuerySet):
             " ORDER BY chain.depth DESC"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [pk])
+            cursor.execute(sql, start_params)
             found = cursor.fetchall()
         if not found or found[-1][0] != 0:
             raise Node.DoesNotExist(f"No node with id {pk}.")
@@ -241,10 +240,6 @@ class TreeRow(NamedTuple):
     kind: str
     title: str
     committee_id: int | None
-
-    @property
-    def has_children(self) -> bool:
-        return self.rght - self.lft > 1
 
 
 class Node(MPTTModel):
@@ -370,10 +365,6 @@ class Node(MPTTModel):
     @property
     def is_goal(self) -> bool:
         return self.kind in GOAL_KINDS
-
-    @property
-    def is_committee_level(self) -> bool:
-        return self.kind in COMMITTEE_KINDS
 
     @property
     def child_kind(self) -> str | None:

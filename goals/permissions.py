@@ -16,8 +16,10 @@ groups or committees themselves.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, wraps
+from typing import NoReturn
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -25,10 +27,19 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import connection, models
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
-from goals.models import COMMITTEE_KINDS, MUNICIPAL_KINDS, Committee, Node, NodeKind
+from goals.models import (
+    ASSESSABLE_KINDS,
+    COMMITTEE_KINDS,
+    MUNICIPAL_KINDS,
+    Committee,
+    Node,
+    NodeKind,
+    NodeQuerySet,
+)
 
 
 class Role(models.TextChoices):
@@ -107,10 +118,35 @@ def _roles_sql() -> str:
     )
 
 
-def forget_roles(user: User) -> None:
-    """Drop the cached roles, after changing a user's groups or committees."""
-    if hasattr(user, "_styr_roles"):
-        del user._styr_roles
+# --- refusing ----------------------------------------------------------------
+
+
+class LoginRequired(Exception):
+    """An anonymous visitor was refused where logging in may let them in."""
+
+
+def refuse(request: HttpRequest) -> NoReturn:
+    """Refuse the request: LoginRequired for an anonymous visitor, 403 for a logged-in user.
+
+    For lookups deep in a view; `redirects_anonymous` turns LoginRequired into
+    the login page.
+    """
+    if not request.user.is_authenticated:
+        raise LoginRequired
+    raise PermissionDenied
+
+
+def redirects_anonymous(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Answer a refusal of an anonymous visitor (LoginRequired) with the login page."""
+
+    @wraps(view)
+    def answered(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except LoginRequired:
+            return redirect_to_login(request.get_full_path())
+
+    return answered
 
 
 def deny(request: HttpRequest) -> HttpResponse:
@@ -118,6 +154,18 @@ def deny(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     raise PermissionDenied
+
+
+def officials_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The view is for those who manage plan years, periods, committees and users."""
+
+    @wraps(view)
+    def checked(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not can_manage_years(request.user):
+            return deny(request)
+        return view(request, *args, **kwargs)
+
+    return checked
 
 
 # --- reading -----------------------------------------------------------------
@@ -130,6 +178,11 @@ def can_read(user: User) -> bool:
 
 def can_see_unpublished(user: User) -> bool:
     """Follow-up of a period that is not yet published is for logged-in users only."""
+    return user.is_authenticated
+
+
+def can_see_history(user: User) -> bool:
+    """Who changed what and when is for logged-in users only."""
     return user.is_authenticated
 
 
@@ -148,8 +201,26 @@ def can_edit_kind(user: User, kind: str, committee_id: int | None) -> bool:
     return False
 
 
+def can_edit_any(user: User) -> bool:
+    """Does the user keep anything at all? Asked before an object is looked up,
+    so that a refusal does not tell whether the object exists."""
+    return roles_of(user).editor
+
+
 def can_edit_node(user: User, node: Node) -> bool:
     return can_edit_kind(user, node.kind, node.committee_id)
+
+
+def can_delete_node(user: User, node: Node) -> bool:
+    """As editing, except that only a superuser deletes a vision (and with it the year's tree)."""
+    if node.kind == NodeKind.VISION and not roles_of(user).superuser:
+        return False
+    return can_edit_node(user, node)
+
+
+def can_move_node(user: User, node: Node) -> bool:
+    """As editing, except that a vision, the root of its year's tree, never moves."""
+    return node.kind != NodeKind.VISION and can_edit_node(user, node)
 
 
 def can_add_child(user: User, parent: Node) -> bool:
@@ -177,15 +248,45 @@ def committees_for_new_goals(user: User) -> frozenset[int] | None:
 # --- follow-up ---------------------------------------------------------------
 
 
-def can_assess_node(user: User, node: Node) -> bool:
-    """Assessments follow the same rule as editing the node itself."""
-    return node.is_assessable and can_edit_node(user, node)
+def assessable_scope(*, committee_ids: frozenset[int] | None, municipal: bool) -> Q:
+    """The nodes that may be assessed, as a filter: the committee goals and
+    activities of `committee_ids` (of every committee when None), and the
+    direction and municipal goals when `municipal`."""
+    committee_filter = Q(committee_id__in=committee_ids) if committee_ids is not None else Q()
+    scope = Q(kind__in=list(COMMITTEE_KINDS)) & committee_filter
+    if municipal:
+        scope |= Q(kind__in=list(ASSESSABLE_KINDS - COMMITTEE_KINDS))
+    return scope
+
+
+def assessable_by(user: User) -> Q:
+    """The nodes the user may assess: assessments follow the rule for editing the node."""
+    roles = roles_of(user)
+    return assessable_scope(
+        committee_ids=None if roles.superuser else roles.committee_ids,
+        municipal=roles.official or roles.superuser,
+    )
+
+
+def assessable_nodes(user: User, plan_year_id: int) -> NodeQuerySet:
+    """The nodes of a plan year that the user may assess, in tree order."""
+    return (
+        Node.objects.for_year(plan_year_id)
+        .filter(assessable_by(user))
+        .select_related("parent", "committee")
+        .in_tree_order()
+    )
 
 
 def can_manage_years(user: User) -> bool:
     """Plan years, follow-up periods, committees and users."""
     roles = roles_of(user)
     return roles.superuser or roles.official
+
+
+def can_edit_user(user: User, edited: AbstractBaseUser) -> bool:
+    """Officials keep the users, but only a superuser edits a superuser."""
+    return can_manage_years(user) and (not edited.is_superuser or roles_of(user).superuser)
 
 
 def can_edit_indicators(user: User, node: Node) -> bool:

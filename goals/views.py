@@ -6,6 +6,8 @@ a form, a service call that locks the year's tree, then a redirect.
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -16,7 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from goals import permissions, services
+from goals import conflicts, permissions, services
 from goals.forms import (
     CommitteeForm,
     MoveForm,
@@ -39,14 +41,35 @@ def _next_url(request: HttpRequest, default: str) -> str:
     return default
 
 
-def _node_for_edit(request: HttpRequest, pk: int) -> Node | HttpResponse:
-    """The node if the user may edit it; a response (login, 403, gone) otherwise."""
+class _Gone(Exception):
+    """The node looked up is not there (any more)."""
+
+
+def _node_for_edit(request: HttpRequest, pk: int, allowed=permissions.can_edit_node) -> Node:
+    """The node if `allowed` lets the user change it. Raises otherwise: the login
+    page for an anonymous visitor, _Gone (the gone page), or 403."""
     node = Node.objects.select_related("plan_year", "committee", "parent").filter(pk=pk).first()
     if node is None:
-        return _gone(request)
-    if not permissions.can_edit_node(request.user, node):
-        return permissions.deny(request)
+        if not request.user.is_authenticated:
+            permissions.refuse(request)
+        raise _Gone
+    if not allowed(request.user, node):
+        permissions.refuse(request)
     return node
+
+
+def _node_changing(view):
+    """A view that changes a node: its lookup's refusals become responses."""
+
+    @permissions.redirects_anonymous
+    @wraps(view)
+    def answered(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except _Gone:
+            return _gone(request)
+
+    return answered
 
 
 def _gone(request: HttpRequest) -> HttpResponse:
@@ -117,9 +140,9 @@ def node_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def vision_add(request: HttpRequest, year: int) -> HttpResponse:
-    plan_year = get_object_or_404(PlanYear, year=year)
     if not permissions.can_edit_kind(request.user, NodeKind.VISION, None):
         return permissions.deny(request)
+    plan_year = get_object_or_404(PlanYear, year=year)
     form = NodeForm(request.POST or None, kind=NodeKind.VISION)
     if request.method == "POST" and form.is_valid():
         try:
@@ -141,10 +164,9 @@ def vision_add(request: HttpRequest, year: int) -> HttpResponse:
     )
 
 
+@_node_changing
 def node_edit(request: HttpRequest, pk: int) -> HttpResponse:
     node = _node_for_edit(request, pk)
-    if isinstance(node, HttpResponse):
-        return node
     initial = {"title": node.title, "description": node.description, "version": node.version}
     form = NodeForm(request.POST or None, initial=initial, kind=node.kind)
     conflict = None
@@ -158,9 +180,7 @@ def node_edit(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except StaleEditError as stale:
             conflict = stale.current
-            # Keep what the user wrote; the next save knowingly replaces the other change.
-            form.data = form.data.copy()
-            form.data["version"] = conflict.version
+            conflicts.keep_input(form, version=conflict.version)
         except ValidationError as error:
             if not Node.objects.filter(pk=node.pk).exists():
                 return _gone(request)
@@ -182,12 +202,9 @@ def node_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@_node_changing
 def node_move(request: HttpRequest, pk: int) -> HttpResponse:
-    node = _node_for_edit(request, pk)
-    if isinstance(node, HttpResponse):
-        return node
-    if node.kind == NodeKind.VISION:
-        return permissions.deny(request)
+    node = _node_for_edit(request, pk, allowed=permissions.can_move_node)
     form = MoveForm(request.POST or None, node=node, parents=move_targets(node))
     if request.method == "POST" and form.is_valid():
         try:
@@ -205,11 +222,10 @@ def node_move(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@_node_changing
 def node_reorder(request: HttpRequest, pk: int) -> HttpResponse:
     """Move a node one step up or down among its siblings."""
     node = _node_for_edit(request, pk)
-    if isinstance(node, HttpResponse):
-        return node
     direction = request.POST.get("direction")
     siblings = node.get_siblings()
     if node.kind in COMMITTEE_KINDS:
@@ -236,12 +252,9 @@ def node_reorder(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(_next_url(request, node.get_absolute_url()))
 
 
+@_node_changing
 def node_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    node = _node_for_edit(request, pk)
-    if isinstance(node, HttpResponse):
-        return node
-    if node.kind == NodeKind.VISION and not permissions.roles_of(request.user).superuser:
-        return permissions.deny(request)
+    node = _node_for_edit(request, pk, allowed=permissions.can_delete_node)
     descendants = list(node.get_descendants().select_related("committee"))
     form = VersionForm(request.POST or None, initial={"version": node.version})
     conflict = False
@@ -312,24 +325,16 @@ def operational_plan(request: HttpRequest, year: int, slug: str) -> HttpResponse
 # --- committees and users (officials) ----------------------------------------
 
 
-def _officials_only(request: HttpRequest) -> HttpResponse | None:
-    if not permissions.can_manage_years(request.user):
-        return permissions.deny(request)
-    return None
-
-
+@permissions.officials_only
 def committee_list(request: HttpRequest) -> HttpResponse:
-    if denied := _officials_only(request):
-        return denied
     committees = Committee.objects.prefetch_related(
         Prefetch("members", queryset=get_user_model().objects.order_by("username"))
     )
     return render(request, "goals/committee_list.html", {"committees": committees})
 
 
+@permissions.officials_only
 def committee_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    if denied := _officials_only(request):
-        return denied
     committee = get_object_or_404(Committee, pk=pk) if pk else None
     form = CommitteeForm(request.POST or None, instance=committee)
     if request.method == "POST" and form.is_valid():
@@ -339,18 +344,16 @@ def committee_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     return render(request, "goals/committee_form.html", {"form": form, "committee": committee})
 
 
+@permissions.officials_only
 def user_list(request: HttpRequest) -> HttpResponse:
-    if denied := _officials_only(request):
-        return denied
     users = get_user_model().objects.order_by("username").prefetch_related("groups", "committees")
     return render(request, "goals/user_list.html", {"users": users})
 
 
+@permissions.officials_only
 def user_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    if denied := _officials_only(request):
-        return denied
     user = get_object_or_404(get_user_model(), pk=pk) if pk else None
-    if user is not None and user.is_superuser and not request.user.is_superuser:
+    if user is not None and not permissions.can_edit_user(request.user, user):
         return permissions.deny(request)
     form = UserForm(request.POST or None, instance=user)
     if request.method == "POST" and form.is_valid():

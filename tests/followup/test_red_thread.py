@@ -158,7 +158,7 @@ def test_node_count_matches_tree(councillor_client, plan_year, tree):
 
 
 def test_status_labels_cover_every_status():
-    from followup.redthread import STATUS_ORDER, status_label
+    from followup.models import STATUS_ORDER, status_label
 
     assert {status_label(s) for s in STATUS_ORDER} >= {"uppfyllt", "ej bedömt", "avbruten"}
     assert GoalStatus.MET in STATUS_ORDER

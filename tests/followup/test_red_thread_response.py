@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from followup.views import TREE_PLACEHOLDER
+from followup.views.reading import TREE_PLACEHOLDER
 from tests.factories import build_tree
 
 OUTLINE = """

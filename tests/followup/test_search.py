@@ -173,7 +173,7 @@ def test_results_are_limited_and_the_page_says_so(
     councillor_client, plan_year, committees, monkeypatch
 ):
     build_tree(plan_year, "Vision\n  Skola ett\n  Skola två\n  Skola tre")
-    monkeypatch.setattr("followup.views.MAX_RESULTS", 2)
+    monkeypatch.setattr("followup.views.search.MAX_RESULTS", 2)
     response = _search(councillor_client, "skola")
     assert len(response.context["results"].hits) == 2
     assert "Bara de 2 första träffarna visas." in response.content.decode()

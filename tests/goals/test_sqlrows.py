@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from followup.models import Assessment, IndicatorOutcome, Period
-from followup.views import _indicators_and_outcomes, _periods_and_assessments
+from followup.nodepage import indicators_and_outcomes, periods_and_assessments
 from goals.models import Node
 from tests.factories import TWO_PERSPECTIVES, add_indicator, build_tree
 
@@ -62,7 +62,7 @@ def test_periods_and_assessments_equal_the_orms(tree, periods, secretary):
         node=goal, period=periods[1], status="met", analysis="Bra", updated_by=secretary
     )
     node, _ancestors = Node.objects.with_ancestors(goal.pk)
-    found, assessments = _periods_and_assessments(node, secretary)
+    found, assessments = periods_and_assessments(node, secretary)
     assert [_values(each) for each in found] == [
         _values(each) for each in Period.objects.for_year(goal.plan_year_id)
     ]
@@ -79,7 +79,7 @@ def test_indicators_and_outcomes_equal_the_orms(tree, periods):
     first = add_indicator(goal, "Andel", outcomes={periods[0]: "87.5", periods[1]: 91})
     second = add_indicator(goal, "Antal", target=3)
     node, _ancestors = Node.objects.with_ancestors(goal.pk)
-    indicators, outcomes = _indicators_and_outcomes(node, list(periods))
+    indicators, outcomes = indicators_and_outcomes(node, list(periods))
     assert [each.pk for each in indicators] == [first.pk, second.pk]
     assert [_values(each) for each in indicators] == [_values(first), _values(second)]
     assert sorted(_values(each)["value"] for each in outcomes) == [Decimal("87.5"), Decimal(91)]

@@ -1,6 +1,8 @@
 """Reads of the goal tree that do not depend on an index over lft/rght."""
 
-from goals.models import Node
+import pytest
+
+from goals.models import Node, NodeKind
 from tests.factories import build_tree
 
 OUTLINE = """
@@ -33,6 +35,18 @@ def test_a_leaf_has_no_children_and_costs_no_query(
 ):
     tree = build_tree(plan_year, OUTLINE)
     with django_assert_num_queries(0):
-        assert list(Node.objects.children_of(tree["Lovskola"])) == []
+        assert list(tree["Lovskola"].get_children()) == []
     goal = Node.objects.get(pk=tree["Läsa bättre"].pk)  # lft/rght as they are now
-    assert [node.title for node in Node.objects.children_of(goal)] == ["Lovskola"]
+    assert [node.title for node in goal.get_children()] == ["Lovskola"]
+
+
+def test_ancestors_are_read_from_the_queryset_they_are_asked_of(plan_year, committees):
+    tree = build_tree(plan_year, OUTLINE)
+    lovskola = tree["Lovskola"].pk
+    node, ancestors = Node.objects.of_kind(NodeKind.ACTIVITY).with_ancestors(lovskola)
+    assert node.title == "Lovskola"
+    assert len(ancestors) == 5
+    with pytest.raises(Node.DoesNotExist):
+        Node.objects.of_kind(NodeKind.VISION).with_ancestors(lovskola)
+    with pytest.raises(Node.DoesNotExist):
+        Node.objects.none().with_ancestors(lovskola)

@@ -1,0 +1,48 @@
+"""A goal's or an activity's page."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from followup.history import node_history
+from followup.models import INDICATOR_KINDS
+from followup.nodepage import node_page
+from followup.redthread import render_node_list
+from followup.yearly import earlier_years
+from goals import permissions
+from goals.models import Node, NodeKind
+
+
+def node_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    if not permissions.can_read(request.user):
+        return permissions.deny(request)
+    try:
+        page = node_page(pk, request.user)
+    except Node.DoesNotExist:
+        raise Http404 from None
+    node = page.node
+    return render(
+        request,
+        "followup/node_detail.html",
+        {
+            "node": node,
+            "ancestors": page.ancestors,
+            "children": page.children,
+            "children_html": render_node_list(page.children, page.current_statuses),
+            "period": page.period,
+            "period_assessments": page.period_assessments,
+            "distribution": page.distribution,
+            "indicator_kinds": node.kind in INDICATOR_KINDS,
+            "indicator_table": page.indicator_table,
+            "indicator_periods": page.periods,
+            "can_edit_indicators": permissions.can_edit_indicators(request.user, node),
+            "earlier_years": earlier_years(node, request.user),
+            "history": node_history(node, page.periods)
+            if permissions.can_see_history(request.user)
+            else None,
+            "can_edit": permissions.can_edit_node(request.user, node),
+            "can_add_child": permissions.can_add_child(request.user, node),
+            "child_kind_label": NodeKind(node.child_kind).label if node.child_kind else "",
+        },
+    )

@@ -1,0 +1,92 @@
+"""The start page and the röd tråd."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from followup import redthread, services
+from followup.forms import RedThreadFilterForm
+from followup.models import Period, default_period
+from followup.redthread import build_red_thread, tree_rows
+from goals import permissions
+from goals.models import Committee, NodeKind, PlanYear
+
+
+def start(request: HttpRequest) -> HttpResponse:
+    plan_years = list(PlanYear.objects.all())
+    current = plan_years[0] if plan_years else None
+    roles = permissions.roles_of(request.user)
+    due, open_periods, own_committees = [], [], []
+    if roles.editor and current is not None:
+        open_periods = list(Period.objects.for_year(current).open())
+        due = services.due_for(periods=open_periods, scope=permissions.assessable_by(request.user))
+    if roles.committee_ids:
+        own_committees = list(Committee.objects.filter(pk__in=roles.committee_ids))
+    return render(
+        request,
+        "followup/start.html",
+        {
+            "plan_years": plan_years,
+            "current_year": current,
+            "roles": roles,
+            "due": due,
+            "open_periods": open_periods,
+            "own_committees": own_committees,
+        },
+    )
+
+
+# The tree's HTML can be megabytes; passing it through the template engine
+# costs time and peak memory, so the page is rendered around this placeholder
+# and the tree is put in its place (docs/performance.md).
+TREE_PLACEHOLDER = "<!-- red thread tree -->"
+
+
+def red_thread(request: HttpRequest, year: int) -> HttpResponse:
+    if not permissions.can_read(request.user):
+        return permissions.deny(request)
+    # The periods with their plan year in one query; the year alone when it has none.
+    periods = list(
+        Period.objects.filter(plan_year__year=year)
+        .select_related("plan_year")
+        .visible_to(request.user)
+    )
+    plan_year = periods[0].plan_year if periods else get_object_or_404(PlanYear, year=year)
+    committees = list(Committee.objects.all())
+    form = RedThreadFilterForm(request.GET or None, periods=periods, committees=committees)
+    period = form.period_choice(default_period(periods, timezone.localdate()))
+    rows = tree_rows(plan_year, period)
+    filters = form.filters(
+        perspectives=[
+            (row[redthread.ID], row[redthread.TITLE])
+            for row in rows
+            if row[redthread.KIND] == NodeKind.PERSPECTIVE
+        ]
+    )
+    tree = build_red_thread(
+        rows, {committee.pk: committee.label for committee in committees}, filters
+    )
+    has_rows = bool(rows)
+    del rows  # tens of megabytes in the largest years: not kept while the page is written
+    page = render_to_string(
+        "followup/red_thread.html",
+        {
+            "plan_year": plan_year,
+            "periods": periods,
+            "period": period,
+            "form": form,
+            "filters": filters,
+            "tree": tree,
+            "tree_placeholder": TREE_PLACEHOLDER,
+            "can_add_vision": not has_rows
+            and permissions.can_edit_kind(request.user, NodeKind.VISION, None),
+        },
+        request,
+    )
+    before, placeholder, after = page.partition(TREE_PLACEHOLDER)
+    if not placeholder:  # the template shows no tree: nothing matched, or no goals
+        return HttpResponse(page)
+    return HttpResponse([before.encode(), *tree.chunks, after.encode()])
