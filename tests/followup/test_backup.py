@@ -353,7 +353,7 @@ def test_import_holds_the_new_years_tree_lock(two_years, monkeypatch):
         checked.append(plan_year_id)
         return tree_problems(plan_year_id)
 
-    monkeypatch.setattr(backup, "tree_problems", checked_under_lock)
+    monkeypatch.setattr(backup.restore, "tree_problems", checked_under_lock)
     result = year_import(data=data)
     assert checked == [result.plan_year.pk]
 
@@ -493,7 +493,7 @@ def test_an_assessment_status_of_the_wrong_scale_is_refused(exported):
 
 
 def test_a_file_above_the_size_limit_is_refused_before_it_is_read(tmp_path, monkeypatch, db):
-    monkeypatch.setattr(backup, "MAX_FILE_SIZE", 1000)
+    monkeypatch.setattr(backup.reader, "MAX_FILE_SIZE", 1000)
     big = tmp_path / "big.json"
     big.write_bytes(b" " * 1001)
     with pytest.raises(BackupError, match="större än"):
@@ -538,7 +538,7 @@ def test_every_model_of_the_two_apps_is_backed_up_or_named_as_left_out():
     for section in backup.SECTIONS:
         for m2m in section.model._meta.many_to_many:
             covered.add(m2m.remote_field.through)
-        covered.update(m2m_model for _field, m2m_model in backup._history_m2m(section.model))
+        covered.update(m2m_model for _field, m2m_model in backup.format._history_m2m(section.model))
     missing = [
         model._meta.label
         for model in apps.get_models(include_auto_created=True)
