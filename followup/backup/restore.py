@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -108,11 +108,19 @@ class ImportResult:
     committees_reused: list[str]
     users_matched: list[str]
     users_created: list[str]
+    # "user (committee)" for each membership written, and for each left out
+    # because it would give an existing user rights without being asked to.
+    memberships_granted: list[str] = field(default_factory=list)
+    memberships_withheld: list[str] = field(default_factory=list)
 
 
 class _Restorer:
-    def __init__(self, document: _Document) -> None:
+    def __init__(self, document: _Document, *, grant_memberships: bool = False) -> None:
         self.document = document
+        self.grant_memberships = grant_memberships
+        self.existing_users: set[str] = set()
+        self.memberships_granted: list[str] = []
+        self.memberships_withheld: list[str] = []
         self.ids: dict[str, dict[int, int]] = {section.key: {} for section in SECTIONS}
         self.users: dict[str, int] = {}
         self.plan_year: PlanYear | None = None
@@ -177,6 +185,8 @@ class _Restorer:
             committees_reused=reused_committees,
             users_matched=users_matched,
             users_created=users_created,
+            memberships_granted=self.memberships_granted,
+            memberships_withheld=self.memberships_withheld,
         )
 
     # Matching what already exists.
@@ -241,6 +251,7 @@ class _Restorer:
             new_users.append(user)
         user_model.objects.bulk_create(new_users, batch_size=BATCH_SIZE)
         self.users.update((getattr(user, username), user.pk) for user in new_users)
+        self.existing_users = set(matched)
         return matched, missing
 
     def _resolve_years(self) -> None:
@@ -350,16 +361,22 @@ class _Restorer:
         for m2m in _user_m2m_fields(model):
             through = m2m.remote_field.through
             source, target = m2m.m2m_field_name(), m2m.m2m_reverse_field_name()
-            rows = [
-                through(
-                    **{
-                        f"{source}_id": self.ids[section.key][record.ref],
-                        f"{target}_id": self.users[name],
-                    }
-                )
-                for record in records
-                for name in record.members[m2m.name]
-            ]
+            rows = []
+            for record in records:
+                for name in record.members[m2m.name]:
+                    membership = f"{name} ({record.values.get('name', record.where)})"
+                    if name in self.existing_users and not self.grant_memberships:
+                        self.memberships_withheld.append(membership)
+                        continue
+                    self.memberships_granted.append(membership)
+                    rows.append(
+                        through(
+                            **{
+                                f"{source}_id": self.ids[section.key][record.ref],
+                                f"{target}_id": self.users[name],
+                            }
+                        )
+                    )
             through.objects.bulk_create(rows, batch_size=BATCH_SIZE)
 
     def _write_history_of_plan_year(self) -> int:
@@ -420,16 +437,22 @@ class _Restorer:
         return len(rows)
 
 
-def year_import(*, data: bytes, dry_run: bool = False) -> ImportResult:
+def year_import(
+    *, data: bytes, dry_run: bool = False, grant_memberships: bool = False
+) -> ImportResult:
     """Restore the plan year in the backup `data` into this database, or nothing.
 
     Everything is written in one transaction under the new year's tree lock;
-    with `dry_run` it is all checked and then rolled back.
+    with `dry_run` it is all checked and then rolled back. A user of this
+    database whose name the file lists among a new committee's members (its
+    secretaries) becomes one only with `grant_memberships`: a name alone does
+    not prove it is the same person. Users the import creates, inactive, get
+    their memberships. Either way the result lists them.
     """
     document = _Reader(parse_document(data)).read()
     try:
         with transaction.atomic():
-            result = _Restorer(document).run()
+            result = _Restorer(document, grant_memberships=grant_memberships).run()
             if dry_run:
                 transaction.set_rollback(True)
     except (IntegrityError, DataError) as error:
