@@ -35,7 +35,6 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from followup.models import (
-    INDICATOR_KINDS,
     GoalStatus,
     Indicator,
     IndicatorDirection,
@@ -43,6 +42,7 @@ from followup.models import (
     Period,
 )
 from followup.services import PeriodClosedError
+from goals import rules
 from goals.models import Node
 from goals.services import StaleEditError
 
@@ -89,8 +89,9 @@ def _by(record, user) -> None:
 
 
 def _check_node(node: Node) -> None:
-    if node.kind not in INDICATOR_KINDS:
-        raise ValidationError(_("Indicators belong to municipal goals and committee goals only."))
+    error = rules.indicator_error(node.kind)
+    if error:
+        raise ValidationError(error)
 
 
 def _validated(indicator: Indicator) -> Indicator:

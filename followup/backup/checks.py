@@ -13,21 +13,15 @@ from followup.backup.format import (
     _External,
     _fail,
     _fields,
+    _Record,
     _Ref,
     _references,
     _Year,
 )
-from followup.models import (
-    INDICATOR_KINDS,
-    status_choices_for,
-)
-from goals.models import (
-    ASSESSABLE_KINDS,
-    COMMITTEE_KINDS,
-    PARENT_KIND,
-    NodeKind,
-    kind_label,
-)
+from followup.models import assessment_error
+from goals import rules
+from goals.integrity import nested_set_faults
+from goals.models import NodeKind
 
 
 def _key(attname: str) -> str:
@@ -115,7 +109,8 @@ def _check_references(document: _Document) -> None:
 
 
 def _check_rules(document: _Document) -> None:
-    """The steering model's rules for the tree, assessments, indicators and periods."""
+    """The steering model's rules (goals/rules.py) for the tree, assessments,
+    indicators and periods, and the tree's positions."""
     nodes = document.live["nodes"]
     by_ref = {record.ref: record for record in nodes}
     roots = [record for record in nodes if record.values["parent_id"] is None]
@@ -129,54 +124,77 @@ def _check_rules(document: _Document) -> None:
         values = record.values
         kind = values["kind"]
         parent = by_ref[values["parent_id"].ref] if values["parent_id"] else None
-        expected = PARENT_KIND[kind]
-        error = None
-        if expected is None and parent is not None:
-            error = _("A vision cannot have a parent.")
-        elif expected is not None and parent is None:
-            error = _("A “%(kind)s” must be placed under a “%(parent_kind)s”.") % {
-                "kind": kind_label(kind),
-                "parent_kind": kind_label(expected),
-            }
-        elif parent is not None and parent.values["kind"] != expected:
-            error = _(
-                "A “%(kind)s” can only be placed under a “%(parent_kind)s”, "
-                "not under a “%(actual)s”."
-            ) % {
-                "kind": kind_label(kind),
-                "parent_kind": kind_label(expected),
-                "actual": kind_label(parent.values["kind"]),
-            }
-        elif kind in COMMITTEE_KINDS and values["committee_id"] is None:
-            error = _("A “%(kind)s” must belong to a committee.") % {"kind": kind_label(kind)}
-        elif kind not in COMMITTEE_KINDS and values["committee_id"] is not None:
-            error = _("Only committee goals and activities belong to a committee.")
-        elif (
-            kind == NodeKind.ACTIVITY
-            and parent is not None
-            and parent.values["committee_id"] != values["committee_id"]
-        ):
-            error = _("An activity belongs to the same committee as its committee goal.")
-        elif kind == NodeKind.DIRECTION_GOAL:
+        parent_kind = parent.values["kind"] if parent is not None else None
+        error = rules.placement_error(kind, parent_kind) or rules.committee_error(
+            kind,
+            values["committee_id"],
+            parent_kind=parent_kind,
+            parent_committee_id=parent.values["committee_id"] if parent is not None else None,
+        )
+        if not error and kind == NodeKind.DIRECTION_GOAL:
             if parent.ref in direction_goals:
-                error = _("The perspective already has a direction goal; it can only have one.")
+                error = rules.second_direction_goal_error()
             direction_goals.add(parent.ref)
         if error:
-            raise _fail(f"{record.where} “{values['title']}”", error)
+            raise _fail(_node_label(record), error)
+    _check_positions(nodes)
 
     for record in document.live["periods"]:
-        if record.values["deadline"] < record.values["cutoff_date"]:
-            raise _fail(record.where, _("The deadline cannot be before the cut-off date."))
+        error = rules.period_dates_error(record.values["cutoff_date"], record.values["deadline"])
+        if error:
+            raise _fail(record.where, error)
     for record in document.live["assessments"]:
         node = by_ref[record.values["node_id"].ref]
-        kind = node.values["kind"]
-        allowed = {value for value, _text in status_choices_for(kind)}
-        if kind not in ASSESSABLE_KINDS:
-            raise _fail(record.where, _("Only goals and activities are assessed."))
-        if record.values["status"] not in allowed:
-            raise _fail(record.where, _("That status does not apply to this kind of node."))
+        error = assessment_error(node.values["kind"], record.values["status"])
+        if error:
+            raise _fail(record.where, error[1])
     for record in document.live["indicators"]:
-        if by_ref[record.values["node_id"].ref].values["kind"] not in INDICATOR_KINDS:
-            raise _fail(
-                record.where, _("Indicators belong to municipal goals and committee goals only.")
+        error = rules.indicator_error(by_ref[record.values["node_id"].ref].values["kind"])
+        if error:
+            raise _fail(record.where, error)
+
+
+def _node_label(record: _Record) -> str:
+    return f"{record.where} “{record.values['title']}”"
+
+
+def _check_positions(nodes: list[_Record]) -> None:
+    """The file's nested set (lft, rght, level) is sound, or the first fault is
+    named by the node's place in the file and its ref."""
+    faults = nested_set_faults(
+        [
+            {
+                "key": record.ref,
+                "parent": record.values["parent_id"].ref if record.values["parent_id"] else None,
+                "lft": record.values["lft"],
+                "rght": record.values["rght"],
+                "level": record.values["level"],
+            }
+            for record in nodes
+        ]
+    )
+    if not faults:
+        return
+    # A node's own fault says more than the numbering as a whole.
+    fault = next((fault for fault in faults if fault.node is not None), faults[0])
+    if fault.node is None:
+        raise BackupError(
+            _(
+                "The positions in the file's tree (lft, rght, level) do not number its nodes "
+                "1 to %(last)s, each number once."
             )
+            % {"last": fault.values.get("last", 2 * len(nodes))}
+        )
+    messages = {
+        "order": _("its position (lft, rght, level) has lft %(lft)s, not below rght %(rght)s."),
+        "root_level": _("its position (lft, rght, level) is level %(level)s; the root is at 0."),
+        "not_nested": _(
+            "its position (lft, rght, level) is not inside that of its parent, node %(parent)s."
+        ),
+        "level": _(
+            "its position (lft, rght, level) is level %(level)s under a parent at level "
+            "%(parent_level)s."
+        ),
+    }
+    record = next(record for record in nodes if record.ref == fault.node)
+    raise _fail(_node_label(record), messages[fault.code] % fault.values)

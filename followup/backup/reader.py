@@ -38,6 +38,7 @@ from followup.backup.format import (
     _wrong_type,
     _Year,
 )
+from goals import rules
 from goals.models import (
     PlanYear,
 )
@@ -162,6 +163,9 @@ class _Reader:
             raw["plan_year"], "plan_year", _fields(PlanYear), [], has_ref=False, historical=False
         )
         year = plan_year.values["year"]
+        year_error = rules.plan_year_error(year)
+        if year_error:
+            raise _fail("plan_year", year_error)
         plan_year_history = [
             self._record(
                 item,
