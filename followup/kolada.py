@@ -29,10 +29,10 @@ import urllib.request
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import NoReturn
 from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models.functions import Trim, Upper
 from django.utils import timezone
@@ -40,6 +40,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from followup.jsonfile import read_json
 from followup.models import Indicator, IndicatorOutcome, Period, PeriodKind
 from goals.models import PlanYear
 
@@ -170,37 +171,13 @@ class KoladaReport:
 # --- reading -----------------------------------------------------------------
 
 
-def _reject_constant(name: str) -> NoReturn:
-    raise ValueError(name)
-
-
 def decode_page(content: bytes, *, source: str) -> object:
-    """The JSON document of one page; raises KoladaError if it is too large or not JSON."""
-    if len(content) > MAX_BYTES:
-        raise KoladaError(
-            [
-                _("%(source)s is larger than %(limit)s MB.")
-                % {"source": source, "limit": MAX_BYTES // (1024 * 1024)}
-            ]
-        )
+    """The JSON document of one page; raises KoladaError if it is not one (jsonfile.py)."""
     try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise KoladaError([_("%(source)s is not UTF-8 text.") % {"source": source}]) from None
-    try:
-        # Decimals, not floats: 0.1 stays 0.1. NaN and Infinity are not numbers here.
-        return json.loads(text, parse_float=Decimal, parse_constant=_reject_constant)
-    except json.JSONDecodeError as error:
-        raise KoladaError(
-            [
-                _("%(source)s is not valid JSON (line %(line)s, column %(column)s).")
-                % {"source": source, "line": error.lineno, "column": error.colno}
-            ]
-        ) from None
-    except ValueError:
-        raise KoladaError(
-            [_("%(source)s contains NaN or Infinity, which are not numbers.") % {"source": source}]
-        ) from None
+        # Decimals, not floats: 0.1 stays 0.1.
+        return read_json(content, source=source, max_bytes=MAX_BYTES, decimals=True)
+    except ValidationError as error:
+        raise KoladaError(error.messages) from None
 
 
 def next_link(page: object) -> str | None:

@@ -38,6 +38,7 @@ from followup.backup.format import (
     _wrong_type,
     _Year,
 )
+from followup.jsonfile import check_size, read_json
 from goals import rules
 from goals.models import (
     PlanYear,
@@ -296,23 +297,6 @@ class _Reader:
 # --- import: the entry points ----------------------------------------------------
 
 
-def _reject_constant(name: str) -> Any:
-    raise BackupError(
-        _("The file contains the number %(name)s, which JSON does not allow.") % {"name": name}
-    )
-
-
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise BackupError(
-                _("The file has the key “%(key)s” twice in one object.") % {"key": key[:100]}
-            )
-        result[key] = value
-    return result
-
-
 def _check_text(value: Any, path: str = "") -> None:
     """Refuse text that no database can store: NUL characters and lone surrogates."""
     stack = [(value, path or "/")]
@@ -337,24 +321,10 @@ def _check_text(value: Any, path: str = "") -> None:
 
 def parse_document(data: bytes) -> Any:
     """The JSON document in `data`, or a BackupError saying why it is not one."""
-    if len(data) > MAX_FILE_SIZE:
-        raise BackupError(
-            _("The file is larger than %(limit)s MB, more than any plan year's backup.")
-            % {"limit": MAX_FILE_SIZE // (1024 * 1024)}
-        )
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise BackupError(_("The file is not UTF-8 text, so it is not a backup.")) from None
-    try:
-        document = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_unique_keys)
-    except json.JSONDecodeError as error:
-        raise BackupError(
-            _("The file is not valid JSON (line %(line)s, column %(column)s).")
-            % {"line": error.lineno, "column": error.colno}
-        ) from None
-    except RecursionError:
-        raise BackupError(_("The file is nested too deeply to be a backup.")) from None
+        document = read_json(data, source=_("The file"), max_bytes=MAX_FILE_SIZE, unique_keys=True)
+    except ValidationError as error:
+        raise BackupError(" ".join(error.messages)) from None
     _check_text(document)
     return document
 
@@ -369,9 +339,8 @@ def read_backup_file(path: str | Path) -> bytes:
             _("The file %(path)s could not be read: %(error)s")
             % {"path": path, "error": error.strerror or error}
         ) from None
-    if len(data) > MAX_FILE_SIZE:
-        raise BackupError(
-            _("The file is larger than %(limit)s MB, more than any plan year's backup.")
-            % {"limit": MAX_FILE_SIZE // (1024 * 1024)}
-        )
+    try:
+        check_size(data, source=_("The file"), max_bytes=MAX_FILE_SIZE)
+    except ValidationError as error:
+        raise BackupError(" ".join(error.messages)) from None
     return data

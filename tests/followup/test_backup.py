@@ -751,3 +751,15 @@ def test_import_command_lists_the_memberships_it_left_out(two_years, tmp_path, c
     assert "inte getts till befintliga användare" in out
     assert "secretary2 (Barn- och utbildningsnämnden)" in out
     assert not Committee.objects.get(name="Barn- och utbildningsnämnden").members.exists()
+
+
+@pytest.mark.parametrize(
+    ("hostile", "message"),
+    [
+        ('"version": ' + "[" * 100_000 + "]" * 100_000, "Filen är nästlad i mer än 64 nivåer"),
+        ('"version": ' + "7" * 5000, "Filen innehåller ett för långt tal: 5000 tecken"),
+    ],
+)
+def test_hostile_json_in_a_backup_is_refused_in_swedish(exported, hostile, message):
+    data = json.dumps(exported).replace('"version": 1', hostile, 1).encode()
+    _refused(data, message)
