@@ -48,6 +48,7 @@ from followup.koladareport import (
     SkipReason,
 )
 from followup.models import Indicator, IndicatorOutcome, Period, PeriodKind
+from goals import rules
 from goals.models import PlanYear
 
 SOURCE = "Kolada"
@@ -143,7 +144,7 @@ def _read_value(entry: object, where: str, errors: list[str]) -> KoladaValue | N
     year = entry.get("period")
     if isinstance(year, str) and year.strip().isdigit():
         year = int(year)
-    if isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 2999:
+    if isinstance(year, bool) or not isinstance(year, int) or not rules.is_plan_year(year):
         errors.append(_("%(where)s: “period” must be a year such as 2025.") % {"where": where})
     genders = entry.get("values")
     has_total, total = False, None

@@ -180,8 +180,12 @@ def period_dates_error(cutoff_date, deadline) -> str | None:
     return None
 
 
+def is_plan_year(year: int) -> bool:
+    return FIRST_PLAN_YEAR <= year <= LAST_PLAN_YEAR
+
+
 def plan_year_error(year: int) -> str | None:
-    if not FIRST_PLAN_YEAR <= year <= LAST_PLAN_YEAR:
+    if not is_plan_year(year):
         return _("A plan year must be between %(first)s and %(last)s, not %(year)s.") % {
             "first": FIRST_PLAN_YEAR,
             "last": LAST_PLAN_YEAR,

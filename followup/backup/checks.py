@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext as _
 
 from followup.backup.format import (
@@ -67,16 +69,7 @@ def _check_references(document: _Document) -> None:
     for section in SECTIONS:
         for record in document.live[section.key]:
             for attname, value in _references(record):
-                if isinstance(value, _Ref) and value.ref not in live_refs[value.section]:
-                    raise _fail(
-                        record.where,
-                        _("“%(field)s” refers to %(section)s %(ref)s, which is not in the file.")
-                        % {
-                            "field": _key(attname),
-                            "section": _label(value.section),
-                            "ref": value.ref,
-                        },
-                    )
+                _check_in_file(record, attname, value, live_refs)
                 if isinstance(value, _External) and (
                     attname not in outward[section.key] or value.year == document.year
                 ):
@@ -93,19 +86,20 @@ def _check_references(document: _Document) -> None:
                     )
         for record in document.recorded[section.key]:
             for attname, value in _references(record):
-                if isinstance(value, _Ref) and value.ref not in known_refs[value.section]:
-                    raise _fail(
-                        record.where,
-                        _("“%(field)s” refers to %(section)s %(ref)s, which is not in the file.")
-                        % {
-                            "field": _key(attname),
-                            "section": _label(value.section),
-                            "ref": value.ref,
-                        },
-                    )
+                _check_in_file(record, attname, value, known_refs)
     copied_from = document.plan_year.values.get("copied_from_id")
     if isinstance(copied_from, _Year) and copied_from.year == document.year:
         raise _fail("plan_year", _("a plan year cannot be a copy of itself."))
+
+
+def _check_in_file(record: _Record, attname: str, value: Any, refs: dict[str, set[int]]) -> None:
+    """A reference to an object of the file names one of `refs` (by section)."""
+    if isinstance(value, _Ref) and value.ref not in refs[value.section]:
+        raise _fail(
+            record.where,
+            _("“%(field)s” refers to %(section)s %(ref)s, which is not in the file.")
+            % {"field": _key(attname), "section": _label(value.section), "ref": value.ref},
+        )
 
 
 def _check_rules(document: _Document) -> None:
