@@ -162,8 +162,9 @@ def outcome_save(
     when there was none. Refused when the period is closed, and when someone
     else entered or changed the outcome meanwhile.
     """
-    if period.plan_year_id != indicator.node.plan_year_id:
-        raise ValidationError(_("The period belongs to another plan year."))
+    year_error = rules.period_year_error(period.plan_year_id, indicator.node.plan_year_id)
+    if year_error:
+        raise ValidationError(year_error)
     with transaction.atomic():
         locked = Period.objects.select_for_update().get(pk=period.pk)
         if locked.is_closed:

@@ -270,8 +270,9 @@ class Assessment(models.Model):
         if error:
             field, message = error
             raise ValidationError({field: message} if field else message)
-        if self.period.plan_year_id != node.plan_year_id:
-            raise ValidationError(_("The period belongs to another plan year."))
+        year_error = rules.period_year_error(self.period.plan_year_id, node.plan_year_id)
+        if year_error:
+            raise ValidationError(year_error)
 
 
 class SubtreeCount(models.Model):

@@ -26,6 +26,7 @@ from followup.models import (
     ReminderLog,
     assessment_error,
 )
+from goals import rules
 from goals import services as goal_services
 from goals.locking import tree_lock
 from goals.models import Committee, Node, NodeKind, PlanYear
@@ -167,8 +168,9 @@ def assessments_save(*, period: Period, entries: list[Entry], user) -> int:
     for entry in entries:
         if assessment_error(entry.node.kind, entry.status):
             raise ValidationError(_("A status is not valid for its goal or activity."))
-        if entry.node.plan_year_id != period.plan_year_id:
-            raise ValidationError(_("The period belongs to another plan year."))
+        year_error = rules.period_year_error(period.plan_year_id, entry.node.plan_year_id)
+        if year_error:
+            raise ValidationError(year_error)
     # The period's lock, then the tree's (the roll-up counts are the tree's),
     # then the rows: the order every writer takes them in.
     with transaction.atomic():

@@ -173,6 +173,13 @@ def indicator_error(kind: str) -> str | None:
     return None
 
 
+def period_year_error(period_plan_year_id: int, node_plan_year_id: int) -> str | None:
+    """A node is followed up (assessed, measured) only in its own plan year's periods."""
+    if period_plan_year_id != node_plan_year_id:
+        return _("The period belongs to another plan year.")
+    return None
+
+
 def period_dates_error(cutoff_date, deadline) -> str | None:
     """A period's input deadline comes on or after its cut-off date."""
     if cutoff_date and deadline and deadline < cutoff_date:

@@ -114,6 +114,13 @@ class ImportResult:
     memberships_withheld: list[str] = field(default_factory=list)
 
 
+def _year_exists(year: int) -> BackupError:
+    return BackupError(
+        _("Plan year %(year)s already exists; an import never changes an existing year.")
+        % {"year": year}
+    )
+
+
 class _Restorer:
     def __init__(self, document: _Document, *, grant_memberships: bool = False) -> None:
         self.document = document
@@ -131,10 +138,7 @@ class _Restorer:
     def run(self) -> ImportResult:
         document = self.document
         if PlanYear.objects.filter(year=document.year).exists():
-            raise BackupError(
-                _("Plan year %(year)s already exists; an import never changes an existing year.")
-                % {"year": document.year}
-            )
+            raise _year_exists(document.year)
         created_committees, reused_committees = self._match_committees()
         users_matched, users_created = self._match_users()
         self._resolve_years()
@@ -145,10 +149,7 @@ class _Restorer:
                 PlanYear.objects.bulk_create([plan_year])
         except IntegrityError:
             # Someone else created the year meanwhile.
-            raise BackupError(
-                _("Plan year %(year)s already exists; an import never changes an existing year.")
-                % {"year": document.year}
-            ) from None
+            raise _year_exists(document.year) from None
         timestamps = {
             f.attname: plan_year_values[f.attname] for f in _auto_timestamp_fields(PlanYear)
         }
