@@ -97,14 +97,19 @@ def placement_error(kind: str, parent_kind: str | None) -> str | None:
     }
 
 
-def move_error(kind: str, parent_kind: str | None) -> str | None:
-    """Why a node of `kind` cannot be moved under a parent of `parent_kind`."""
-    if parent_kind is not None and may_sit_under(kind, parent_kind):
-        return None
-    return _("A “%(kind)s” can only be placed under a “%(parent_kind)s”.") % {
-        "kind": kind_label(kind),
-        "parent_kind": kind_label(PARENT_KIND.get(kind)),
-    }
+def move_error(
+    kind: str, committee_id: int | None, parent_kind: str | None, parent_committee_id: int | None
+) -> str | None:
+    """Why a node cannot be moved under a parent of `parent_kind` (None: to the root),
+    or, an activity, under a goal of another committee."""
+    if parent_kind is None or not may_sit_under(kind, parent_kind):
+        return _("A “%(kind)s” can only be placed under a “%(parent_kind)s”.") % {
+            "kind": kind_label(kind),
+            "parent_kind": kind_label(PARENT_KIND.get(kind)),
+        }
+    if kind == NodeKind.ACTIVITY and parent_committee_id != committee_id:
+        return _("An activity can only be moved to a goal of its own committee.")
+    return None
 
 
 def committee_error(
@@ -139,13 +144,6 @@ def activity_follows_goal(
         or parent_kind != NodeKind.COMMITTEE_GOAL
         or parent_committee_id == committee_id
     )
-
-
-def committee_move_error(kind: str, committee_id: int | None, parent_committee_id) -> str | None:
-    """Why a node cannot be moved under a parent of another committee."""
-    if kind == NodeKind.ACTIVITY and parent_committee_id != committee_id:
-        return _("An activity can only be moved to a goal of its own committee.")
-    return None
 
 
 def second_direction_goal_error() -> str:

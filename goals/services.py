@@ -169,8 +169,11 @@ def node_move(*, node: Node, target: Node, position: str) -> Node:
             raise ValidationError(_("A node cannot be moved into itself or its own subtree."))
         new_parent = fresh_target if position.endswith("child") else fresh_target.parent
         error = rules.move_error(
-            current.kind, new_parent.kind if new_parent is not None else None
-        ) or rules.committee_move_error(current.kind, current.committee_id, new_parent.committee_id)
+            current.kind,
+            current.committee_id,
+            new_parent.kind if new_parent is not None else None,
+            new_parent.committee_id if new_parent is not None else None,
+        )
         if error:
             raise ValidationError(error)
         try:
