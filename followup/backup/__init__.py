@@ -25,13 +25,18 @@ must resolve and the tree must obey the steering model; then everything is
 written in one transaction under the new year's tree lock and the tree is
 checked with `tree_problems` before the commit. Any fault gives a
 `BackupError` with a Swedish message and leaves the database as it was.
+Users are matched by user name or created inactive; a user who already exists
+becomes a member (secretary) of a committee the import creates only when the
+caller asks for it (`grant_memberships`), and the result lists each membership
+granted or left out.
 
 A file that a later version of the models cannot read as it is gets a new
 FORMAT_VERSION and a step that upgrades older documents before they are read.
 
 The package follows the document's life: `format` (the sections, the model
 metadata and the read document's types), `export` (the year as a document),
-`reader` (bytes to checked records), `checks` (references and the steering
+`reader` (bytes to checked records, through the limits of `followup.jsonfile`),
+`checks` (references, the tree's positions and the steering
 model's rules across the document) and `restore` (the records written).
 """
 
