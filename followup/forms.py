@@ -27,6 +27,7 @@ from followup.models import (
 from followup.redthread import RedThreadFilter, node_url_parts
 from followup.search import MAX_QUERY_LENGTH
 from goals import fields as id_fields
+from goals import rules
 from goals.models import Committee, Node, NodeKind, PlanYear
 
 
@@ -200,7 +201,11 @@ class PlanYearStartForm(forms.Form):
         required=False,
         empty_label=_("Nothing: start an empty year"),
     )
-    year = forms.IntegerField(label=_("New plan year"), min_value=1900, max_value=2999)
+    year = forms.IntegerField(
+        label=_("New plan year"),
+        min_value=rules.FIRST_PLAN_YEAR,
+        max_value=rules.LAST_PLAN_YEAR,
+    )
 
     def clean_year(self) -> int:
         year = self.cleaned_data["year"]

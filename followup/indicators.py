@@ -35,7 +35,6 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from followup.models import (
-    INDICATOR_KINDS,
     GoalStatus,
     Indicator,
     IndicatorDirection,
@@ -43,6 +42,7 @@ from followup.models import (
     Period,
 )
 from followup.services import PeriodClosedError
+from goals import rules
 from goals.models import Node
 from goals.services import StaleEditError
 
@@ -89,8 +89,9 @@ def _by(record, user) -> None:
 
 
 def _check_node(node: Node) -> None:
-    if node.kind not in INDICATOR_KINDS:
-        raise ValidationError(_("Indicators belong to municipal goals and committee goals only."))
+    error = rules.indicator_error(node.kind)
+    if error:
+        raise ValidationError(error)
 
 
 def _validated(indicator: Indicator) -> Indicator:
@@ -161,8 +162,9 @@ def outcome_save(
     when there was none. Refused when the period is closed, and when someone
     else entered or changed the outcome meanwhile.
     """
-    if period.plan_year_id != indicator.node.plan_year_id:
-        raise ValidationError(_("The period belongs to another plan year."))
+    year_error = rules.period_year_error(period.plan_year_id, indicator.node.plan_year_id)
+    if year_error:
+        raise ValidationError(year_error)
     with transaction.atomic():
         locked = Period.objects.locked().get(pk=period.pk)
         if locked.is_closed:

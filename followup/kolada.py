@@ -27,20 +27,28 @@ import json
 import urllib.error
 import urllib.request
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import NoReturn
 from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models.functions import Trim, Upper
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from followup.jsonfile import read_json
+from followup.koladareport import (
+    ImportedOutcome,
+    KoladaReport,
+    KoladaValue,
+    OutcomeAction,
+    SkipReason,
+)
 from followup.models import Indicator, IndicatorOutcome, Period, PeriodKind
+from goals import rules
 from goals.models import PlanYear
 
 SOURCE = "Kolada"
@@ -51,8 +59,6 @@ MAX_PAGES = 20
 FETCH_TIMEOUT = 30  # seconds per page
 # Errors listed for a malformed page before the rest are only counted.
 MAX_ERRORS = 10
-# Examples listed per reason for skipping; the rest are counted.
-MAX_EXAMPLES = 20
 TOTAL = "T"
 # The outcome's DecimalField: 14 digits, 3 of them decimals.
 QUANTUM = Decimal("0.001")
@@ -67,140 +73,16 @@ class KoladaError(Exception):
         self.messages = messages
 
 
-class SkipReason(models.TextChoices):
-    # In the order a value is checked: the first that applies is reported.
-    OTHER_MUNICIPALITY = "other_municipality", gettext_lazy("another municipality")
-    DUPLICATE = "duplicate", gettext_lazy("the same KPI and year appear more than once")
-    UNKNOWN_KPI = "unknown_kpi", gettext_lazy("no indicator has this KPI id")
-    NO_PLAN_YEAR = "no_plan_year", gettext_lazy("there is no plan year for the year")
-    NOT_IN_PLAN_YEAR = (
-        "not_in_plan_year",
-        gettext_lazy("no indicator in that plan year has this KPI id"),
-    )
-    NO_ANNUAL_PERIOD = "no_annual_period", gettext_lazy("the plan year has no annual report period")
-    PERIOD_CLOSED = "period_closed", gettext_lazy("the annual report period is closed")
-    NO_TOTAL = "no_total", gettext_lazy("no total (gender T)")
-    NO_VALUE = "no_value", gettext_lazy("the value is missing")
-
-
-class OutcomeAction(models.TextChoices):
-    CREATED = "created", gettext_lazy("new")
-    UPDATED = "updated", gettext_lazy("changed")
-    UNCHANGED = "unchanged", gettext_lazy("unchanged")
-
-
-@dataclass(frozen=True)
-class KoladaValue:
-    """One checked value of a page: a KPI's total for a municipality and year."""
-
-    kpi: str
-    municipality: str
-    year: int
-    has_total: bool
-    total: Decimal | None
-
-
-@dataclass
-class ImportedOutcome:
-    indicator_id: int
-    indicator_name: str
-    node_id: int
-    node_title: str
-    kpi: str
-    year: int
-    value: Decimal
-    previous: Decimal | None
-    action: str
-
-    @property
-    def action_label(self) -> str:
-        return str(OutcomeAction(self.action).label)
-
-
-@dataclass
-class Skipped:
-    reason: str
-    count: int = 0
-    examples: list[KoladaValue] = field(default_factory=list)
-
-    @property
-    def label(self) -> str:
-        return str(SkipReason(self.reason).label)
-
-
-@dataclass
-class KoladaReport:
-    municipality: str
-    dry_run: bool
-    pages: int = 0
-    values: int = 0
-    outcomes: list[ImportedOutcome] = field(default_factory=list)
-    skipped: dict[str, Skipped] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
-
-    def _count(self, action: str) -> int:
-        return sum(1 for outcome in self.outcomes if outcome.action == action)
-
-    @property
-    def created(self) -> int:
-        return self._count(OutcomeAction.CREATED)
-
-    @property
-    def updated(self) -> int:
-        return self._count(OutcomeAction.UPDATED)
-
-    @property
-    def unchanged(self) -> int:
-        return self._count(OutcomeAction.UNCHANGED)
-
-    @property
-    def skipped_total(self) -> int:
-        return sum(skipped.count for skipped in self.skipped.values())
-
-    def skipped_in_order(self) -> list[Skipped]:
-        return [self.skipped[reason] for reason in SkipReason.values if reason in self.skipped]
-
-    def skip(self, value: KoladaValue, reason: str) -> None:
-        skipped = self.skipped.setdefault(reason, Skipped(reason=reason))
-        skipped.count += 1
-        if len(skipped.examples) < MAX_EXAMPLES:
-            skipped.examples.append(value)
-
-
 # --- reading -----------------------------------------------------------------
 
 
-def _reject_constant(name: str) -> NoReturn:
-    raise ValueError(name)
-
-
 def decode_page(content: bytes, *, source: str) -> object:
-    """The JSON document of one page; raises KoladaError if it is too large or not JSON."""
-    if len(content) > MAX_BYTES:
-        raise KoladaError(
-            [
-                _("%(source)s is larger than %(limit)s MB.")
-                % {"source": source, "limit": MAX_BYTES // (1024 * 1024)}
-            ]
-        )
+    """The JSON document of one page; raises KoladaError if it is not one (jsonfile.py)."""
     try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise KoladaError([_("%(source)s is not UTF-8 text.") % {"source": source}]) from None
-    try:
-        # Decimals, not floats: 0.1 stays 0.1. NaN and Infinity are not numbers here.
-        return json.loads(text, parse_float=Decimal, parse_constant=_reject_constant)
-    except json.JSONDecodeError as error:
-        raise KoladaError(
-            [
-                _("%(source)s is not valid JSON (line %(line)s, column %(column)s).")
-                % {"source": source, "line": error.lineno, "column": error.colno}
-            ]
-        ) from None
-    except ValueError:
-        raise KoladaError(
-            [_("%(source)s contains NaN or Infinity, which are not numbers.") % {"source": source}]
-        ) from None
+        # Decimals, not floats: 0.1 stays 0.1.
+        return read_json(content, source=source, max_bytes=MAX_BYTES, decimals=True)
+    except ValidationError as error:
+        raise KoladaError(error.messages) from None
 
 
 def next_link(page: object) -> str | None:
@@ -262,7 +144,7 @@ def _read_value(entry: object, where: str, errors: list[str]) -> KoladaValue | N
     year = entry.get("period")
     if isinstance(year, str) and year.strip().isdigit():
         year = int(year)
-    if isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 2999:
+    if isinstance(year, bool) or not isinstance(year, int) or not rules.is_plan_year(year):
         errors.append(_("%(where)s: “period” must be a year such as 2025.") % {"where": where})
     genders = entry.get("values")
     has_total, total = False, None
@@ -392,8 +274,23 @@ def kolada_import(
     """
     pages = list(pages)
     values = read_values(pages)
-    municipality = settings.KOLADA_MUNICIPALITY_ID
-    report = KoladaReport(municipality=municipality, dry_run=dry_run, pages=len(pages))
+    report = _report_for(pages, values, dry_run=dry_run)
+    ours = _ours(values, report)
+    if not ours:
+        return report
+    with transaction.atomic():
+        targets = _targets_of(ours)
+        to_create, to_update = _outcomes_matched(ours, targets, report, user)
+        if not dry_run:
+            _outcomes_save(to_create, to_update, user)
+    return report
+
+
+def _report_for(pages: list[object], values: list[KoladaValue], *, dry_run: bool) -> KoladaReport:
+    """An empty report, warning if the last page names a further page not read."""
+    report = KoladaReport(
+        municipality=settings.KOLADA_MUNICIPALITY_ID, dry_run=dry_run, pages=len(pages)
+    )
     report.values = len(values)
     last_link = next_link(pages[-1]) if pages else None
     if last_link:
@@ -404,131 +301,165 @@ def kolada_import(
             )
             % {"url": last_link}
         )
+    return report
 
+
+def _ours(values: list[KoladaValue], report: KoladaReport) -> list[KoladaValue]:
+    """The values of this municipality, each KPI and year once; the rest skipped."""
     ours: list[KoladaValue] = []
     seen: set[tuple[str, int]] = set()
     for value in values:
-        if value.municipality != municipality:
+        if value.municipality != report.municipality:
             report.skip(value, SkipReason.OTHER_MUNICIPALITY)
         elif (value.kpi, value.year) in seen:
             report.skip(value, SkipReason.DUPLICATE)
         else:
             seen.add((value.kpi, value.year))
             ours.append(value)
-    if not ours:
-        return report
+    return ours
 
+
+@dataclass
+class _Targets:
+    """What the values can land on, read in a constant number of queries."""
+
+    known_kpis: set[str]
+    plan_years: set[int]
+    by_kpi_and_year: dict[tuple[str, int], list[dict]]
+    annual: dict[int, Period]  # year -> its (latest) annual report period, locked
+    existing: dict[tuple[int, int], IndicatorOutcome]  # (indicator, period) -> outcome
+
+
+def _targets_of(ours: list[KoladaValue]) -> _Targets:
     kpis = {value.kpi for value in ours}
     years = {value.year for value in ours}
-    with transaction.atomic():
-        indicators = list(
-            Indicator.objects.annotate(kpi_key=Upper(Trim("kolada_kpi")))
-            .filter(kpi_key__in=kpis)
-            .values("pk", "name", "kpi_key", "node_id", "node__title", "node__plan_year__year")
-            .order_by("node__plan_year__year", "node__tree_id", "node__lft", "order", "pk")
+    indicators = list(
+        Indicator.objects.annotate(kpi_key=Upper(Trim("kolada_kpi")))
+        .filter(kpi_key__in=kpis)
+        .values("pk", "name", "kpi_key", "node_id", "node__title", "node__plan_year__year")
+        .order_by("node__plan_year__year", "node__tree_id", "node__lft", "order", "pk")
+    )
+    by_kpi_and_year: dict[tuple[str, int], list[dict]] = {}
+    for indicator in indicators:
+        key = (indicator["kpi_key"], indicator["node__plan_year__year"])
+        by_kpi_and_year.setdefault(key, []).append(indicator)
+    plan_years = set(PlanYear.objects.filter(year__in=years).values_list("year", flat=True))
+    # Locked like a save of assessments: a period cannot close halfway through.
+    annual: dict[int, Period] = {}
+    for period in (
+        Period.objects.select_for_update(of=("self",))
+        .filter(plan_year__year__in=years, kind=PeriodKind.ANNUAL)
+        .annotate(year=models.F("plan_year__year"))
+        .order_by("cutoff_date")
+    ):
+        annual[period.year] = period  # the latest annual period of a year, if several
+    existing = {
+        (outcome.indicator_id, outcome.period_id): outcome
+        for outcome in IndicatorOutcome.objects.select_for_update().filter(
+            indicator_id__in=[indicator["pk"] for indicator in indicators],
+            period_id__in=[period.pk for period in annual.values()],
         )
-        known_kpis = {indicator["kpi_key"] for indicator in indicators}
-        by_kpi_and_year: dict[tuple[str, int], list[dict]] = {}
-        for indicator in indicators:
-            key = (indicator["kpi_key"], indicator["node__plan_year__year"])
-            by_kpi_and_year.setdefault(key, []).append(indicator)
-        plan_years = set(PlanYear.objects.filter(year__in=years).values_list("year", flat=True))
-        # Locked like a save of assessments: a period cannot close halfway through.
-        annual: dict[int, Period] = {}
-        for period in (
-            Period.objects.select_for_update(of=("self",))
-            .filter(plan_year__year__in=years, kind=PeriodKind.ANNUAL)
-            .annotate(year=models.F("plan_year__year"))
-            .order_by("cutoff_date")
-        ):
-            annual[period.year] = period  # the latest annual period of a year, if several
-        existing = {
-            (outcome.indicator_id, outcome.period_id): outcome
-            for outcome in IndicatorOutcome.objects.select_for_update().filter(
-                indicator_id__in=[indicator["pk"] for indicator in indicators],
-                period_id__in=[period.pk for period in annual.values()],
-            )
-        }
+    }
+    return _Targets(
+        known_kpis={indicator["kpi_key"] for indicator in indicators},
+        plan_years=plan_years,
+        by_kpi_and_year=by_kpi_and_year,
+        annual=annual,
+        existing=existing,
+    )
 
-        now = timezone.now()
-        to_create: list[IndicatorOutcome] = []
-        to_update: list[IndicatorOutcome] = []
-        for value in ours:
-            reason = _reason(value, known_kpis, plan_years, by_kpi_and_year, annual)
-            if reason:
-                report.skip(value, reason)
-                continue
-            period = annual[value.year]
-            for indicator in by_kpi_and_year[(value.kpi, value.year)]:
-                outcome = existing.get((indicator["pk"], period.pk))
-                previous = outcome.value if outcome else None
-                if outcome is None:
-                    action = OutcomeAction.CREATED
-                    to_create.append(
-                        IndicatorOutcome(
-                            indicator_id=indicator["pk"],
-                            period=period,
-                            value=value.total,
-                            source=SOURCE,
-                            updated_by=user,
-                            updated_at=now,
-                        )
-                    )
-                elif outcome.value == value.total and outcome.source == SOURCE:
-                    action = OutcomeAction.UNCHANGED
-                else:
-                    action = OutcomeAction.UPDATED
-                    outcome.value = value.total
-                    outcome.source = SOURCE
-                    outcome.updated_by = user
-                    outcome.updated_at = now
-                    outcome.version += 1
-                    to_update.append(outcome)
-                report.outcomes.append(
-                    ImportedOutcome(
+
+def _outcomes_matched(
+    ours: list[KoladaValue], targets: _Targets, report: KoladaReport, user
+) -> tuple[list[IndicatorOutcome], list[IndicatorOutcome]]:
+    """The outcomes to create and to change, each also entered in the report."""
+    now = timezone.now()
+    to_create: list[IndicatorOutcome] = []
+    to_update: list[IndicatorOutcome] = []
+    for value in ours:
+        reason = _reason(value, targets)
+        if reason:
+            report.skip(value, reason)
+            continue
+        period = targets.annual[value.year]
+        for indicator in targets.by_kpi_and_year[(value.kpi, value.year)]:
+            outcome = targets.existing.get((indicator["pk"], period.pk))
+            previous = outcome.value if outcome else None
+            if outcome is None:
+                action = OutcomeAction.CREATED
+                to_create.append(
+                    IndicatorOutcome(
                         indicator_id=indicator["pk"],
-                        indicator_name=indicator["name"],
-                        node_id=indicator["node_id"],
-                        node_title=indicator["node__title"],
-                        kpi=value.kpi,
-                        year=value.year,
+                        period=period,
                         value=value.total,
-                        previous=previous,
-                        action=action,
+                        source=SOURCE,
+                        updated_by=user,
+                        updated_at=now,
                     )
                 )
-        if not dry_run and to_create:
-            bulk_create_with_history(
-                to_create, IndicatorOutcome, default_user=user, default_change_reason=SOURCE
-            )
-        if not dry_run and to_update:
-            bulk_update_with_history(
-                to_update,
-                IndicatorOutcome,
-                ["value", "source", "updated_by", "updated_at", "version"],
-                default_user=user,
-                default_change_reason=SOURCE,
-            )
-    return report
+            elif outcome.value == value.total and outcome.source == SOURCE:
+                action = OutcomeAction.UNCHANGED
+            else:
+                action = OutcomeAction.UPDATED
+                _outcome_change(outcome, value.total, user, now)
+                to_update.append(outcome)
+            report.outcomes.append(_imported(indicator, value, previous, action))
+    return to_create, to_update
 
 
-def _reason(
-    value: KoladaValue,
-    known_kpis: set[str],
-    plan_years: set[int],
-    by_kpi_and_year: dict[tuple[str, int], list[dict]],
-    annual: dict[int, Period],
-) -> str | None:
+def _outcome_change(outcome: IndicatorOutcome, total: Decimal | None, user, now) -> None:
+    outcome.value = total
+    outcome.source = SOURCE
+    outcome.updated_by = user
+    outcome.updated_at = now
+    outcome.version += 1
+
+
+def _imported(
+    indicator: dict, value: KoladaValue, previous: Decimal | None, action: str
+) -> ImportedOutcome:
+    return ImportedOutcome(
+        indicator_id=indicator["pk"],
+        indicator_name=indicator["name"],
+        node_id=indicator["node_id"],
+        node_title=indicator["node__title"],
+        kpi=value.kpi,
+        year=value.year,
+        value=value.total,
+        previous=previous,
+        action=action,
+    )
+
+
+def _outcomes_save(
+    to_create: list[IndicatorOutcome], to_update: list[IndicatorOutcome], user
+) -> None:
+    """Write the outcomes with their history, in bulk, named as Kolada's."""
+    if to_create:
+        bulk_create_with_history(
+            to_create, IndicatorOutcome, default_user=user, default_change_reason=SOURCE
+        )
+    if to_update:
+        bulk_update_with_history(
+            to_update,
+            IndicatorOutcome,
+            ["value", "source", "updated_by", "updated_at", "version"],
+            default_user=user,
+            default_change_reason=SOURCE,
+        )
+
+
+def _reason(value: KoladaValue, targets: _Targets) -> str | None:
     """Why the value cannot be imported, or None if it can."""
-    if value.kpi not in known_kpis:
+    if value.kpi not in targets.known_kpis:
         return SkipReason.UNKNOWN_KPI
-    if value.year not in plan_years:
+    if value.year not in targets.plan_years:
         return SkipReason.NO_PLAN_YEAR
-    if (value.kpi, value.year) not in by_kpi_and_year:
+    if (value.kpi, value.year) not in targets.by_kpi_and_year:
         return SkipReason.NOT_IN_PLAN_YEAR
-    if value.year not in annual:
+    if value.year not in targets.annual:
         return SkipReason.NO_ANNUAL_PERIOD
-    if annual[value.year].is_closed:
+    if targets.annual[value.year].is_closed:
         return SkipReason.PERIOD_CLOSED
     if not value.has_total:
         return SkipReason.NO_TOTAL

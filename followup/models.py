@@ -13,9 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from goals import rules
 from goals.locking import tree_lock
-from goals.models import ASSESSABLE_KINDS, Committee, Node, NodeKind, PlanYear
+from goals.models import Committee, Node, NodeKind, PlanYear
 from goals.permissions import can_see_unpublished
+from goals.rules import INDICATOR_KINDS  # noqa: F401  (named from here by the views)
 
 
 class PeriodKind(models.TextChoices):
@@ -110,10 +112,9 @@ class Period(models.Model):
         return cutoff, deadline
 
     def clean(self) -> None:
-        if self.deadline and self.cutoff_date and self.deadline < self.cutoff_date:
-            raise ValidationError(
-                {"deadline": _("The deadline cannot be before the cut-off date.")}
-            )
+        error = rules.period_dates_error(self.cutoff_date, self.deadline)
+        if error:
+            raise ValidationError({"deadline": error})
 
     def close(self) -> None:
         self.is_closed = True
@@ -180,6 +181,11 @@ def status_label(status: str) -> str:
 
 def status_choices_for(kind: str) -> list[tuple[str, str]]:
     return ActivityStatus.choices if kind == NodeKind.ACTIVITY else GoalStatus.choices
+
+
+def assessment_error(kind: str, status: str) -> tuple[str, str] | None:
+    """(field, message) saying why a node of `kind` cannot be assessed `status`."""
+    return rules.assessment_error(kind, status, {value for value, _ in status_choices_for(kind)})
 
 
 def default_status_for(kind: str) -> str:
@@ -269,13 +275,13 @@ class Assessment(models.Model):
 
     def clean(self) -> None:
         node = self.node
-        if node.kind not in ASSESSABLE_KINDS:
-            raise ValidationError(_("Only goals and activities are assessed."))
-        allowed = {value for value, _label in status_choices_for(node.kind)}
-        if self.status not in allowed:
-            raise ValidationError({"status": _("That status does not apply to this kind of node.")})
-        if self.period.plan_year_id != node.plan_year_id:
-            raise ValidationError(_("The period belongs to another plan year."))
+        error = assessment_error(node.kind, self.status)
+        if error:
+            field, message = error
+            raise ValidationError({field: message} if field else message)
+        year_error = rules.period_year_error(self.period.plan_year_id, node.plan_year_id)
+        if year_error:
+            raise ValidationError(year_error)
 
 
 class SubtreeCount(models.Model):
@@ -310,9 +316,6 @@ class SubtreeCount(models.Model):
 class IndicatorDirection(models.TextChoices):
     HIGHER_IS_BETTER = "higher", _("higher is better")
     LOWER_IS_BETTER = "lower", _("lower is better")
-
-
-INDICATOR_KINDS = frozenset({NodeKind.MUNICIPAL_GOAL, NodeKind.COMMITTEE_GOAL})
 
 
 class IndicatorQuerySet(models.QuerySet["Indicator"]):
@@ -365,10 +368,9 @@ class Indicator(models.Model):
         return self.name
 
     def clean(self) -> None:
-        if self.node_id and self.node.kind not in INDICATOR_KINDS:
-            raise ValidationError(
-                _("Indicators belong to municipal goals and committee goals only.")
-            )
+        error = rules.indicator_error(self.node.kind) if self.node_id else None
+        if error:
+            raise ValidationError(error)
 
 
 class IndicatorOutcome(models.Model):

@@ -24,11 +24,12 @@ from followup.models import (
     Period,
     PeriodKind,
     ReminderLog,
-    status_choices_for,
+    assessment_error,
 )
+from goals import rules
 from goals import services as goal_services
 from goals.locking import tree_lock
-from goals.models import ASSESSABLE_KINDS, Committee, Node, NodeKind, PlanYear
+from goals.models import Committee, Node, NodeKind, PlanYear
 from goals.permissions import Role
 from goals.services import StaleEditError
 
@@ -155,11 +156,11 @@ def assessments_save(*, period: Period, entries: list[Entry], user) -> int:
     if not entries:
         return 0
     for entry in entries:
-        allowed = {value for value, _label in status_choices_for(entry.node.kind)}
-        if entry.node.kind not in ASSESSABLE_KINDS or entry.status not in allowed:
+        if assessment_error(entry.node.kind, entry.status):
             raise ValidationError(_("A status is not valid for its goal or activity."))
-        if entry.node.plan_year_id != period.plan_year_id:
-            raise ValidationError(_("The period belongs to another plan year."))
+        year_error = rules.period_year_error(period.plan_year_id, entry.node.plan_year_id)
+        if year_error:
+            raise ValidationError(year_error)
     # The period's lock, then the tree's (the roll-up counts are the tree's),
     # then the rows: the order every writer takes them in.
     with transaction.atomic():

@@ -2,17 +2,79 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from typing import Any
+
+from goals import rules
 from goals.locking import tree_lock
-from goals.models import COMMITTEE_KINDS, PARENT_KIND, Node, PlanYear
+from goals.models import Node, PlanYear
+
+
+@dataclass(frozen=True)
+class Fault:
+    """One way a nested set is broken: at a node (its key), or in the tree as a whole."""
+
+    code: str  # one of FAULTS
+    node: Any = None  # the node's key: a database id, or a file's ref
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+# What each fault's code means, as an operator reads it in tree_problems().
+FAULTS = {
+    "roots": "expected one root (the vision), found {count}",
+    "numbering": "lft/rght values are not the numbers 1..2n exactly once each",
+    "order": "{node}: lft {lft} is not below rght {rght}",
+    "outside": "{node}: parent {parent} is in another plan year",
+    "root_level": "{node}: a root at level {level}",
+    "not_nested": "{node}: not nested inside its parent {parent}",
+    "level": "{node}: level {level} under level {parent_level}",
+}
+
+
+def nested_set_faults(nodes: list[dict[str, Any]]) -> list[Fault]:
+    """Everything wrong with a nested set, whether read from the database or a file.
+
+    Each node is a mapping with its `key`, its `parent` key (None at the root)
+    and its `lft`, `rght` and `level`. Each node's `lft`/`rght` must nest
+    inside its parent's, the numbering must be gapless from 1 to 2n (so
+    siblings cannot overlap), and each level must be its parent's plus one.
+    """
+    faults: list[Fault] = []
+    if not nodes:
+        return faults
+    by_key = {node["key"]: node for node in nodes}
+    roots = [node for node in nodes if node["parent"] is None]
+    if len(roots) != 1:
+        faults.append(Fault("roots", values={"count": len(roots)}))
+    edges = sorted([node["lft"] for node in nodes] + [node["rght"] for node in nodes])
+    if edges != list(range(1, 2 * len(nodes) + 1)):
+        faults.append(Fault("numbering", values={"last": 2 * len(nodes)}))
+    for node in nodes:
+        key = node["key"]
+        if node["lft"] >= node["rght"]:
+            faults.append(Fault("order", key, {"lft": node["lft"], "rght": node["rght"]}))
+        parent = by_key.get(node["parent"]) if node["parent"] is not None else None
+        if node["parent"] is not None and parent is None:
+            faults.append(Fault("outside", key, {"parent": node["parent"]}))
+        elif parent is None:
+            if node["level"] != 0:
+                faults.append(Fault("root_level", key, {"level": node["level"]}))
+        else:
+            if not (parent["lft"] < node["lft"] and node["rght"] < parent["rght"]):
+                faults.append(Fault("not_nested", key, {"parent": parent["key"]}))
+            if node["level"] != parent["level"] + 1:
+                faults.append(
+                    Fault("level", key, {"level": node["level"], "parent_level": parent["level"]})
+                )
+    return faults
 
 
 def tree_problems(plan_year: PlanYear | int) -> list[str]:
     """Everything wrong with one year's tree, as readable lines; empty when it is sound.
 
-    Reads the tree in one query and walks it once: each node's `lft`/`rght`
-    must nest inside its parent's, siblings must not overlap, the numbering
-    must be gapless from 1 to 2n, and levels, kinds and committees must follow
-    the parent.
+    Reads the tree in one query and walks it once: the nested set must be
+    sound (`nested_set_faults`), every node must carry the year's tree id, and
+    kinds and committees must follow the parent (goals/rules.py).
     """
     plan_year_id = plan_year if isinstance(plan_year, int) else plan_year.pk
     nodes = list(
@@ -20,47 +82,30 @@ def tree_problems(plan_year: PlanYear | int) -> list[str]:
         .order_by("lft")
         .values("id", "parent_id", "tree_id", "lft", "rght", "level", "kind", "committee_id")
     )
-    problems: list[str] = []
-    if not nodes:
-        return problems
+    for node in nodes:
+        node["key"], node["parent"] = node["id"], node["parent_id"]
+    problems = [
+        FAULTS[fault.code].format(node=f"node {fault.node}", **fault.values)
+        for fault in nested_set_faults(nodes)
+    ]
     by_id = {node["id"]: node for node in nodes}
-    roots = [node for node in nodes if node["parent_id"] is None]
-    if len(roots) != 1:
-        problems.append(f"expected one root (the vision), found {len(roots)}")
-    edges = sorted([node["lft"] for node in nodes] + [node["rght"] for node in nodes])
-    if edges != list(range(1, 2 * len(nodes) + 1)):
-        problems.append("lft/rght values are not the numbers 1..2n exactly once each")
     for node in nodes:
         label = f"node {node['id']}"
         if node["tree_id"] != plan_year_id:
             problems.append(f"{label}: tree_id {node['tree_id']} is not the plan year's")
-        if node["lft"] >= node["rght"]:
-            problems.append(f"{label}: lft {node['lft']} is not below rght {node['rght']}")
         parent = by_id.get(node["parent_id"]) if node["parent_id"] else None
         if node["parent_id"] and parent is None:
-            problems.append(f"{label}: parent {node['parent_id']} is in another plan year")
-            continue
-        if parent is None:
-            if node["level"] != 0:
-                problems.append(f"{label}: a root at level {node['level']}")
-        else:
-            if not (parent["lft"] < node["lft"] and node["rght"] < parent["rght"]):
-                problems.append(f"{label}: not nested inside its parent {parent['id']}")
-            if node["level"] != parent["level"] + 1:
-                problems.append(f"{label}: level {node['level']} under level {parent['level']}")
-        expected_parent_kind = PARENT_KIND.get(node["kind"])
-        actual_parent_kind = parent["kind"] if parent else None
-        if expected_parent_kind != actual_parent_kind:
+            continue  # in another plan year, as reported above
+        parent_kind = parent["kind"] if parent else None
+        if not rules.may_sit_under(node["kind"], parent_kind):
             problems.append(
-                f"{label}: a {node['kind']} under {actual_parent_kind or 'nothing'}, "
-                f"expected {expected_parent_kind or 'nothing'}"
+                f"{label}: a {node['kind']} under {parent_kind or 'nothing'}, "
+                f"expected {rules.PARENT_KIND.get(node['kind']) or 'nothing'}"
             )
-        if (node["kind"] in COMMITTEE_KINDS) != (node["committee_id"] is not None):
+        if rules.committee_error(node["kind"], node["committee_id"]):
             problems.append(f"{label}: committee {node['committee_id']} on a {node['kind']}")
-        if (
-            node["kind"] == "activity"
-            and parent is not None
-            and parent["committee_id"] != node["committee_id"]
+        elif parent is not None and not rules.activity_follows_goal(
+            node["kind"], node["committee_id"], parent_kind, parent["committee_id"]
         ):
             problems.append(f"{label}: an activity of another committee than its goal")
     return problems

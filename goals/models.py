@@ -21,8 +21,21 @@ from mptt.models import MPTTModel, TreeForeignKey
 from mptt.querysets import TreeQuerySet
 from simple_history.models import HistoricalRecords
 
-from goals import sqlrows
+from goals import rules, sqlrows
 from goals.locking import assert_tree_locked
+from goals.rules import (  # noqa: F401  (the kinds are named from the models too)
+    ASSESSABLE_KINDS,
+    CHILD_KIND,
+    COMMITTEE_KIND_LIST,
+    COMMITTEE_KINDS,
+    GOAL_KINDS,
+    INDICATOR_KINDS,
+    KIND_ORDER,
+    MUNICIPAL_KINDS,
+    PARENT_KIND,
+    NodeKind,
+    kind_label,
+)
 from goals.signals import subtree_attached, subtree_detaching
 from goals.tree_manager import NodeTreeManager
 
@@ -47,7 +60,8 @@ class PlanYear(models.Model):
         verbose_name_plural = _("plan years")
         constraints = [
             models.CheckConstraint(
-                condition=Q(year__gte=1900) & Q(year__lte=2999), name="plan_year_year_range"
+                condition=Q(year__gte=rules.FIRST_PLAN_YEAR) & Q(year__lte=rules.LAST_PLAN_YEAR),
+                name="plan_year_year_range",
             )
         ]
 
@@ -95,44 +109,6 @@ class Committee(models.Model):
 
     def plan_url(self, year: int) -> str:
         return reverse("goals:operational_plan", kwargs={"year": year, "slug": self.slug})
-
-
-class NodeKind(models.TextChoices):
-    VISION = "vision", _("Vision")
-    PERSPECTIVE = "perspective", _("Perspective")
-    DIRECTION_GOAL = "direction_goal", _("Direction goal")
-    MUNICIPAL_GOAL = "municipal_goal", _("Municipal goal")
-    COMMITTEE_GOAL = "committee_goal", _("Committee goal")
-    ACTIVITY = "activity", _("Activity")
-
-
-# Each kind may only sit directly under the kind before it.
-KIND_ORDER: list[str] = [
-    NodeKind.VISION,
-    NodeKind.PERSPECTIVE,
-    NodeKind.DIRECTION_GOAL,
-    NodeKind.MUNICIPAL_GOAL,
-    NodeKind.COMMITTEE_GOAL,
-    NodeKind.ACTIVITY,
-]
-PARENT_KIND: dict[str, str | None] = {
-    kind: (KIND_ORDER[index - 1] if index else None) for index, kind in enumerate(KIND_ORDER)
-}
-CHILD_KIND: dict[str, str | None] = {
-    kind: (KIND_ORDER[index + 1] if index + 1 < len(KIND_ORDER) else None)
-    for index, kind in enumerate(KIND_ORDER)
-}
-# In a fixed order for the database constraint below: a set's iteration order
-# changes with the interpreter's hash seed, and with it the migration state.
-COMMITTEE_KIND_LIST = [NodeKind.ACTIVITY, NodeKind.COMMITTEE_GOAL]
-COMMITTEE_KINDS = frozenset(COMMITTEE_KIND_LIST)
-MUNICIPAL_KINDS = frozenset(KIND_ORDER) - COMMITTEE_KINDS
-GOAL_KINDS = frozenset({NodeKind.DIRECTION_GOAL, NodeKind.MUNICIPAL_GOAL, NodeKind.COMMITTEE_GOAL})
-ASSESSABLE_KINDS = GOAL_KINDS | {NodeKind.ACTIVITY}
-
-
-def kind_label(kind: str | None) -> str:
-    return str(NodeKind(kind).label) if kind else "–"
 
 
 class NodeQuerySet(TreeQuerySet):
@@ -375,43 +351,28 @@ class Node(MPTTModel):
         self.validate_structure()
 
     def validate_structure(self) -> None:
-        """Enforce the steering model's rules; raise ValidationError with Swedish text.
+        """Enforce the steering model's rules (goals/rules.py); raise ValidationError
+        with Swedish text.
 
         Runs on every save, so the rules hold whatever the caller (form, admin,
         import, shell) does.
         """
         errors: dict[str, list[str]] = {}
         parent = self.parent
-        expected_parent_kind = PARENT_KIND.get(self.kind)
-        if self.kind not in PARENT_KIND:
-            errors.setdefault("kind", []).append(_("Unknown kind of node."))
-        elif expected_parent_kind is None:
-            if parent is not None:
-                errors.setdefault("parent", []).append(_("A vision cannot have a parent."))
-            elif (
-                Node.objects.filter(plan_year_id=self.plan_year_id, kind=NodeKind.VISION)
-                .exclude(pk=self.pk)
-                .exists()
-            ):
-                errors.setdefault("kind", []).append(_("The plan year already has a vision."))
-        elif parent is None:
-            errors.setdefault("parent", []).append(
-                _("A “%(kind)s” must be placed under a “%(parent_kind)s”.")
-                % {"kind": kind_label(self.kind), "parent_kind": kind_label(expected_parent_kind)}
+        parent_kind = parent.kind if parent is not None else None
+        placement = rules.placement_error(self.kind, parent_kind)
+        if placement is not None:
+            errors.setdefault("kind" if self.kind not in PARENT_KIND else "parent", []).append(
+                placement
             )
-        else:
-            if parent.kind != expected_parent_kind:
-                errors.setdefault("parent", []).append(
-                    _(
-                        "A “%(kind)s” can only be placed under a “%(parent_kind)s”, "
-                        "not under a “%(actual)s”."
-                    )
-                    % {
-                        "kind": kind_label(self.kind),
-                        "parent_kind": kind_label(expected_parent_kind),
-                        "actual": kind_label(parent.kind),
-                    }
-                )
+        elif (
+            parent is None
+            and Node.objects.filter(plan_year_id=self.plan_year_id, kind=NodeKind.VISION)
+            .exclude(pk=self.pk)
+            .exists()
+        ):
+            errors.setdefault("kind", []).append(_("The plan year already has a vision."))
+        if parent is not None and PARENT_KIND.get(self.kind) is not None:
             if parent.plan_year_id != self.plan_year_id:
                 errors.setdefault("parent", []).append(
                     _("The parent belongs to another plan year.")
@@ -422,26 +383,14 @@ class Node(MPTTModel):
                 .exclude(pk=self.pk)
                 .exists()
             ):
-                errors.setdefault("parent", []).append(
-                    _("The perspective already has a direction goal; it can only have one.")
-                )
-        if self.kind in COMMITTEE_KINDS:
-            if self.committee_id is None:
-                errors.setdefault("committee", []).append(
-                    _("A “%(kind)s” must belong to a committee.") % {"kind": kind_label(self.kind)}
-                )
-            elif (
-                self.kind == NodeKind.ACTIVITY
-                and parent is not None
-                and parent.kind == NodeKind.COMMITTEE_GOAL
-                and parent.committee_id != self.committee_id
-            ):
-                errors.setdefault("committee", []).append(
-                    _("An activity belongs to the same committee as its committee goal.")
-                )
-        elif self.committee_id is not None:
-            errors.setdefault("committee", []).append(
-                _("Only committee goals and activities belong to a committee.")
-            )
+                errors.setdefault("parent", []).append(rules.second_direction_goal_error())
+        committee = rules.committee_error(
+            self.kind,
+            self.committee_id,
+            parent_kind=parent_kind,
+            parent_committee_id=parent.committee_id if parent is not None else None,
+        )
+        if committee is not None:
+            errors.setdefault("committee", []).append(committee)
         if errors:
             raise ValidationError(errors)

@@ -14,9 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from mptt.exceptions import InvalidMove
 
-from goals import sqlrows
+from goals import rules, sqlrows
 from goals.locking import tree_lock
-from goals.models import PARENT_KIND, Committee, Node, NodeKind, PlanYear, kind_label
+from goals.models import Committee, Node, NodeKind, PlanYear
 
 MOVE_POSITIONS = ("first-child", "last-child", "left", "right")
 
@@ -168,16 +168,14 @@ def node_move(*, node: Node, target: Node, position: str) -> Node:
         ):
             raise ValidationError(_("A node cannot be moved into itself or its own subtree."))
         new_parent = fresh_target if position.endswith("child") else fresh_target.parent
-        expected = PARENT_KIND[current.kind]
-        if new_parent is None or new_parent.kind != expected:
-            raise ValidationError(
-                _("A “%(kind)s” can only be placed under a “%(parent_kind)s”.")
-                % {"kind": kind_label(current.kind), "parent_kind": kind_label(expected)}
-            )
-        if current.kind == NodeKind.ACTIVITY and new_parent.committee_id != current.committee_id:
-            raise ValidationError(
-                _("An activity can only be moved to a goal of its own committee.")
-            )
+        error = rules.move_error(
+            current.kind,
+            current.committee_id,
+            new_parent.kind if new_parent is not None else None,
+            new_parent.committee_id if new_parent is not None else None,
+        )
+        if error:
+            raise ValidationError(error)
         try:
             current.move_to(fresh_target, position, fresh=True)
         except InvalidMove as error:

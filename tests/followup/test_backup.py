@@ -353,7 +353,7 @@ def test_import_holds_the_new_years_tree_lock(two_years, monkeypatch):
         checked.append(plan_year_id)
         return tree_problems(plan_year_id)
 
-    monkeypatch.setattr(backup, "tree_problems", checked_under_lock)
+    monkeypatch.setattr(backup.restore, "tree_problems", checked_under_lock)
     result = year_import(data=data)
     assert checked == [result.plan_year.pk]
 
@@ -493,7 +493,7 @@ def test_an_assessment_status_of_the_wrong_scale_is_refused(exported):
 
 
 def test_a_file_above_the_size_limit_is_refused_before_it_is_read(tmp_path, monkeypatch, db):
-    monkeypatch.setattr(backup, "MAX_FILE_SIZE", 1000)
+    monkeypatch.setattr(backup.reader, "MAX_FILE_SIZE", 1000)
     big = tmp_path / "big.json"
     big.write_bytes(b" " * 1001)
     with pytest.raises(BackupError, match="större än"):
@@ -538,7 +538,7 @@ def test_every_model_of_the_two_apps_is_backed_up_or_named_as_left_out():
     for section in backup.SECTIONS:
         for m2m in section.model._meta.many_to_many:
             covered.add(m2m.remote_field.through)
-        covered.update(m2m_model for _field, m2m_model in backup._history_m2m(section.model))
+        covered.update(m2m_model for _field, m2m_model in backup.format._history_m2m(section.model))
     missing = [
         model._meta.label
         for model in apps.get_models(include_auto_created=True)
@@ -665,3 +665,101 @@ def test_any_json_at_all_is_refused_cleanly(db, document):
 @given(data=st.binary(max_size=200))
 def test_any_bytes_at_all_are_refused_cleanly(db, data):
     assert not _import_only_whole_or_not_at_all(data)
+
+
+# --- import_year: what it says and what rights it gives -------------------------------
+
+
+def _with_year(document: dict, year: int) -> dict:
+    """The document as if it were plan year `year`: every link to its own year moved."""
+
+    def move(item):
+        if isinstance(item, dict):
+            return {
+                key: (year if key in ("year", "plan_year") and value == 2026 else move(value))
+                for key, value in item.items()
+            }
+        if isinstance(item, list):
+            return [move(value) for value in item]
+        return item
+
+    return move(document)
+
+
+@pytest.mark.parametrize("year", [12345, 5, 1899, 3000])
+def test_a_plan_year_out_of_range_is_refused_as_such(exported, tmp_path, year):
+    document = _with_year(exported, year)
+    _refused(document, f"Ett planår måste ligga mellan 1900 och 2999, inte {year}")
+    path = tmp_path / f"{year}.json"
+    path.write_text(json.dumps(document))
+    with pytest.raises(CommandError, match="mellan 1900 och 2999") as refused:
+        call_command("import_year", str(path))
+    assert "finns redan" not in str(refused.value)
+
+
+def test_a_broken_position_is_named_by_the_files_ref_in_swedish(exported):
+    perspective, direction_goal = exported["nodes"][1], exported["nodes"][2]
+    assert direction_goal["parent"] == perspective["ref"]
+    perspective["rght"], direction_goal["rght"] = direction_goal["rght"], perspective["rght"]
+    before = _tables()
+    with pytest.raises(BackupError) as refused:
+        year_import(data=json.dumps(exported).encode())
+    assert _tables() == before
+    message = str(refused.value)
+    assert message.startswith(f"nodes[2] “{direction_goal['title']}”: dess position")
+    assert f"nod {perspective['ref']}" in message
+    assert "node " not in message and "nested" not in message
+
+
+def _without_the_years() -> None:
+    """The plan years and their committees gone; the users stay, as in another database."""
+    PlanYear.objects.all().delete()
+    Committee.objects.all().delete()
+
+
+def test_import_gives_no_committee_rights_to_existing_users_unless_asked(two_years, capsys):
+    data = year_export(year=2026)
+    _without_the_years()
+    result = year_import(data=data)
+    bun = Committee.objects.get(name="Barn- och utbildningsnämnden")
+    assert list(bun.members.all()) == []
+    assert result.memberships_granted == []
+    assert "secretary (Barn- och utbildningsnämnden)" in result.memberships_withheld
+
+
+def test_import_command_grants_memberships_with_the_flag_and_names_them(
+    two_years, tmp_path, capsys
+):
+    path = tmp_path / "2026.json"
+    path.write_bytes(year_export(year=2026))
+    _without_the_years()
+    call_command("import_year", str(path), "--grant-memberships")
+    out = capsys.readouterr().out
+    bun = Committee.objects.get(name="Barn- och utbildningsnämnden")
+    assert sorted(bun.members.values_list("username", flat=True)) == ["secretary", "secretary2"]
+    assert "sekreterarbehörighet" in out
+    assert "secretary (Barn- och utbildningsnämnden)" in out
+    assert "secretary2 (Barn- och utbildningsnämnden)" in out
+
+
+def test_import_command_lists_the_memberships_it_left_out(two_years, tmp_path, capsys):
+    path = tmp_path / "2026.json"
+    path.write_bytes(year_export(year=2026))
+    _without_the_years()
+    call_command("import_year", str(path))
+    out = capsys.readouterr().out
+    assert "inte getts till befintliga användare" in out
+    assert "secretary2 (Barn- och utbildningsnämnden)" in out
+    assert not Committee.objects.get(name="Barn- och utbildningsnämnden").members.exists()
+
+
+@pytest.mark.parametrize(
+    ("hostile", "message"),
+    [
+        ('"version": ' + "[" * 100_000 + "]" * 100_000, "Filen är nästlad i mer än 64 nivåer"),
+        ('"version": ' + "7" * 5000, "Filen innehåller ett för långt tal: 5000 tecken"),
+    ],
+)
+def test_hostile_json_in_a_backup_is_refused_in_swedish(exported, hostile, message):
+    data = json.dumps(exported).replace('"version": 1', hostile, 1).encode()
+    _refused(data, message)

@@ -496,3 +496,45 @@ def test_upload_query_count_does_not_grow_with_the_file(
     with django_assert_num_queries(11):
         response = client.post(reverse("followup:kolada_upload"), data)
     assert response.status_code == 200
+
+
+# --- hostile JSON: nesting and numbers beyond the reader's limits --------------------
+
+DEEP = b'{"values": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+LONG_NUMBER = (
+    b'{"values": [{"kpi": "N15033", "municipality": "2282", "period": 2026,'
+    b' "values": [{"gender": "T", "value": ' + b"7" * 5000 + b"}]}]}"
+)
+HOSTILE = [
+    pytest.param(DEEP, "är nästlad i mer än 64 nivåer", id="deep"),
+    pytest.param(LONG_NUMBER, "innehåller ett för långt tal: 5000 tecken", id="long-number"),
+]
+
+
+@pytest.mark.parametrize(("content", "message"), HOSTILE)
+def test_upload_of_hostile_json_is_refused_in_swedish(
+    client, official, indicators, periods, content, message
+):
+    client.force_login(official)
+    response = client.post(reverse("followup:kolada_upload"), _upload("svar.json", content))
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert message in html
+    assert "NaN" not in html
+    assert not IndicatorOutcome.objects.exists()
+
+
+@pytest.mark.parametrize(("content", "message"), HOSTILE)
+def test_command_refuses_hostile_json_in_swedish(indicators, periods, tmp_path, content, message):
+    path = tmp_path / "svar.json"
+    path.write_bytes(content)
+    with pytest.raises(CommandError, match="Inget importerades") as error:
+        call_command("import_kolada", str(path))
+    assert message in str(error.value)
+    assert "NaN" not in str(error.value)
+    assert not IndicatorOutcome.objects.exists()
+
+
+def test_nan_is_still_refused_as_nan(db):
+    with pytest.raises(KoladaError, match="NaN eller Infinity"):
+        decode_page(b'{"values": [{"value": NaN}]}', source="svar.json")

@@ -18,10 +18,21 @@ class Command(BaseCommand):
             action="store_true",
             help="Check the file and the import completely, then roll everything back.",
         )
+        parser.add_argument(
+            "--grant-memberships",
+            action="store_true",
+            help=(
+                "Make existing users of the same user name members (secretaries) of the "
+                "committees the import creates, as the file lists them. Without it they are "
+                "listed and left out."
+            ),
+        )
 
-    def handle(self, *args, file: str, dry_run: bool, **options) -> None:
+    def handle(self, *args, file: str, dry_run: bool, grant_memberships: bool, **options) -> None:
         try:
-            result = year_import(data=read_backup_file(file), dry_run=dry_run)
+            result = year_import(
+                data=read_backup_file(file), dry_run=dry_run, grant_memberships=grant_memberships
+            )
         except BackupError as error:
             raise CommandError(str(error)) from None
         counts = result.counts
@@ -44,6 +55,11 @@ class Command(BaseCommand):
             (_("Existing committees used as they are"), result.committees_reused),
             (_("Existing users matched"), result.users_matched),
             (_("Users created, inactive and without a password"), result.users_created),
+            (_("Committee memberships granted"), result.memberships_granted),
+            (
+                _("Memberships not granted to existing users (see --grant-memberships)"),
+                result.memberships_withheld,
+            ),
         ):
             if names:
                 lines.append(f"{label}: {', '.join(names)}")

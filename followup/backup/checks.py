@@ -1,0 +1,194 @@
+"""Checking the read document as a whole: references and the steering model's rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from followup.backup.format import (
+    SECTION_BY_KEY,
+    SECTIONS,
+    BackupError,
+    Section,
+    _Document,
+    _External,
+    _fail,
+    _fields,
+    _Record,
+    _Ref,
+    _references,
+    _Year,
+)
+from followup.models import assessment_error
+from goals import rules
+from goals.integrity import nested_set_faults
+from goals.models import NodeKind
+
+
+def _key(attname: str) -> str:
+    """The document's key of a foreign key: its name, not the column's."""
+    return attname.removesuffix("_id")
+
+
+def _outward_fields(section: Section) -> set[str]:
+    """The attnames of a section's live rows that may name another year's object:
+    optional links such as `copied_from`, never what holds the row in its year or tree."""
+    holding = {
+        section.owner,
+        getattr(getattr(section.model, "_mptt_meta", None), "parent_attr", None),
+    }
+    return {
+        f.attname
+        for f in _fields(section.model, section.derived)
+        if f.is_relation and f.null and f.name not in holding
+    }
+
+
+def _label(section_key: str) -> str:
+    return str(SECTION_BY_KEY[section_key].model._meta.verbose_name)
+
+
+def _check_references(document: _Document) -> None:
+    """Every ref is unique in its section and everything named is in the file."""
+    live_refs: dict[str, set[int]] = {}
+    outward: dict[str, set[str]] = {}
+    known_refs: dict[str, set[int]] = {}
+    for section in SECTIONS:
+        seen: set[int] = set()
+        for record in document.live[section.key]:
+            if record.ref in seen:
+                raise _fail(
+                    record.where,
+                    _("the reference number %(ref)s is used twice.") % {"ref": record.ref},
+                )
+            seen.add(record.ref)
+        live_refs[section.key] = seen
+        known_refs[section.key] = seen | {r.ref for r in document.recorded[section.key]}
+        outward[section.key] = _outward_fields(section)
+    for section in SECTIONS:
+        for record in document.live[section.key]:
+            for attname, value in _references(record):
+                _check_in_file(record, attname, value, live_refs)
+                if isinstance(value, _External) and (
+                    attname not in outward[section.key] or value.year == document.year
+                ):
+                    raise _fail(
+                        record.where,
+                        _("“%(field)s” must refer to an object in the file.")
+                        % {"field": _key(attname)},
+                    )
+                if isinstance(value, _Year) and value.year != document.year:
+                    raise _fail(
+                        record.where,
+                        _("belongs to plan year %(found)s, not to the file's %(year)s.")
+                        % {"found": value.year, "year": document.year},
+                    )
+        for record in document.recorded[section.key]:
+            for attname, value in _references(record):
+                _check_in_file(record, attname, value, known_refs)
+    copied_from = document.plan_year.values.get("copied_from_id")
+    if isinstance(copied_from, _Year) and copied_from.year == document.year:
+        raise _fail("plan_year", _("a plan year cannot be a copy of itself."))
+
+
+def _check_in_file(record: _Record, attname: str, value: Any, refs: dict[str, set[int]]) -> None:
+    """A reference to an object of the file names one of `refs` (by section)."""
+    if isinstance(value, _Ref) and value.ref not in refs[value.section]:
+        raise _fail(
+            record.where,
+            _("“%(field)s” refers to %(section)s %(ref)s, which is not in the file.")
+            % {"field": _key(attname), "section": _label(value.section), "ref": value.ref},
+        )
+
+
+def _check_rules(document: _Document) -> None:
+    """The steering model's rules (goals/rules.py) for the tree, assessments,
+    indicators and periods, and the tree's positions."""
+    nodes = document.live["nodes"]
+    by_ref = {record.ref: record for record in nodes}
+    roots = [record for record in nodes if record.values["parent_id"] is None]
+    if nodes and len(roots) != 1:
+        raise BackupError(
+            _("The file's tree has %(count)s roots; it must have exactly one, the vision.")
+            % {"count": len(roots)}
+        )
+    direction_goals: set[int] = set()
+    for record in nodes:
+        values = record.values
+        kind = values["kind"]
+        parent = by_ref[values["parent_id"].ref] if values["parent_id"] else None
+        parent_kind = parent.values["kind"] if parent is not None else None
+        error = rules.placement_error(kind, parent_kind) or rules.committee_error(
+            kind,
+            values["committee_id"],
+            parent_kind=parent_kind,
+            parent_committee_id=parent.values["committee_id"] if parent is not None else None,
+        )
+        if not error and kind == NodeKind.DIRECTION_GOAL:
+            if parent.ref in direction_goals:
+                error = rules.second_direction_goal_error()
+            direction_goals.add(parent.ref)
+        if error:
+            raise _fail(_node_label(record), error)
+    _check_positions(nodes)
+
+    for record in document.live["periods"]:
+        error = rules.period_dates_error(record.values["cutoff_date"], record.values["deadline"])
+        if error:
+            raise _fail(record.where, error)
+    for record in document.live["assessments"]:
+        node = by_ref[record.values["node_id"].ref]
+        error = assessment_error(node.values["kind"], record.values["status"])
+        if error:
+            raise _fail(record.where, error[1])
+    for record in document.live["indicators"]:
+        error = rules.indicator_error(by_ref[record.values["node_id"].ref].values["kind"])
+        if error:
+            raise _fail(record.where, error)
+
+
+def _node_label(record: _Record) -> str:
+    return f"{record.where} “{record.values['title']}”"
+
+
+def _check_positions(nodes: list[_Record]) -> None:
+    """The file's nested set (lft, rght, level) is sound, or the first fault is
+    named by the node's place in the file and its ref."""
+    faults = nested_set_faults(
+        [
+            {
+                "key": record.ref,
+                "parent": record.values["parent_id"].ref if record.values["parent_id"] else None,
+                "lft": record.values["lft"],
+                "rght": record.values["rght"],
+                "level": record.values["level"],
+            }
+            for record in nodes
+        ]
+    )
+    if not faults:
+        return
+    # A node's own fault says more than the numbering as a whole.
+    fault = next((fault for fault in faults if fault.node is not None), faults[0])
+    if fault.node is None:
+        raise BackupError(
+            _(
+                "The positions in the file's tree (lft, rght, level) do not number its nodes "
+                "1 to %(last)s, each number once."
+            )
+            % {"last": fault.values.get("last", 2 * len(nodes))}
+        )
+    messages = {
+        "order": _("its position (lft, rght, level) has lft %(lft)s, not below rght %(rght)s."),
+        "root_level": _("its position (lft, rght, level) is level %(level)s; the root is at 0."),
+        "not_nested": _(
+            "its position (lft, rght, level) is not inside that of its parent, node %(parent)s."
+        ),
+        "level": _(
+            "its position (lft, rght, level) is level %(level)s under a parent at level "
+            "%(parent_level)s."
+        ),
+    }
+    record = next(record for record in nodes if record.ref == fault.node)
+    raise _fail(_node_label(record), messages[fault.code] % fault.values)

@@ -1,0 +1,199 @@
+"""The steering model's rules, each written once, with its Swedish message.
+
+Which kind of node sits directly under which, which levels belong to a
+committee, what is assessed and what carries indicators, and which years a
+plan year can be. The model (`Node.validate_structure`), the tree services,
+the integrity check and the importers all ask here.
+
+The rules take kinds, ids and values rather than model instances, so the same
+rule judges a node being saved, a row read in SQL and a record of a backup
+file. A rule that answers with a message returns None when all is well.
+Nothing here reads the database; rules that need it (one vision per year, one
+direction goal per perspective) are checked by the caller, which names the
+message from here.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+
+class NodeKind(models.TextChoices):
+    VISION = "vision", gettext_lazy("Vision")
+    PERSPECTIVE = "perspective", gettext_lazy("Perspective")
+    DIRECTION_GOAL = "direction_goal", gettext_lazy("Direction goal")
+    MUNICIPAL_GOAL = "municipal_goal", gettext_lazy("Municipal goal")
+    COMMITTEE_GOAL = "committee_goal", gettext_lazy("Committee goal")
+    ACTIVITY = "activity", gettext_lazy("Activity")
+
+
+# Each kind may only sit directly under the kind before it.
+KIND_ORDER: list[str] = [
+    NodeKind.VISION,
+    NodeKind.PERSPECTIVE,
+    NodeKind.DIRECTION_GOAL,
+    NodeKind.MUNICIPAL_GOAL,
+    NodeKind.COMMITTEE_GOAL,
+    NodeKind.ACTIVITY,
+]
+PARENT_KIND: dict[str, str | None] = {
+    kind: (KIND_ORDER[index - 1] if index else None) for index, kind in enumerate(KIND_ORDER)
+}
+CHILD_KIND: dict[str, str | None] = {
+    kind: (KIND_ORDER[index + 1] if index + 1 < len(KIND_ORDER) else None)
+    for index, kind in enumerate(KIND_ORDER)
+}
+# In a fixed order for the database constraint on Node: a set's iteration order
+# changes with the interpreter's hash seed, and with it the migration state.
+COMMITTEE_KIND_LIST = [NodeKind.ACTIVITY, NodeKind.COMMITTEE_GOAL]
+COMMITTEE_KINDS = frozenset(COMMITTEE_KIND_LIST)
+MUNICIPAL_KINDS = frozenset(KIND_ORDER) - COMMITTEE_KINDS
+GOAL_KINDS = frozenset({NodeKind.DIRECTION_GOAL, NodeKind.MUNICIPAL_GOAL, NodeKind.COMMITTEE_GOAL})
+# Goals get a status and an analysis in each period; activities a progress status.
+ASSESSABLE_KINDS = GOAL_KINDS | {NodeKind.ACTIVITY}
+# Indicators measure the goals that are adopted with figures.
+INDICATOR_KINDS = frozenset({NodeKind.MUNICIPAL_GOAL, NodeKind.COMMITTEE_GOAL})
+
+# The years a plan year can be (also the database's check on PlanYear.year).
+FIRST_PLAN_YEAR = 1900
+LAST_PLAN_YEAR = 2999
+
+
+def kind_label(kind: str | None) -> str:
+    return str(NodeKind(kind).label) if kind else "–"
+
+
+# --- the tree ------------------------------------------------------------------
+
+
+def may_sit_under(kind: str, parent_kind: str | None) -> bool:
+    """Whether a node of `kind` may sit directly under one of `parent_kind`
+    (None: at the root)."""
+    return kind in PARENT_KIND and PARENT_KIND[kind] == parent_kind
+
+
+def placement_error(kind: str, parent_kind: str | None) -> str | None:
+    """Why a node of `kind` cannot sit under a parent of `parent_kind` (None: no parent)."""
+    if kind not in PARENT_KIND:
+        return _("Unknown kind of node.")
+    if may_sit_under(kind, parent_kind):
+        return None
+    expected = PARENT_KIND[kind]
+    if expected is None:
+        return _("A vision cannot have a parent.")
+    if parent_kind is None:
+        return _("A “%(kind)s” must be placed under a “%(parent_kind)s”.") % {
+            "kind": kind_label(kind),
+            "parent_kind": kind_label(expected),
+        }
+    return _(
+        "A “%(kind)s” can only be placed under a “%(parent_kind)s”, not under a “%(actual)s”."
+    ) % {
+        "kind": kind_label(kind),
+        "parent_kind": kind_label(expected),
+        "actual": kind_label(parent_kind),
+    }
+
+
+def move_error(
+    kind: str, committee_id: int | None, parent_kind: str | None, parent_committee_id: int | None
+) -> str | None:
+    """Why a node cannot be moved under a parent of `parent_kind` (None: to the root),
+    or, an activity, under a goal of another committee."""
+    if parent_kind is None or not may_sit_under(kind, parent_kind):
+        return _("A “%(kind)s” can only be placed under a “%(parent_kind)s”.") % {
+            "kind": kind_label(kind),
+            "parent_kind": kind_label(PARENT_KIND.get(kind)),
+        }
+    if kind == NodeKind.ACTIVITY and parent_committee_id != committee_id:
+        return _("An activity can only be moved to a goal of its own committee.")
+    return None
+
+
+def committee_error(
+    kind: str,
+    committee_id: int | None,
+    *,
+    parent_kind: str | None = None,
+    parent_committee_id: int | None = None,
+) -> str | None:
+    """Why a node of `kind` cannot have this committee (None: none) under its parent.
+
+    The committee levels belong to exactly one committee, an activity to its
+    committee goal's; the levels above belong to the whole municipality.
+    """
+    if kind not in COMMITTEE_KINDS:
+        if committee_id is not None:
+            return _("Only committee goals and activities belong to a committee.")
+        return None
+    if committee_id is None:
+        return _("A “%(kind)s” must belong to a committee.") % {"kind": kind_label(kind)}
+    if not activity_follows_goal(kind, committee_id, parent_kind, parent_committee_id):
+        return _("An activity belongs to the same committee as its committee goal.")
+    return None
+
+
+def activity_follows_goal(
+    kind: str, committee_id: int | None, parent_kind: str | None, parent_committee_id: int | None
+) -> bool:
+    """An activity under a committee goal belongs to that goal's committee."""
+    return (
+        kind != NodeKind.ACTIVITY
+        or parent_kind != NodeKind.COMMITTEE_GOAL
+        or parent_committee_id == committee_id
+    )
+
+
+def second_direction_goal_error() -> str:
+    """A perspective has exactly one direction goal: its direction."""
+    return _("The perspective already has a direction goal; it can only have one.")
+
+
+# --- follow-up -----------------------------------------------------------------
+
+
+def assessment_error(kind: str, status: str, statuses: set[str]) -> tuple[str, str] | None:
+    """(field, message) saying why a node of `kind` cannot get `status`, whose scale
+    for that kind is `statuses`; None when it can. The field is "" for the whole."""
+    if kind not in ASSESSABLE_KINDS:
+        return "", _("Only goals and activities are assessed.")
+    if status not in statuses:
+        return "status", _("That status does not apply to this kind of node.")
+    return None
+
+
+def indicator_error(kind: str) -> str | None:
+    """Why a node of `kind` cannot carry an indicator."""
+    if kind not in INDICATOR_KINDS:
+        return _("Indicators belong to municipal goals and committee goals only.")
+    return None
+
+
+def period_year_error(period_plan_year_id: int, node_plan_year_id: int) -> str | None:
+    """A node is followed up (assessed, measured) only in its own plan year's periods."""
+    if period_plan_year_id != node_plan_year_id:
+        return _("The period belongs to another plan year.")
+    return None
+
+
+def period_dates_error(cutoff_date, deadline) -> str | None:
+    """A period's input deadline comes on or after its cut-off date."""
+    if cutoff_date and deadline and deadline < cutoff_date:
+        return _("The deadline cannot be before the cut-off date.")
+    return None
+
+
+def is_plan_year(year: int) -> bool:
+    return FIRST_PLAN_YEAR <= year <= LAST_PLAN_YEAR
+
+
+def plan_year_error(year: int) -> str | None:
+    if not is_plan_year(year):
+        return _("A plan year must be between %(first)s and %(last)s, not %(year)s.") % {
+            "first": FIRST_PLAN_YEAR,
+            "last": LAST_PLAN_YEAR,
+            "year": year,
+        }
+    return None
