@@ -24,7 +24,7 @@ from followup.models import (
     IndicatorOutcome,
     Period,
 )
-from goals import permissions
+from goals import permissions, rules
 from goals.models import Node, NodeKind, PlanYear
 
 PAGE_SIZE = 500
@@ -94,7 +94,7 @@ def year_detail(request: HttpRequest, year: int) -> JsonResponse:
     page = int(raw_page)
     plan_year = PlanYear.objects.filter(year=year).first()
     if plan_year is None:
-        return _error(_("There is no plan year %(year)s.") % {"year": year}, 404)
+        return _error(rules.missing_plan_year_error(year), 404)
     periods = list(
         Period.objects.for_year(plan_year).visible_to(request.user).order_by("cutoff_date")
     )

@@ -347,7 +347,7 @@ def _targets_of(ours: list[KoladaValue]) -> _Targets:
     # Locked like a save of assessments: a period cannot close halfway through.
     annual: dict[int, Period] = {}
     for period in (
-        Period.objects.select_for_update(of=("self",))
+        Period.objects.locked()
         .filter(plan_year__year__in=years, kind=PeriodKind.ANNUAL)
         .annotate(year=models.F("plan_year__year"))
         .order_by("cutoff_date")

@@ -17,7 +17,6 @@ from goals import rules
 from goals.locking import tree_lock
 from goals.models import Committee, Node, NodeKind, PlanYear
 from goals.permissions import can_see_unpublished
-from goals.rules import INDICATOR_KINDS  # noqa: F401  (named from here by the views)
 
 
 class PeriodKind(models.TextChoices):

@@ -16,7 +16,6 @@ from django.utils import timezone
 
 from followup import counts, indicators, rollup
 from followup.models import (
-    INDICATOR_KINDS,
     Assessment,
     Indicator,
     IndicatorOutcome,
@@ -25,6 +24,7 @@ from followup.models import (
 )
 from goals import permissions, sqlrows
 from goals.models import ASSESSABLE_KINDS, Committee, ListedNode, Node
+from goals.rules import INDICATOR_KINDS
 
 
 @dataclass

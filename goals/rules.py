@@ -197,3 +197,7 @@ def plan_year_error(year: int) -> str | None:
             "year": year,
         }
     return None
+
+
+def missing_plan_year_error(year: int) -> str:
+    return _("There is no plan year %(year)s.") % {"year": year}

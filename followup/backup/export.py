@@ -14,7 +14,6 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, models, transaction
 from django.db.models import Q
-from django.utils.translation import gettext as _
 
 from followup.backup.format import (
     FORMAT,
@@ -30,6 +29,7 @@ from followup.backup.format import (
     _user_m2m_fields,
     _username_field,
 )
+from goals import rules
 from goals.models import (
     Committee,
     PlanYear,
@@ -348,7 +348,7 @@ def year_export(*, year: int) -> bytes:
     with _snapshot():
         plan_year = PlanYear.objects.filter(year=year).first()
         if plan_year is None:
-            raise BackupError(_("There is no plan year %(year)s.") % {"year": year})
+            raise BackupError(rules.missing_plan_year_error(year))
         document = _Exporter(plan_year).document()
     text = json.dumps(document, sort_keys=True, indent=1, ensure_ascii=False)
     return (text + "\n").encode("utf-8")

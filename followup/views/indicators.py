@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 
 from followup import indicators, services
 from followup.forms import IndicatorForm, OutcomeForm
-from followup.models import INDICATOR_KINDS, Indicator, IndicatorOutcome, Period
-from goals import conflicts, permissions
+from followup.models import Indicator, IndicatorOutcome, Period
+from goals import conflicts, permissions, rules
 from goals.forms import VersionForm
 from goals.models import Node
 from goals.services import StaleEditError
@@ -26,7 +26,7 @@ def _goal_for_indicators(request: HttpRequest, pk: int) -> Node:
     node = get_object_or_404(Node.objects.select_related("plan_year", "committee"), pk=pk)
     if not permissions.can_edit_indicators(request.user, node):
         permissions.refuse(request)
-    if node.kind not in INDICATOR_KINDS:
+    if rules.indicator_error(node.kind):
         raise Http404
     return node
 

@@ -6,12 +6,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from followup.history import node_history
-from followup.models import INDICATOR_KINDS
 from followup.nodepage import node_page
 from followup.redthread import render_node_list
 from followup.yearly import earlier_years
 from goals import permissions
 from goals.models import Node, NodeKind
+from goals.rules import INDICATOR_KINDS
 
 
 def node_detail(request: HttpRequest, pk: int) -> HttpResponse:
