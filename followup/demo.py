@@ -18,6 +18,7 @@ from django.contrib.auth.models import Group, User
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.auth import mark_as_demo
 from followup import counts
 from followup.models import (
     ActivityStatus,
@@ -29,7 +30,6 @@ from followup.models import (
     PeriodKind,
 )
 from goals import services
-from goals.accounts import mark_as_demo
 from goals.models import Committee, Node, NodeKind, PlanYear
 from goals.permissions import Role
 
@@ -419,7 +419,7 @@ DEMO_INDICATORS = [
 
 # (user name, first name, last name, role, committee short name): demo users,
 # created only when settings.DEMO is on, all with the password "demo", and
-# marked as demo accounts (goals.accounts), which log in only while DEMO is on.
+# marked as demo accounts (accounts.auth), which log in only while DEMO is on.
 DEMO_USERS = [
     ("tjansteperson", "Tina", "Tjänsteperson", Role.OFFICIAL, None),
     ("sekreterare", "Sara", "Sekreterare", Role.SECRETARY, "BUN"),

@@ -26,6 +26,7 @@ from followup.redthread import STATUS_ORDER, RedThreadFilter, node_url_parts, st
 from followup.search import MAX_QUERY_LENGTH
 from goals import fields as id_fields
 from goals.models import Committee, Node, NodeKind, PlanYear
+from goals.text import PlainTextFormField
 
 
 class QuickSelect(forms.Select):
@@ -259,7 +260,7 @@ class AssessmentEntryForm(forms.Form):
                 initial=current.status if current else "",
                 disabled=disabled,
             )
-            self.fields[f"analysis-{node.pk}"] = forms.CharField(
+            self.fields[f"analysis-{node.pk}"] = PlainTextFormField(
                 label=_("Analysis"),
                 required=False,
                 max_length=20000,
@@ -422,7 +423,7 @@ class IndicatorForm(forms.ModelForm):
 
 class OutcomeForm(forms.Form):
     value = DecimalInput(label=_("Outcome"))
-    source = forms.CharField(
+    source = PlainTextFormField(
         label=_("Source"),
         required=False,
         max_length=40,

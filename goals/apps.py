@@ -5,6 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class GoalsConfig(AppConfig):
     name = "goals"
     verbose_name = _("Goals")
-
-    def ready(self) -> None:
-        from goals import checks  # noqa: F401  registers the deploy checks

@@ -7,17 +7,18 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
+from accounts.auth import demo_accounts
 from goals import fields as id_fields
-from goals.accounts import demo_accounts
 from goals.models import PARENT_KIND, Committee, Node, NodeKind
 from goals.permissions import Role
+from goals.text import PlainTextFormField
 
 
 class NodeForm(forms.Form):
     """Title and description of a node; the committee when a committee goal is created."""
 
-    title = forms.CharField(label=_("Title"), max_length=300, strip=True)
-    description = forms.CharField(
+    title = PlainTextFormField(label=_("Title"), max_length=300, strip=True)
+    description = PlainTextFormField(
         label=_("Description"), required=False, max_length=20000, widget=forms.Textarea
     )
     committee = id_fields.ModelChoiceField(
@@ -145,6 +146,7 @@ class UserForm(forms.ModelForm):
     class Meta:
         model = get_user_model()
         fields = ["username", "first_name", "last_name", "email", "is_active"]
+        field_classes = {"first_name": PlainTextFormField, "last_name": PlainTextFormField}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -24,6 +24,7 @@ from simple_history.models import HistoricalRecords
 from goals import sqlrows
 from goals.locking import assert_tree_locked
 from goals.signals import subtree_attached, subtree_detaching
+from goals.text import PlainCharField, PlainTextField
 from goals.tree_manager import NodeTreeManager
 
 
@@ -66,8 +67,8 @@ class CommitteeQuerySet(models.QuerySet["Committee"]):
 class Committee(models.Model):
     """A nämnd (kommunstyrelsen included) that sets its own goals and activities."""
 
-    name = models.CharField(_("name"), max_length=200, unique=True)
-    short_name = models.CharField(_("short name"), max_length=40, blank=True)
+    name = PlainCharField(_("name"), max_length=200, unique=True)
+    short_name = PlainCharField(_("short name"), max_length=40, blank=True)
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
@@ -260,8 +261,8 @@ class Node(MPTTModel):
         related_name="children",
     )
     kind = models.CharField(_("kind"), max_length=20, choices=NodeKind.choices)
-    title = models.CharField(_("title"), max_length=300)
-    description = models.TextField(_("description"), blank=True, max_length=20000)
+    title = PlainCharField(_("title"), max_length=300)
+    description = PlainTextField(_("description"), blank=True, max_length=20000)
     committee = models.ForeignKey(
         Committee,
         verbose_name=_("committee"),
@@ -454,22 +455,3 @@ class Node(MPTTModel):
             )
         if errors:
             raise ValidationError(errors)
-
-
-class PasswordResetRequest(models.Model):
-    """One request for a password-reset mail, kept for the limit's window
-    (goals.accounts.password_reset_allowed); addresses only as keyed digests."""
-
-    email_digest = models.CharField(max_length=64)
-    client_digest = models.CharField(max_length=64)
-    requested_at = models.DateTimeField()
-
-    class Meta:
-        indexes = [
-            models.Index(fields=["email_digest", "requested_at"]),
-            models.Index(fields=["client_digest", "requested_at"]),
-            models.Index(fields=["requested_at"]),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.requested_at:%Y-%m-%d %H:%M}"

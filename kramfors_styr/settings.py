@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "mptt",
     "simple_history",
     "axes",
+    "accounts",
     "goals",
     "followup",
 ]
@@ -178,7 +179,7 @@ AUTHENTICATION_BACKENDS = [
     # database, so every process sees the same count).
     "axes.backends.AxesStandaloneBackend",
     # Django's, refusing the demo accounts unless DEMO is on.
-    "goals.accounts.AccountBackend",
+    "accounts.auth.AccountBackend",
 ]
 
 # The demo: its accounts (made by `load_demo`, password "demo") may log in only
@@ -190,11 +191,11 @@ DEMO = env_bool("DEMO", default=False)
 # (a TLS proxy or load balancer: 1). The client's address, which login
 # throttling and the password-reset limit count by, is then read from that
 # header through exactly so many proxies; with 0 the header is ignored, since
-# anyone can send it. See goals.accounts.client_address.
+# anyone can send it. See accounts.auth.client_address.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 if TRUSTED_PROXY_COUNT < 0:
     raise ImproperlyConfigured("TRUSTED_PROXY_COUNT cannot be negative.")
-AXES_CLIENT_IP_CALLABLE = "goals.accounts.client_address"
+AXES_CLIENT_IP_CALLABLE = "accounts.auth.client_address"
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

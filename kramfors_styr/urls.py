@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, register_converter
 
-from goals.accounts import LimitedPasswordResetForm
+from accounts.auth import LimitedPasswordResetForm
 from goals.forms import LoginForm
 from kramfors_styr import views
 from kramfors_styr.converters import IdConverter, YearConverter

@@ -4,6 +4,7 @@ import csv
 import io
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from docx import Document
 from openpyxl import load_workbook
@@ -90,13 +91,15 @@ def test_every_control_character_stored_still_downloads_in_every_format(
 ):
     # Old data may hold what today's validation refuses: written past it here.
     nodes = build_tree(plan_year, OUTLINE)
-    controls = "".join(chr(code) for code in [*range(0x20), 0x7F, *range(0x80, 0xA0)])
+    # PostgreSQL cannot store NUL at all; SQLite can.
+    first = 1 if connection.vendor == "postgresql" else 0
+    controls = "".join(chr(code) for code in [*range(first, 0x20), 0x7F, *range(0x80, 0xA0)])
     for node in nodes.values():
         Node.objects.filter(pk=node.pk).update(title=f"A{controls}B", description=controls)
     Assessment.objects.create(
         node=nodes["Trygg kommun"], period=periods[0], status="met", analysis=f"x{controls}y"
     )
-    add_indicator(nodes["Fler i arbete"], f"N{controls}", target="1", unit=controls)
+    add_indicator(nodes["Fler i arbete"], f"N{controls}", target="1", unit=controls[:40])
     rows = _csv_cells(_download(councillor_client, "followup:report_csv", periods[0]))
     assert len(rows) > 1
     sheet = load_workbook(

@@ -12,8 +12,8 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.urls import reverse
 
-from goals.accounts import is_demo_account
-from goals.checks import demo_accounts_off_the_demo
+from accounts.auth import is_demo_account
+from accounts.checks import demo_accounts_off_the_demo
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -61,7 +61,7 @@ def test_an_ordinary_account_is_not_touched_by_the_demo_switch(client, councillo
 
 def test_the_deploy_check_reports_demo_accounts_only_when_demo_is_off(demo_users, settings):
     errors = demo_accounts_off_the_demo()
-    assert [error.id for error in errors] == ["goals.E001"]
+    assert [error.id for error in errors] == ["accounts.E001"]
     assert "tjansteperson" in errors[0].msg
     settings.DEMO = True
     assert demo_accounts_off_the_demo() == []
@@ -93,5 +93,5 @@ def test_check_deploy_with_production_settings_fails_on_a_database_with_demo_acc
     assert loaded.returncode == 0, loaded.stderr
     reported = _manage(env, "check", "--deploy")
     assert reported.returncode != 0
-    assert "goals.E001" in reported.stderr + reported.stdout
+    assert "accounts.E001" in reported.stderr + reported.stdout
     assert _manage({**env, "DEMO": "1"}, "check", "--deploy").returncode == 0

@@ -5,7 +5,7 @@ import pytest
 from django.test import RequestFactory
 from django.urls import reverse
 
-from goals.accounts import client_address
+from accounts.auth import client_address
 
 PROXY = "10.0.0.1"
 

@@ -9,7 +9,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from goals.models import PasswordResetRequest
+from accounts.models import PasswordResetRequest
 
 
 def _request(client, email: str, address: str = "198.51.100.7"):

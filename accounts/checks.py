@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.checks import Error, Tags, register
 from django.db import DatabaseError
 
-from goals.accounts import demo_accounts
+from accounts.auth import demo_accounts
 
 
 @register(Tags.security, deploy=True)
@@ -27,6 +27,6 @@ def demo_accounts_off_the_demo(app_configs=None, **kwargs) -> list[Error]:
                 "Their password is 'demo'. Delete them (or the whole demo database), "
                 "or set DEMO=1 if this is the demo."
             ),
-            id="goals.E001",
+            id="accounts.E001",
         )
     ]

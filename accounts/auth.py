@@ -1,5 +1,5 @@
-"""Accounts: who the client is behind a proxy, the demo accounts, and the limit
-on password-reset mails.
+"""Accounts: who the client is behind a proxy, the demo accounts, and the
+limit on password-reset mails.
 
 Everything counted here is counted in the database, so two processes behind a
 load balancer count as one.
@@ -19,7 +19,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from goals.models import PasswordResetRequest
+from accounts.models import PasswordResetRequest
 
 logger = logging.getLogger(__name__)
 
