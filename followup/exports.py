@@ -27,11 +27,10 @@ from openpyxl.utils import get_column_letter
 
 from followup.models import Period
 from followup.reports import PeriodReport, ReportGoal
+from goals.text import normalise_breaks
 
 # What makes Excel, LibreOffice and Google Sheets read a cell as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-# Word's line and page breaks (Shift+Enter, Ctrl+Enter) when pasted.
-WORD_BREAKS = re.compile("[\x0b\x0c]")
 # What no XML 1.0 file (Excel, Word) may hold, and the other control characters:
 # C0 except tab, newline and carriage return, DEL and C1, lone surrogates, U+FFFE/U+FFFF.
 UNWRITABLE = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
@@ -40,7 +39,7 @@ UNWRITABLE = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]"
 def writable(text: str) -> str:
     """`text` as every file format can hold it: Word's breaks as newlines, any
     other control character as U+FFFD (visible, so nothing vanishes unseen)."""
-    return UNWRITABLE.sub("\ufffd", WORD_BREAKS.sub("\n", text))
+    return UNWRITABLE.sub("\ufffd", normalise_breaks(text))
 
 
 def cell_text(text: str) -> str:
