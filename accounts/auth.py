@@ -93,7 +93,10 @@ def password_reset_allowed(*, email: str, client: str | None) -> bool:
     """Records a request and says whether it is within both limits.
 
     The request is recorded either way, so a client that keeps asking stays
-    refused until its requests fall out of the window.
+    refused until its requests fall out of the window. Requests that arrive at
+    the same moment may each see the count before the others' rows: the limit
+    can then be passed by as many requests as arrive together, which a limit on
+    mails, unlike a lock, can afford.
     """
     now = timezone.now()
     since = now - settings.PASSWORD_RESET_WINDOW
