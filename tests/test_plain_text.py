@@ -104,11 +104,12 @@ def test_the_admin_form_refuses_a_control_character(client, db):
     from django.contrib.auth.models import User
 
     client.force_login(User.objects.create_superuser("admin", "a@example.se", "pw"))
-    response = client.post(
-        reverse("admin:goals_committee_add"), {"name": "Nämnd\x01", "slug": "n", "order": 0}
-    )
+    url = reverse("admin:goals_committee_add")
+    response = client.post(url, {"name": "Nämnd\x01", "slug": "n", "order": 0})
     assert response.status_code == 200
+    assert "U+0001" in response.content.decode()
     assert not Committee.objects.exists()
+    assert client.post(url, {"name": "Nämnd", "slug": "n", "order": 0}).status_code == 302
 
 
 # --- Every export, for any text a form accepts -------------------------------------

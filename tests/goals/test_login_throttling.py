@@ -60,9 +60,9 @@ def test_without_a_proxy_a_spoofed_header_is_ignored(client, councillor, setting
     assert _logged_in(_login(client, "pw", REMOTE_ADDR="203.0.113.9"))
 
 
-def test_lockout_is_by_user_name_and_address_by_default(settings):
+def test_lockout_is_by_user_name_and_address_and_read_through_the_proxies(settings):
     assert settings.AXES_LOCKOUT_PARAMETERS == [["username", "ip_address"]]
-    assert settings.TRUSTED_PROXY_COUNT == 0
+    assert settings.AXES_CLIENT_IP_CALLABLE == "accounts.auth.client_address"
 
 
 @pytest.mark.parametrize(
