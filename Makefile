@@ -17,8 +17,10 @@ $(BIN)/.installed: pyproject.toml
 
 install: $(BIN)/.installed
 
-# The demo: SQLite, DEBUG on (demo users), published follow-up readable without login.
-DEMO_ENV := DATABASE_URL= DEBUG=1 PUBLIC_ACCESS=1
+# The demo: its own SQLite file (never the one a production run without
+# DATABASE_URL would use), DEMO on (the demo users may log in), DEBUG on for
+# runserver's static files, published follow-up readable without login.
+DEMO_ENV := DATABASE_URL= SQLITE_PATH=$(CURDIR)/demo.sqlite3 DEMO=1 DEBUG=1 PUBLIC_ACCESS=1
 
 run: install
 	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput

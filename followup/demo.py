@@ -18,6 +18,7 @@ from django.contrib.auth.models import Group, User
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.auth import mark_as_demo
 from followup import counts
 from followup.models import (
     ActivityStatus,
@@ -417,7 +418,8 @@ DEMO_INDICATORS = [
 
 
 # (user name, first name, last name, role, committee short name): demo users,
-# created only when DEBUG is on, all with the password "demo".
+# created only when settings.DEMO is on, all with the password "demo", and
+# marked as demo accounts (accounts.auth), which log in only while DEMO is on.
 DEMO_USERS = [
     ("tjansteperson", "Tina", "Tjänsteperson", Role.OFFICIAL, None),
     ("sekreterare", "Sara", "Sekreterare", Role.SECRETARY, "BUN"),
@@ -457,7 +459,7 @@ def demo_load(*, year: int) -> DemoResult:
         # Written in bulk, past the model: the roll-up counts are made afresh.
         counts.rebuild(plan_year.pk)
         _indicators(plan_year, interim)
-        users = _users(committees) if settings.DEBUG else []
+        users = _users(committees) if settings.DEMO else []
     return DemoResult(plan_year, loader.created, created_assessments, users)
 
 
@@ -469,6 +471,9 @@ def _users(committees: dict[str, Committee]) -> list[str]:
             username=username,
             defaults={"first_name": first, "last_name": last, "email": f"{username}@example.se"},
         )
+        if created or user.check_password(DEMO_PASSWORD):
+            # Also one made before demo accounts were marked.
+            mark_as_demo(user)
         if created:
             # The demo password is deliberately weak; it bypasses the validators.
             user.set_password(DEMO_PASSWORD)

@@ -4,12 +4,18 @@ CSV is written as Swedish Excel opens it without asking: UTF-8 with a byte
 order mark, `;` between fields and a decimal comma. The Excel file has one
 sheet with a bold, frozen header row; the Word document follows the report's
 headings, with each goal's indicators in a table.
+
+Whatever text was stored, every file opens and none carries a formula: text
+that a spreadsheet would read as a formula gets a leading apostrophe (OWASP's
+advice against CSV injection), Excel cells holding text are always written as
+text, and characters no XML file may hold are replaced (`writable`).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from decimal import Decimal
 
 from django.utils.text import slugify
@@ -21,6 +27,25 @@ from openpyxl.utils import get_column_letter
 
 from followup.models import Period
 from followup.reports import PeriodReport, ReportGoal
+from goals.text import normalise_breaks
+
+# What makes Excel, LibreOffice and Google Sheets read a cell as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# What no XML 1.0 file (Excel, Word) may hold, and the other control characters:
+# C0 except tab, newline and carriage return, DEL and C1, lone surrogates, U+FFFE/U+FFFF.
+UNWRITABLE = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def writable(text: str) -> str:
+    """`text` as every file format can hold it: Word's breaks as newlines, any
+    other control character as U+FFFD (visible, so nothing vanishes unseen)."""
+    return UNWRITABLE.sub("\ufffd", normalise_breaks(text))
+
+
+def cell_text(text: str) -> str:
+    """A spreadsheet cell's text: writable, and never read as a formula."""
+    text = writable(text)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def filename(period: Period, extension: str) -> str:
@@ -103,7 +128,7 @@ def _csv_value(value) -> str:
         whole = value == value.to_integral_value()
         text = str(value.quantize(Decimal(1)) if whole else value.normalize())
         return text.replace(".", ",")
-    return str(value)
+    return cell_text(str(value))
 
 
 def to_csv(report: PeriodReport) -> bytes:
@@ -119,20 +144,35 @@ def to_csv(report: PeriodReport) -> bytes:
 XLSX_WIDTHS = [18, 30, 22, 45, 28, 16, 60, 40, 8, 12, 12, 12, 18, 12]
 
 
+def _xlsx_row(sheet, number: int, values: list) -> list:
+    """Writes one row: numbers as numbers, everything else as text, never as a formula."""
+    cells = []
+    for column, value in enumerate(values, start=1):
+        cell = sheet.cell(row=number, column=column)
+        if value is None:
+            pass
+        elif isinstance(value, (Decimal, int, float)) and not isinstance(value, bool):
+            cell.value = value
+        else:
+            # openpyxl would store "=…" as a formula: the type is set, not guessed.
+            cell.value = cell_text(str(value))
+            cell.data_type = "s"
+        cells.append(cell)
+    return cells
+
+
 def to_xlsx(report: PeriodReport) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     # A sheet's name is at most 31 characters and cannot hold some punctuation.
     sheet.title = slugify(report.period.display_title)[:31] or "1"
-    sheet.append(columns())
+    _xlsx_row(sheet, 1, columns())
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(vertical="top", wrap_text=True)
-    for row in rows(report):
-        sheet.append(row)
     wrap = Alignment(vertical="top", wrap_text=True)
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
+    for number, row in enumerate(rows(report), start=2):
+        for cell in _xlsx_row(sheet, number, row):
             cell.alignment = wrap
     for index, width in enumerate(XLSX_WIDTHS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
@@ -146,12 +186,12 @@ def to_xlsx(report: PeriodReport) -> bytes:
 def _status_paragraph(document, goal: ReportGoal) -> None:
     paragraph = document.add_paragraph()
     paragraph.add_run(_("Status:") + " ").bold = True
-    paragraph.add_run(goal.status_label)
+    paragraph.add_run(writable(goal.status_label))
 
 
 def _analysis(document, goal: ReportGoal) -> None:
     for text in goal.paragraphs:
-        document.add_paragraph(text)
+        document.add_paragraph(writable(text))
 
 
 def _indicator_table(document, goal: ReportGoal) -> None:
@@ -166,13 +206,13 @@ def _indicator_table(document, goal: ReportGoal) -> None:
         status = line.status_label or _("no outcome")
         values = [name, line.baseline_text, line.target_text, line.outcome_text, status]
         for cell, text in zip(table.add_row().cells, values, strict=True):
-            cell.text = text
+            cell.text = writable(text)
 
 
 def to_docx(report: PeriodReport) -> bytes:
     document = Document()
     document.core_properties.title = _("Goal fulfilment – %(period)s") % {
-        "period": report.period.display_title
+        "period": writable(report.period.display_title)
     }
     document.core_properties.language = "sv-SE"
     document.add_heading(document.core_properties.title, level=0)
@@ -191,20 +231,20 @@ def to_docx(report: PeriodReport) -> bytes:
         }
     )
     for perspective in report.perspectives:
-        document.add_heading(perspective.title, level=1)
+        document.add_heading(writable(perspective.title), level=1)
         for direction in perspective.goals:
-            document.add_heading(f"{direction.kind_label}: {direction.title}", level=2)
+            document.add_heading(writable(f"{direction.kind_label}: {direction.title}"), level=2)
             _status_paragraph(document, direction)
             _analysis(document, direction)
             for municipal in direction.children:
-                document.add_heading(municipal.title, level=3)
+                document.add_heading(writable(municipal.title), level=3)
                 _status_paragraph(document, municipal)
                 _analysis(document, municipal)
                 if municipal.indicators:
                     _indicator_table(document, municipal)
                 for goal in municipal.children:
                     committee = goal.committee.name if goal.committee else ""
-                    document.add_heading(f"{goal.title} ({committee})", level=4)
+                    document.add_heading(writable(f"{goal.title} ({committee})"), level=4)
                     _status_paragraph(document, goal)
                     _analysis(document, goal)
                     if goal.indicators:

@@ -29,6 +29,7 @@ from followup.search import MAX_QUERY_LENGTH
 from goals import fields as id_fields
 from goals import rules
 from goals.models import Committee, Node, NodeKind, PlanYear
+from goals.text import PlainTextFormField
 
 
 class QuickSelect(forms.Select):
@@ -266,7 +267,7 @@ class AssessmentEntryForm(forms.Form):
                 initial=current.status if current else "",
                 disabled=disabled,
             )
-            self.fields[f"analysis-{node.pk}"] = forms.CharField(
+            self.fields[f"analysis-{node.pk}"] = PlainTextFormField(
                 label=_("Analysis"),
                 required=False,
                 max_length=20000,
@@ -429,7 +430,7 @@ class IndicatorForm(forms.ModelForm):
 
 class OutcomeForm(forms.Form):
     value = DecimalInput(label=_("Outcome"))
-    source = forms.CharField(
+    source = PlainTextFormField(
         label=_("Source"),
         required=False,
         max_length=40,

@@ -17,6 +17,7 @@ from goals import rules
 from goals.locking import tree_lock
 from goals.models import Committee, Node, NodeKind, PlanYear
 from goals.permissions import can_see_unpublished
+from goals.text import PlainCharField, PlainTextField
 
 
 class PeriodKind(models.TextChoices):
@@ -62,7 +63,7 @@ class Period(models.Model):
         PlanYear, verbose_name=_("plan year"), on_delete=models.CASCADE, related_name="periods"
     )
     kind = models.CharField(_("kind"), max_length=20, choices=PeriodKind.choices)
-    title = models.CharField(_("title"), max_length=200, blank=True)
+    title = PlainCharField(_("title"), max_length=200, blank=True)
     cutoff_date = models.DateField(_("cut-off date"))
     deadline = models.DateField(_("deadline for input"))
     is_closed = models.BooleanField(_("closed"), default=False)
@@ -212,7 +213,7 @@ class Assessment(models.Model):
         Period, verbose_name=_("period"), on_delete=models.CASCADE, related_name="assessments"
     )
     status = models.CharField(_("status"), max_length=20, choices=STATUS_CHOICES)
-    analysis = models.TextField(_("analysis"), blank=True, max_length=20000)
+    analysis = PlainTextField(_("analysis"), blank=True, max_length=20000)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("assessed by"),
@@ -328,8 +329,8 @@ class Indicator(models.Model):
     node = models.ForeignKey(
         Node, verbose_name=_("goal"), on_delete=models.CASCADE, related_name="indicators"
     )
-    name = models.CharField(_("name"), max_length=300)
-    unit = models.CharField(_("unit"), max_length=40, blank=True)
+    name = PlainCharField(_("name"), max_length=300)
+    unit = PlainCharField(_("unit"), max_length=40, blank=True)
     baseline = models.DecimalField(
         _("baseline"), max_digits=14, decimal_places=3, null=True, blank=True
     )
@@ -340,7 +341,7 @@ class Indicator(models.Model):
         choices=IndicatorDirection.choices,
         default=IndicatorDirection.HIGHER_IS_BETTER,
     )
-    kolada_kpi = models.CharField(
+    kolada_kpi = PlainCharField(
         _("Kolada KPI id"), max_length=20, blank=True, help_text=_("For example N00914.")
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -382,7 +383,7 @@ class IndicatorOutcome(models.Model):
         Period, verbose_name=_("period"), on_delete=models.CASCADE, related_name="outcomes"
     )
     value = models.DecimalField(_("outcome"), max_digits=14, decimal_places=3)
-    source = models.CharField(_("source"), max_length=40, blank=True)
+    source = PlainCharField(_("source"), max_length=40, blank=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("entered by"),

@@ -14,6 +14,7 @@ description matches, and the assessments whose analysis matches.
 from __future__ import annotations
 
 import re
+import secrets
 from dataclasses import dataclass, field
 from html import escape
 
@@ -29,9 +30,17 @@ from goals.models import Node, PlanYear
 MAX_RESULTS = 100
 MAX_QUERY_LENGTH = 200
 CONFIG = "swedish"
-# The headline's marks: control characters that survive HTML escaping, then
-# become <mark> once the text around them is escaped.
-START, STOP = "\x02", "\x03"
+# PostgreSQL marks the matches (ts_headline) in the raw text, with marks that
+# become <mark> once the text around them is escaped. No stored text can hold
+# them: private-use characters around a random token, new for every search.
+# On SQLite the text is escaped first and the matches marked after (`_highlight`).
+
+
+def _marks() -> tuple[str, str]:
+    token = secrets.token_hex(8)
+    return f"\ue000{token}\ue001", f"\ue002{token}\ue003"
+
+
 SNIPPET_CHARS = 90  # on each side of the first match, on SQLite
 
 
@@ -82,7 +91,7 @@ def search_year(
         hits[node.pk] = hit
     for assessment, rank, snippet in assessment_rows[:limit]:
         node = assessment.node
-        hit = hits.setdefault(node.pk, SearchHit(node=node, title=_marked(escape(node.title))))
+        hit = hits.setdefault(node.pk, SearchHit(node=node, title=_highlight(node.title, None)))
         hit.rank += rank
         hit.matches.append(
             Match(
@@ -94,10 +103,20 @@ def search_year(
     return SearchResults(hits=ordered[:limit], truncated=truncated or len(ordered) > limit)
 
 
-def _marked(text: str) -> SafeString:
+def _marked(text: str, start: str, stop: str) -> SafeString:
     """Escaped text with the headline marks turned into <mark>."""
-    html = escape(text).replace(START, "<mark>").replace(STOP, "</mark>")
+    html = escape(text).replace(start, "<mark>").replace(stop, "</mark>")
     return mark_safe(html)  # escaped above: only <mark> is added
+
+
+def _highlight(text: str, pattern: re.Pattern | None) -> SafeString:
+    """`text` escaped, with every match of `pattern` in <mark>."""
+    parts, end = [], 0
+    for match in pattern.finditer(text) if pattern else ():
+        parts += [escape(text[end : match.start()]), f"<mark>{escape(match.group(0))}</mark>"]
+        end = match.end()
+    parts.append(escape(text[end:]))
+    return mark_safe("".join(parts))  # every piece of text escaped above
 
 
 def _postgresql(nodes: QuerySet, assessments: QuerySet, query: str, limit: int):
@@ -105,13 +124,16 @@ def _postgresql(nodes: QuerySet, assessments: QuerySet, query: str, limit: int):
     node_vector = SearchVector("title", weight="A", config=CONFIG) + SearchVector(
         "description", weight="B", config=CONFIG
     )
-    marks = {"config": CONFIG, "start_sel": START, "stop_sel": STOP}
+    start, stop = _marks()
+    marks = {"config": CONFIG, "start_sel": start, "stop_sel": stop}
     node_rows = [
         (
             node,
             node.rank,
-            _marked(node.title_marked),
-            _marked(node.description_marked) if START in node.description_marked else None,
+            _marked(node.title_marked, start, stop),
+            _marked(node.description_marked, start, stop)
+            if start in node.description_marked
+            else None,
         )
         for node in nodes.annotate(
             document=node_vector,
@@ -126,7 +148,7 @@ def _postgresql(nodes: QuerySet, assessments: QuerySet, query: str, limit: int):
     ]
     analysis_vector = SearchVector("analysis", config=CONFIG)
     assessment_rows = [
-        (assessment, assessment.rank, _marked(assessment.analysis_marked))
+        (assessment, assessment.rank, _marked(assessment.analysis_marked, start, stop))
         for assessment in assessments.annotate(
             document=analysis_vector,
             rank=SearchRank(analysis_vector, search),
@@ -166,7 +188,7 @@ def _plain(nodes: QuerySet, assessments: QuerySet, query: str, limit: int):
             (
                 node,
                 1.0 * in_title + 0.4 * in_description,
-                _marked(pattern.sub(lambda m: f"{START}{m.group(0)}{STOP}", node.title)),
+                _highlight(node.title, pattern),
                 _snippet(node.description, pattern) if in_description else None,
             )
         )
@@ -182,6 +204,5 @@ def _snippet(text: str, pattern: re.Pattern) -> SafeString:
     first = pattern.search(text)
     start = max(0, first.start() - SNIPPET_CHARS) if first else 0
     end = min(len(text), (first.end() if first else 0) + SNIPPET_CHARS)
-    excerpt = text[start:end]
-    excerpt = pattern.sub(lambda m: f"{START}{m.group(0)}{STOP}", excerpt)
-    return _marked(("…" if start else "") + excerpt + ("…" if end < len(text) else ""))
+    excerpt = _highlight(text[start:end], pattern)
+    return mark_safe(("…" if start else "") + excerpt + ("…" if end < len(text) else ""))

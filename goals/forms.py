@@ -1,21 +1,24 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
+from accounts.auth import demo_accounts
 from goals import fields as id_fields
 from goals.models import PARENT_KIND, Committee, Node, NodeKind
 from goals.permissions import Role
+from goals.text import PlainTextFormField
 
 
 class NodeForm(forms.Form):
     """Title and description of a node; the committee when a committee goal is created."""
 
-    title = forms.CharField(label=_("Title"), max_length=300, strip=True)
-    description = forms.CharField(
+    title = PlainTextFormField(label=_("Title"), max_length=300, strip=True)
+    description = PlainTextFormField(
         label=_("Description"), required=False, max_length=20000, widget=forms.Textarea
     )
     committee = id_fields.ModelChoiceField(
@@ -97,6 +100,24 @@ class LoginForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.fields["username"].widget.attrs.pop("autofocus", None)
 
+    def clean(self):
+        # The backend refuses a demo account while the demo is off; saying why
+        # (only to someone who knows its password) beats "wrong password".
+        username = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if username and password and not settings.DEMO:
+            account = demo_accounts().filter(username=username).first()
+            if account is not None and account.check_password(password):
+                raise forms.ValidationError(
+                    _("Demo accounts cannot log in: this site does not run as a demo."),
+                    code="demo_account",
+                )
+        return super().clean()
+
+    @property
+    def refused_as_demo(self) -> bool:
+        return self.has_error(forms.forms.NON_FIELD_ERRORS, "demo_account")
+
 
 class WelcomeForm(PasswordResetForm):
     """Sends a new user the link to choose a first password.
@@ -125,6 +146,7 @@ class UserForm(forms.ModelForm):
     class Meta:
         model = get_user_model()
         fields = ["username", "first_name", "last_name", "email", "is_active"]
+        field_classes = {"first_name": PlainTextFormField, "last_name": PlainTextFormField}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -37,6 +37,7 @@ from goals.rules import (  # noqa: F401  (the kinds are named from the models to
     kind_label,
 )
 from goals.signals import subtree_attached, subtree_detaching
+from goals.text import PlainCharField, PlainTextField
 from goals.tree_manager import NodeTreeManager
 
 
@@ -80,8 +81,8 @@ class CommitteeQuerySet(models.QuerySet["Committee"]):
 class Committee(models.Model):
     """A nämnd (kommunstyrelsen included) that sets its own goals and activities."""
 
-    name = models.CharField(_("name"), max_length=200, unique=True)
-    short_name = models.CharField(_("short name"), max_length=40, blank=True)
+    name = PlainCharField(_("name"), max_length=200, unique=True)
+    short_name = PlainCharField(_("short name"), max_length=40, blank=True)
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
@@ -231,8 +232,8 @@ class Node(MPTTModel):
         related_name="children",
     )
     kind = models.CharField(_("kind"), max_length=20, choices=NodeKind.choices)
-    title = models.CharField(_("title"), max_length=300)
-    description = models.TextField(_("description"), blank=True, max_length=20000)
+    title = PlainCharField(_("title"), max_length=300)
+    description = PlainTextField(_("description"), blank=True, max_length=20000)
     committee = models.ForeignKey(
         Committee,
         verbose_name=_("committee"),

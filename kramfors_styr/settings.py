@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "mptt",
     "simple_history",
     "axes",
+    "accounts",
     "goals",
     "followup",
 ]
@@ -177,14 +178,38 @@ AUTHENTICATION_BACKENDS = [
     # Counts failed logins and refuses further attempts for a while (in the
     # database, so every process sees the same count).
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's, refusing the demo accounts unless DEMO is on.
+    "accounts.auth.AccountBackend",
 ]
+
+# The demo: its accounts (made by `load_demo`, password "demo") may log in only
+# while this is on. Independent of DEBUG; `manage.py check --deploy` reports
+# demo accounts in a database that runs with DEMO off.
+DEMO = env_bool("DEMO", default=False)
+
+# How many proxies in front of the site add themselves to X-Forwarded-For
+# (a TLS proxy or load balancer: 1). The client's address, which login
+# throttling and the password-reset limit count by, is then read from that
+# header through exactly so many proxies; with 0 the header is ignored, since
+# anyone can send it. See accounts.auth.client_address.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT cannot be negative.")
+AXES_CLIENT_IP_CALLABLE = "accounts.auth.client_address"
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+
+# Password reset: at most so many mails per e-mail address, and requests per
+# client address, within the window (counted in the database, by every process).
+PASSWORD_RESET_LIMIT_PER_EMAIL = env_int("PASSWORD_RESET_LIMIT_PER_EMAIL", 3)
+PASSWORD_RESET_LIMIT_PER_CLIENT = env_int("PASSWORD_RESET_LIMIT_PER_CLIENT", 10)
+PASSWORD_RESET_WINDOW = datetime.timedelta(minutes=env_int("PASSWORD_RESET_WINDOW_MINUTES", 60))
+if min(PASSWORD_RESET_LIMIT_PER_EMAIL, PASSWORD_RESET_LIMIT_PER_CLIENT) < 1:
+    raise ImproperlyConfigured("The PASSWORD_RESET_LIMIT_* settings must be at least 1.")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

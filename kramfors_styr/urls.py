@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, register_converter
 
+from accounts.auth import LimitedPasswordResetForm
 from goals.forms import LoginForm
 from kramfors_styr import views
 from kramfors_styr.converters import IdConverter, YearConverter
@@ -22,7 +23,7 @@ urlpatterns = [
     path("konto/logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "konto/glomt-losenord/",
-        auth_views.PasswordResetView.as_view(),
+        auth_views.PasswordResetView.as_view(form_class=LimitedPasswordResetForm),
         name="password_reset",
     ),
     path(

@@ -13,9 +13,8 @@ YEAR = "2026"
 
 @pytest.fixture
 def demo(db, settings):
-    settings.DEBUG = True  # the demo users exist only in DEBUG
+    settings.DEMO = True  # the demo users exist, and log in, only in the demo
     call_command("load_demo", "--year", YEAR)
-    settings.DEBUG = False
 
 
 def _login(username: str) -> LinkClient:

@@ -132,3 +132,18 @@ def test_the_connection_uses_the_setting(db):
     with connection.cursor() as cursor:
         cursor.execute("SHOW max_parallel_workers_per_gather")
         assert cursor.fetchone()[0] == "0"
+
+
+def test_no_proxy_is_trusted_unless_named():
+    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "TRUSTED_PROXY_COUNT"}}
+    result = subprocess.run(
+        [sys.executable, "-c", "import kramfors_styr.settings as s; print(s.TRUSTED_PROXY_COUNT)"],
+        cwd=ROOT,
+        env={**clean, "SECRET_KEY": "k" * 50},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.stdout.strip() == "0", result.stderr
+    refused = _load_settings(SECRET_KEY="k" * 50, TRUSTED_PROXY_COUNT="-1")
+    assert "TRUSTED_PROXY_COUNT cannot be negative" in refused.stderr

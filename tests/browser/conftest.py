@@ -112,4 +112,5 @@ def site(live_server, demo_fixture, settings) -> Site:
     # The reading pages as residents see them where the municipality publishes
     # its follow-up; pages for logged-in roles log in first.
     settings.PUBLIC_ACCESS = True
+    settings.DEMO = True  # the demo's accounts log in
     return Site(live_server, demo_fixture)

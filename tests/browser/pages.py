@@ -82,7 +82,7 @@ def demo_dump(path: Path) -> None:
 
     The role groups go in too: a transactional test empties every table when it
     ends, the groups that a data migration made among them."""
-    with transaction.atomic(), override_settings(DEBUG=True):  # demo users only in DEBUG
+    with transaction.atomic(), override_settings(DEMO=True):  # demo users only in the demo
         call_command("load_demo", "--year", str(YEAR), stdout=io.StringIO())
         services.plan_year_create(year=YEAR - 1)
         call_command(
