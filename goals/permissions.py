@@ -8,7 +8,9 @@ membership:
   manages committees and users;
 - committee secretary (nämndsekreterare): keeps the committee goals and
   activities of the committees they are a member of, and their assessments;
-- councillor (förtroendevald): reads.
+- councillor (förtroendevald): reads;
+- auditor (revisor): reads what a councillor reads, no more (yet); a group of
+  its own so that the directory can hand it out (goals.directory).
 
 Superusers may do everything. Views ask these functions; they never test
 groups or committees themselves.
@@ -35,6 +37,7 @@ class Role(models.TextChoices):
     OFFICIAL = "official", _("Official")
     SECRETARY = "secretary", _("Committee secretary")
     COUNCILLOR = "councillor", _("Councillor")
+    AUDITOR = "auditor", _("Auditor")
 
 
 @dataclass(frozen=True)
