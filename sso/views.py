@@ -144,7 +144,9 @@ def _refuse(request: HttpRequest, reason: str, username: str = "") -> HttpRespon
         user_agent=request.META.get("HTTP_USER_AGENT", "")[:255],
     )
     logger.warning("Single sign-on refused (%s) for %r", reason, username)
-    if request.user.is_authenticated:
+    # Whoever is logged in here is logged out, unless the answer was never this
+    # browser's to give (an unknown state), which anyone could send it.
+    if request.user.is_authenticated and reason != Reason.STATE:
         auth.logout(request)
     messages.error(request, str(_MESSAGES[reason]))
     return redirect("login")
