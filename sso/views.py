@@ -88,7 +88,7 @@ def callback(request: HttpRequest) -> HttpResponse:
         return _refuse(request, refusal.reason, refusal.username)
     if user is None:
         return _refuse(request, Reason.TOKEN)
-    next_url = request.session.get("oidc_login_next")
+    next_url = request.session.pop("oidc_login_next", None)
     auth.login(request, user, backend=BACKEND)
     request.session["oidc_id_token"] = backend.id_token
     return redirect(next_url or settings.LOGIN_REDIRECT_URL)

@@ -328,3 +328,20 @@ def test_sessions_from_single_sign_on_end_when_it_is_turned_off(
     sso_login(client, "sub-max")
     settings.SSO_ENABLED = False
     assert client.get(reverse("goals:user_list")).status_code == 302
+
+
+def test_failed_single_sign_ons_do_not_lock_out_the_next_one(
+    client, oidc_provider, sso_login, settings
+):
+    """django-axes guards the password form; the provider checks passwords itself."""
+    settings.AXES_ENABLED = True
+    oidc_provider.set_user("sub-ola", preferred_username="ola", groups=["styr-tjansteperson"])
+    oidc_provider.rewrite_id_token(lambda claims: claims, forged=True)
+    for _attempt in range(settings.AXES_FAILURE_LIMIT + 1):
+        sso_login(client, "sub-ola")
+    assert LoginFailure.objects.count() == settings.AXES_FAILURE_LIMIT + 1
+
+    oidc_provider.reset()
+    response = sso_login(client, "sub-ola")
+    assert response["Location"] == reverse("followup:start")
+    assert _logged_in_user(client).username == "ola"
