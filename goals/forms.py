@@ -198,7 +198,7 @@ class UserForm(forms.ModelForm):
         return keys | set(self.from_directory)
 
     def _role_keys(self, role: str, committees) -> set:
-        keys = {(name, None) for name, _slug in self.from_directory if _slug is None}
+        keys = {(name, None) for name, slug in self.from_directory if slug is None}
         if role and role != Role.SECRETARY:
             keys.add((role, None))
         return keys | {(Role.SECRETARY, c.slug) for c in committees}

@@ -134,3 +134,21 @@ def test_without_single_sign_on_the_forms_work_as_before(client, official, counc
     )
     assert response.status_code == 302
     assert _role_names(councillor) == {"official"}
+
+
+@pytest.mark.parametrize("logins", [1, 4])
+def test_the_user_page_costs_the_same_queries_however_long_the_history(
+    client, official, oidc_provider, sso_login, logins, django_assert_num_queries
+):
+    for number in range(logins):
+        groups = ["styr-bun"] if number % 2 else ["styr-tjansteperson", "styr-fortroendevalda"]
+        oidc_provider.set_user("sub-rut", preferred_username="rut", groups=groups)
+        sso_login(client, "sub-rut")
+    rut = User.objects.get(username="rut")
+    client.force_login(official)
+    # Expect 10 queries: session, user, the edited user, the official's roles
+    # (menu); the form: the user's roles from the directory, groups,
+    # committees, the committees to choose from; the page: the roles from the
+    # directory and their history.
+    with django_assert_num_queries(10):
+        assert client.get(reverse("goals:user_edit", kwargs={"pk": rut.pk})).status_code == 200
