@@ -42,6 +42,12 @@ _REQUIRED = ("authorization_endpoint", "token_endpoint", "jwks_uri")
 def provider() -> Provider:
     given = {field: getattr(settings, name) for field, name in _SETTINGS.items()}
     document = {} if all(given[field] for field in _REQUIRED) else discovery_document()
+    # OpenID Connect Discovery 1.0, section 4.3: the issuer must be the one asked for.
+    if document and document.get("issuer") != settings.OIDC_ISSUER:
+        raise ProviderUnavailable(
+            f"The discovery document names the issuer {document.get('issuer')!r}, "
+            f"not OIDC_ISSUER {settings.OIDC_ISSUER!r}."
+        )
     endpoints = {field: given[field] or str(document.get(field) or "") for field in _SETTINGS}
     missing = [field for field in _REQUIRED if not endpoints[field]]
     if missing:
@@ -70,10 +76,4 @@ def _fetch(url: str) -> dict:
         ) from error
     if not isinstance(document, dict):
         raise ProviderUnavailable(f"The discovery document at {url} is not a JSON object.")
-    # OpenID Connect Discovery 1.0, section 4.3: the issuer must be the one asked for.
-    if document.get("issuer") != settings.OIDC_ISSUER:
-        raise ProviderUnavailable(
-            f"The discovery document names the issuer {document.get('issuer')!r}, "
-            f"not OIDC_ISSUER {settings.OIDC_ISSUER!r}."
-        )
     return document

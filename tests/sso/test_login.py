@@ -345,3 +345,27 @@ def test_failed_single_sign_ons_do_not_lock_out_the_next_one(
     response = sso_login(client, "sub-ola")
     assert response["Location"] == reverse("followup:start")
     assert _logged_in_user(client).username == "ola"
+
+
+def test_a_discovery_document_for_another_issuer_is_not_used(client, oidc_provider, settings):
+    settings.OIDC_ISSUER = "https://idp.example"
+    response = client.get(reverse("sso:start"))
+    assert "kunde inte nås" in _refusal_text(client, response)
+    assert LoginFailure.objects.get().reason == LoginFailure.Reason.PROVIDER_UNAVAILABLE
+
+
+def test_users_are_not_created_when_that_is_turned_off(
+    client, oidc_provider, sso_login, settings, councillor
+):
+    settings.OIDC_CREATE_USER = False
+    oidc_provider.set_user("sub-per", preferred_username="per", groups=["styr-tjansteperson"])
+    response = sso_login(client, "sub-per")
+    assert "Det finns ingen användare här" in _refusal_text(client, response)
+    assert not User.objects.filter(username="per").exists()
+
+    # An existing user still logs in.
+    oidc_provider.set_user(
+        "sub-c", preferred_username="councillor", groups=["styr-fortroendevalda"]
+    )
+    sso_login(client, "sub-c")
+    assert _logged_in_user(client) == councillor
