@@ -430,6 +430,20 @@ OIDC_PROVIDER_LOGOUT = env_bool("OIDC_PROVIDER_LOGOUT", default=True)
 # Where the provider sends the browser back (mozilla-django-oidc's setting).
 OIDC_AUTHENTICATION_CALLBACK_URL = "sso:callback"
 
+
+def url_origin(url: str) -> str:
+    scheme, _sep, rest = url.partition("://")
+    return f"{scheme}://{rest.split('/', 1)[0]}"
+
+
+if SSO_ENABLED and OIDC_PROVIDER_LOGOUT:
+    # The logout button posts a form here, answered with a redirect to the
+    # provider's logout: browsers hold that redirect to the page's form-action.
+    SECURE_CSP["form-action"] = [
+        *SECURE_CSP["form-action"],
+        url_origin(OIDC_OP_LOGOUT_ENDPOINT or OIDC_ISSUER),
+    ]
+
 # Logging in with a user name and password. LOCAL_LOGIN=0 (only with single
 # sign-on) removes the password form; BREAK_GLASS_LOGIN=1 then still lets
 # superusers log in with a password at /konto/nodinloggning/, for when the

@@ -141,3 +141,7 @@ def configure(settings, provider: TestProvider, **overrides) -> None:
     }
     for name, value in values.items():
         setattr(settings, name, value)
+    # As kramfors_styr/settings.py allows the provider's logout as a form target.
+    csp = dict(settings.SECURE_CSP)
+    csp["form-action"] = [*csp["form-action"], provider.url]
+    settings.SECURE_CSP = csp

@@ -19,7 +19,8 @@ def _load(**env: str) -> subprocess.CompletedProcess:
             sys.executable,
             "-c",
             "import kramfors_styr.settings as s; "
-            "print(s.SSO_ENABLED, s.OIDC_DISCOVERY_URL, s.OIDC_ROLE_MAP, s.LOCAL_LOGIN)",
+            "print(s.SSO_ENABLED, s.OIDC_DISCOVERY_URL, s.OIDC_ROLE_MAP, s.LOCAL_LOGIN, "
+            "s.SECURE_CSP['form-action'])",
         ],
         cwd=ROOT,
         env=clean,
@@ -76,3 +77,12 @@ def test_scopes_without_openid_are_refused():
     result = _load(**ISSUER, OIDC_RP_SCOPES="email profile")
     assert result.returncode != 0
     assert "OIDC_RP_SCOPES must include openid" in result.stderr
+
+
+def test_the_providers_logout_is_allowed_as_a_form_target():
+    result = _load(**ISSUER)
+    assert result.returncode == 0, result.stderr
+    assert "'https://login.example']" in result.stdout
+    given = _load(**ISSUER, OIDC_OP_LOGOUT_ENDPOINT="https://logout.example:8443/end")
+    assert "'https://logout.example:8443']" in given.stdout
+    assert "login.example'" not in _load().stdout
