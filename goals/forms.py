@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
 from accounts.auth import demo_accounts
+from goals import directory
 from goals import fields as id_fields
 from goals.models import PARENT_KIND, Committee, Node, NodeKind
 from goals.permissions import Role
@@ -91,6 +92,24 @@ class CommitteeForm(forms.ModelForm):
         )
         self.fields["members"].required = False
 
+    def clean_members(self):
+        members = set(self.cleaned_data["members"])
+        current = set(self.instance.members.all()) if self.instance.pk else set()
+        slug = self.instance.slug if self.instance.pk else self.data.get("slug", "")
+        names = {slug: self.instance.label if self.instance.pk else slug}
+        problems = []
+        for user in current ^ members:
+            key = (Role.SECRETARY, slug)
+            problems += directory.hand_edit_problems(
+                user=user,
+                before={key} if user in current else set(),
+                after={key} if user in members else set(),
+                committee_names=names,
+            )
+        if problems:
+            raise forms.ValidationError(problems)
+        return self.cleaned_data["members"]
+
 
 class LoginForm(AuthenticationForm):
     """Django's login form without autofocus: keyboard and screen-reader users
@@ -135,6 +154,10 @@ class WelcomeForm(PasswordResetForm):
 
 
 class UserForm(forms.ModelForm):
+    """A user's details and roles. Roles from the municipality's directory
+    (goals.directory) are shown but kept as they are: the role chosen here is
+    the one given by hand, and a role only the directory hands out is refused."""
+
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     committees = id_fields.ModelMultipleChoiceField(
         label=_("Committees (for a secretary)"),
@@ -151,27 +174,67 @@ class UserForm(forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["email"].required = True
+        self.from_directory = directory.directory_role_keys(self.instance)
+        directory_roles = {role for role, _slug in self.from_directory}
+        if directory_roles:
+            # The directory's roles stand on their own; a role by hand is optional.
+            self.fields["role"].required = False
+            self.fields["role"].choices = [("", _("No other role")), *Role.choices]
         if self.instance.pk:
-            role = next((g.name for g in self.instance.groups.all() if g.name in Role.values), None)
+            role = next(
+                (
+                    g.name
+                    for g in self.instance.groups.all()
+                    if g.name in Role.values and g.name not in directory_roles
+                ),
+                "" if directory_roles else None,
+            )
             self.initial.setdefault("role", role)
             self.initial.setdefault("committees", list(self.instance.committees.all()))
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("role") == Role.SECRETARY and not cleaned.get("committees"):
+        role, committees = cleaned.get("role"), cleaned.get("committees")
+        secretary = role == Role.SECRETARY or any(slug for _r, slug in self.from_directory)
+        if role == Role.SECRETARY and not committees:
             self.add_error("committees", _("A secretary must belong to at least one committee."))
-        if cleaned.get("role") != Role.SECRETARY and cleaned.get("committees"):
+        if not secretary and committees:
             self.add_error("committees", _("Only secretaries belong to committees."))
+        if role is not None and committees is not None:
+            for problem in directory.hand_edit_problems(
+                user=self.instance if self.instance.pk else None,
+                before=self._role_keys_before(),
+                after=self._role_keys(role, committees),
+                committee_names={c.slug: c.label for c in Committee.objects.all()},
+            ):
+                self.add_error(None, problem)
         return cleaned
+
+    def _role_keys_before(self) -> set:
+        if not self.instance.pk:
+            return set()
+        groups = {g.name for g in self.instance.groups.all() if g.name in Role.values}
+        keys = {(name, None) for name in groups - {Role.SECRETARY}}
+        if Role.SECRETARY in groups:
+            keys |= {(Role.SECRETARY, c.slug) for c in self.instance.committees.all()}
+        return keys | set(self.from_directory)
+
+    def _role_keys(self, role: str, committees) -> set:
+        keys = {(name, None) for name, slug in self.from_directory if slug is None}
+        if role and role != Role.SECRETARY:
+            keys.add((role, None))
+        return keys | {(Role.SECRETARY, c.slug) for c in committees}
 
     def save(self, commit: bool = True):
         user = super().save(commit=False)
         if not user.pk:
             user.set_unusable_password()
         user.save()
-        role_groups = Group.objects.filter(name__in=Role.values)
+        directory_roles = {role for role, _slug in self.from_directory}
+        role_groups = Group.objects.filter(name__in=Role.values).exclude(name__in=directory_roles)
         user.groups.remove(*role_groups)
-        user.groups.add(Group.objects.get_or_create(name=self.cleaned_data["role"])[0])
+        if self.cleaned_data["role"]:
+            user.groups.add(Group.objects.get_or_create(name=self.cleaned_data["role"])[0])
         # Changed from the committee's side, where the membership history is kept.
         current, wanted = set(user.committees.all()), set(self.cleaned_data["committees"])
         for committee in current - wanted:

@@ -8,7 +8,9 @@ membership:
   manages committees and users;
 - committee secretary (nämndsekreterare): keeps the committee goals and
   activities of the committees they are a member of, and their assessments;
-- councillor (förtroendevald): reads.
+- councillor (förtroendevald): reads;
+- auditor (revisor): reads what a councillor reads, no more (yet); a group of
+  its own so that the directory can hand it out (goals.directory).
 
 Superusers may do everything. Views ask these functions; they never test
 groups or committees themselves.
@@ -46,6 +48,7 @@ class Role(models.TextChoices):
     OFFICIAL = "official", _("Official")
     SECRETARY = "secretary", _("Committee secretary")
     COUNCILLOR = "councillor", _("Councillor")
+    AUDITOR = "auditor", _("Auditor")
 
 
 @dataclass(frozen=True)
@@ -123,6 +126,12 @@ def _roles_sql() -> str:
 
 class LoginRequired(Exception):
     """An anonymous visitor was refused where logging in may let them in."""
+
+
+def forget_roles(user: User) -> None:
+    """Drop the roles kept on the user, after changing its groups or committees."""
+    if hasattr(user, "_styr_roles"):
+        del user._styr_roles
 
 
 def refuse(request: HttpRequest) -> NoReturn:

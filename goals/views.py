@@ -18,7 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from goals import conflicts, permissions, services
+from goals import conflicts, directory, permissions, services
 from goals.forms import (
     CommitteeForm,
     MoveForm,
@@ -372,4 +372,13 @@ def user_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         else:
             messages.success(request, _("The user %(name)s was saved.") % {"name": saved.username})
         return redirect("goals:user_list")
-    return render(request, "goals/user_form.html", {"form": form, "edited_user": user})
+    return render(
+        request,
+        "goals/user_form.html",
+        {
+            "form": form,
+            "edited_user": user,
+            "directory_roles": directory.directory_roles_of(user),
+            "directory_history": directory.directory_history_of(user),
+        },
+    )

@@ -5,6 +5,7 @@ DEBUG is off unless set, and with DEBUG off a SECRET_KEY must be given.
 """
 
 import datetime
+import json
 import os
 import re
 from pathlib import Path
@@ -374,3 +375,117 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# --- Single sign-on (OpenID Connect) and local login ---------------------------
+# Single sign-on with the municipality's own accounts is on when OIDC_ISSUER is
+# set (README, "Single sign-on", gives the values for Entra ID and Keycloak).
+# The provider's endpoints are read from its discovery document
+# (sso/provider.py) unless given one by one below.
+
+_ROLE = re.compile(r"official|councillor|auditor|secretary:[-a-zA-Z0-9_]+")
+_SIGNING_ALGORITHMS = {"RS256", "RS384", "RS512", "ES256", "ES384", "ES512"}
+
+
+def env_role_map(name: str) -> dict[str, tuple[str, ...]]:
+    """A JSON object from directory group to a role or a list of roles."""
+    raw = env_str(name)
+    if not raw:
+        return {}
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a JSON object, not {raw!r}.") from None
+    if not isinstance(data, dict):
+        raise ImproperlyConfigured(f"{name} must be a JSON object from group to role.")
+    role_map = {}
+    for group, roles in data.items():
+        roles = [roles] if isinstance(roles, str) else roles
+        if not isinstance(roles, list) or not roles:
+            raise ImproperlyConfigured(f"{name}: the group {group!r} needs a role or a list.")
+        for role in roles:
+            if not isinstance(role, str) or not _ROLE.fullmatch(role):
+                raise ImproperlyConfigured(
+                    f"{name}: {role!r} (for the group {group!r}) is not a role; use official, "
+                    "councillor, auditor or secretary:<committee slug>."
+                )
+        role_map[group] = tuple(roles)
+    return role_map
+
+
+# Exactly as the provider writes it in its tokens ("iss"), trailing slash and all.
+OIDC_ISSUER = env_str("OIDC_ISSUER")
+SSO_ENABLED = bool(OIDC_ISSUER)
+OIDC_RP_CLIENT_ID = env_str("OIDC_RP_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_RP_CLIENT_SECRET")
+if SSO_ENABLED and not OIDC_RP_CLIENT_ID:
+    raise ImproperlyConfigured("OIDC_RP_CLIENT_ID must be set when OIDC_ISSUER is.")
+OIDC_DISCOVERY_URL = env_str("OIDC_DISCOVERY_URL") or (
+    f"{OIDC_ISSUER.rstrip('/')}/.well-known/openid-configuration" if SSO_ENABLED else ""
+)
+# Each of these, when set, is used instead of the discovery document's.
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_OP_AUTHORIZATION_ENDPOINT")
+OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_OP_TOKEN_ENDPOINT")
+OIDC_OP_USER_ENDPOINT = env_str("OIDC_OP_USER_ENDPOINT")
+OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_OP_JWKS_ENDPOINT")
+OIDC_OP_LOGOUT_ENDPOINT = env_str("OIDC_OP_LOGOUT_ENDPOINT")
+OIDC_RP_SCOPES = env_str("OIDC_RP_SCOPES", "openid email profile") or "openid email profile"
+if "openid" not in OIDC_RP_SCOPES.split():
+    raise ImproperlyConfigured("OIDC_RP_SCOPES must include openid.")
+OIDC_RP_SIGN_ALGO = env_str("OIDC_RP_SIGN_ALGO", "RS256") or "RS256"
+if OIDC_RP_SIGN_ALGO not in _SIGNING_ALGORITHMS:
+    raise ImproperlyConfigured(
+        f"OIDC_RP_SIGN_ALGO must be one of {', '.join(sorted(_SIGNING_ALGORITHMS))}, "
+        f"not {OIDC_RP_SIGN_ALGO!r}."
+    )
+# The authorization code flow with PKCE, state and nonce: not to be turned off.
+OIDC_USE_PKCE = True
+OIDC_USE_NONCE = True
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT", 10)
+if OIDC_TIMEOUT < 1:
+    raise ImproperlyConfigured("OIDC_TIMEOUT must be at least one second.")
+OIDC_GROUPS_CLAIM = env_str("OIDC_GROUPS_CLAIM", "groups") or "groups"
+OIDC_USERNAME_CLAIM = env_str("OIDC_USERNAME_CLAIM", "preferred_username") or "preferred_username"
+OIDC_ROLE_MAP = env_role_map("OIDC_ROLE_MAP")
+# Users are created at their first single sign-on, if the directory gives them a role.
+OIDC_CREATE_USER = env_bool("OIDC_CREATE_USER", default=True)
+# The button says "Logga in med <OIDC_LOGIN_LABEL>".
+OIDC_LOGIN_LABEL = env_str("OIDC_LOGIN_LABEL")
+# Logging out also ends the session at the provider, where it offers that.
+OIDC_PROVIDER_LOGOUT = env_bool("OIDC_PROVIDER_LOGOUT", default=True)
+# Where the provider sends the browser back (mozilla-django-oidc's setting).
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso:callback"
+
+
+def url_origin(url: str) -> str:
+    scheme, _sep, rest = url.partition("://")
+    return f"{scheme}://{rest.split('/', 1)[0]}"
+
+
+if SSO_ENABLED and OIDC_PROVIDER_LOGOUT:
+    # The logout button posts a form here, answered with a redirect to the
+    # provider's logout: browsers hold that redirect to the page's form-action.
+    SECURE_CSP["form-action"] = [
+        *SECURE_CSP["form-action"],
+        url_origin(OIDC_OP_LOGOUT_ENDPOINT or OIDC_ISSUER),
+    ]
+
+# Logging in with a user name and password. LOCAL_LOGIN=0 (only with single
+# sign-on) removes the password form; BREAK_GLASS_LOGIN=1 then still lets
+# superusers log in with a password at /konto/nodinloggning/, for when the
+# provider is down.
+LOCAL_LOGIN = env_bool("LOCAL_LOGIN", default=True)
+BREAK_GLASS_LOGIN = env_bool("BREAK_GLASS_LOGIN", default=False)
+if not LOCAL_LOGIN and not SSO_ENABLED:
+    raise ImproperlyConfigured(
+        "LOCAL_LOGIN=0 needs single sign-on (OIDC_ISSUER): else nobody can log in."
+    )
+# Django's password backend, asking LOCAL_LOGIN and BREAK_GLASS_LOGIN at each
+# login; and the single sign-on backend (which takes no password).
+AUTHENTICATION_BACKENDS = [
+    "sso.backends.PasswordBackend"
+    if backend == "django.contrib.auth.backends.ModelBackend"
+    else backend
+    for backend in AUTHENTICATION_BACKENDS
+]
+AUTHENTICATION_BACKENDS.append("sso.backends.DirectoryBackend")
+INSTALLED_APPS.append("sso")

@@ -7,6 +7,7 @@ from goals.forms import LoginForm
 from kramfors_styr import views
 from kramfors_styr.converters import IdConverter, YearConverter
 from kramfors_styr.health import healthz
+from sso import views as sso_views
 
 # Before the apps' URLs are included below, which use them.
 register_converter(IdConverter, "id")
@@ -17,40 +18,43 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path(
         "konto/logga-in/",
-        auth_views.LoginView.as_view(authentication_form=LoginForm),
+        sso_views.password_login(auth_views.LoginView.as_view(authentication_form=LoginForm)),
         name="login",
     ),
-    path("konto/logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    path("konto/logga-ut/", sso_views.logout, name="logout"),
     path(
         "konto/glomt-losenord/",
-        auth_views.PasswordResetView.as_view(form_class=LimitedPasswordResetForm),
+        sso_views.local_login_only(
+            auth_views.PasswordResetView.as_view(form_class=LimitedPasswordResetForm)
+        ),
         name="password_reset",
     ),
     path(
         "konto/glomt-losenord/skickat/",
-        auth_views.PasswordResetDoneView.as_view(),
+        sso_views.local_login_only(auth_views.PasswordResetDoneView.as_view()),
         name="password_reset_done",
     ),
     path(
         "konto/nytt-losenord/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        sso_views.local_login_only(auth_views.PasswordResetConfirmView.as_view()),
         name="password_reset_confirm",
     ),
     path(
         "konto/nytt-losenord/klart/",
-        auth_views.PasswordResetCompleteView.as_view(),
+        sso_views.local_login_only(auth_views.PasswordResetCompleteView.as_view()),
         name="password_reset_complete",
     ),
     path(
         "konto/byt-losenord/",
-        auth_views.PasswordChangeView.as_view(),
+        sso_views.local_login_only(auth_views.PasswordChangeView.as_view()),
         name="password_change",
     ),
     path(
         "konto/byt-losenord/klart/",
-        auth_views.PasswordChangeDoneView.as_view(),
+        sso_views.local_login_only(auth_views.PasswordChangeDoneView.as_view()),
         name="password_change_done",
     ),
+    path("", include("sso.urls")),
     path("", include("goals.urls")),
     path("tillganglighet/", views.accessibility_statement, name="accessibility_statement"),
     path("", include("followup.urls")),

@@ -82,6 +82,12 @@ TABLE = [
     Row("password_reset_complete", "-", EVERYONE),
     Row("password_change", "-", LOGGED_IN),
     Row("password_change_done", "-", LOGGED_IN),
+    # Single sign-on (on in `world`): off to the provider, and back to the login
+    # page when the answer carries no state of this browser's.
+    Row("sso:start", "-", _answers(302, 302, 302, 302, 302, 302)),
+    Row("sso:callback", "-", _answers(LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN)),
+    # Only while LOCAL_LOGIN is off and BREAK_GLASS_LOGIN on (tests/sso).
+    Row("sso:break_glass", "-", _answers(404, 404, 404, 404, 404, 404)),
     Row("followup:start", "-", EVERYONE),
     Row("followup:red_thread", "year", READERS),
     Row("followup:node_detail", "bun goal", READERS),
@@ -175,7 +181,15 @@ def test_every_url_has_a_row_in_the_table():
 
 
 @pytest.fixture
-def world(committees, plan_year, periods, secretary, official, councillor, outsider):
+def world(committees, plan_year, periods, secretary, official, councillor, outsider, settings):
+    # Single sign-on on, against a provider whose endpoints are given (so no
+    # discovery document is fetched: these requests never reach it).
+    settings.SSO_ENABLED = True
+    settings.OIDC_ISSUER = "https://idp.example.invalid"
+    settings.OIDC_RP_CLIENT_ID = "kramfors-styr"
+    settings.OIDC_OP_AUTHORIZATION_ENDPOINT = "https://idp.example.invalid/authorize"
+    settings.OIDC_OP_TOKEN_ENDPOINT = "https://idp.example.invalid/token"
+    settings.OIDC_OP_JWKS_ENDPOINT = "https://idp.example.invalid/jwks"
     nodes = build_tree(
         plan_year,
         """
