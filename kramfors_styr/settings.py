@@ -479,12 +479,10 @@ if not LOCAL_LOGIN and not SSO_ENABLED:
     raise ImproperlyConfigured(
         "LOCAL_LOGIN=0 needs single sign-on (OIDC_ISSUER): else nobody can log in."
     )
-# Django's password backend, asking LOCAL_LOGIN and BREAK_GLASS_LOGIN at each
-# login; and the single sign-on backend (which takes no password).
+# The password backend also asks LOCAL_LOGIN and BREAK_GLASS_LOGIN at each
+# login; the single sign-on backend takes no password.
 AUTHENTICATION_BACKENDS = [
-    "sso.backends.PasswordBackend"
-    if backend == "django.contrib.auth.backends.ModelBackend"
-    else backend
+    "sso.backends.PasswordBackend" if backend == "accounts.auth.AccountBackend" else backend
     for backend in AUTHENTICATION_BACKENDS
 ]
 AUTHENTICATION_BACKENDS.append("sso.backends.DirectoryBackend")

@@ -17,11 +17,11 @@ import jwt
 import requests
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import SuspiciousOperation
 from django.db import transaction
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
+from accounts.auth import AccountBackend
 from goals.directory import directory_roles_apply, granted_role_keys, managed_role_keys
 from goals.permissions import Role
 from sso.models import DirectoryAccount, LoginFailure
@@ -34,10 +34,10 @@ Reason = LoginFailure.Reason
 CLOCK_SKEW_SECONDS = 60
 
 
-class PasswordBackend(ModelBackend):
-    """Django's password login, while LOCAL_LOGIN is on; with it off, only
-    superusers, and only while BREAK_GLASS_LOGIN is on. Sessions begun with a
-    password end the same way when the setting changes."""
+class PasswordBackend(AccountBackend):
+    """The password login (demo accounts only with DEMO on), while LOCAL_LOGIN
+    is on; with it off, only superusers, and only while BREAK_GLASS_LOGIN is on.
+    Sessions begun with a password end the same way when the setting changes."""
 
     def user_can_authenticate(self, user) -> bool:
         if not super().user_can_authenticate(user):
