@@ -1,6 +1,6 @@
 from django.urls import path
 
-from followup import api, views
+from followup import api, geh_views, views
 
 app_name = "followup"
 
@@ -46,4 +46,33 @@ urlpatterns += [
     path("sok/", views.search, name="search"),
     path("api/v1/ar/", api.year_list, name="api_years"),
     path("api/v1/ar/<year:year>/", api.year_detail, name="api_year"),
+]
+
+# Sound financial management, and the reports as documents.
+urlpatterns += [
+    path("god-ekonomisk-hushallning/<year:year>/", geh_views.geh_year, name="geh_year"),
+    path("god-ekonomisk-hushallning/<year:year>/mal/", geh_views.geh_goals_edit, name="geh_goals"),
+    path("perioder/<id:pk>/geh/", geh_views.geh_period, name="geh_period"),
+    path(
+        "perioder/<id:pk>/geh/bedomning/",
+        geh_views.geh_evaluation_edit,
+        name="geh_evaluation_edit",
+    ),
+    path(
+        "perioder/<id:pk>/geh/balanskrav/",
+        geh_views.balance_statement_edit,
+        name="balance_statement_edit",
+    ),
+    path("rapport/<id:pk>/pdf/", geh_views.report_pdf, name="report_pdf"),
+    path("rapport/<id:pk>/namnd/<slug:slug>/", geh_views.committee_report, name="committee_report"),
+    path(
+        "rapport/<id:pk>/namnd/<slug:slug>/word/",
+        geh_views.committee_report_docx,
+        name="committee_report_docx",
+    ),
+    path(
+        "rapport/<id:pk>/namnd/<slug:slug>/pdf/",
+        geh_views.committee_report_pdf,
+        name="committee_report_pdf",
+    ),
 ]

@@ -131,6 +131,15 @@ GOAL_KINDS = frozenset({NodeKind.DIRECTION_GOAL, NodeKind.MUNICIPAL_GOAL, NodeKi
 ASSESSABLE_KINDS = GOAL_KINDS | {NodeKind.ACTIVITY}
 
 
+class GehRole(models.TextChoices):
+    """What a municipal goal is for sound financial management (god ekonomisk
+    hushållning, kommunallagen 11 kap. 6 §): a financial goal, an operational
+    goal of importance for it, or neither (blank)."""
+
+    FINANCIAL = "financial", _("Financial goal")
+    OPERATIONAL = "operational", _("Operational goal of importance for sound financial management")
+
+
 def kind_label(kind: str | None) -> str:
     return str(NodeKind(kind).label) if kind else "–"
 
@@ -280,6 +289,14 @@ class Node(MPTTModel):
         on_delete=models.SET_NULL,
         related_name="copies",
     )
+    geh_role = models.CharField(
+        _("sound financial management"),
+        max_length=20,
+        choices=GehRole.choices,
+        blank=True,
+        default="",
+        help_text=_("Municipal goals only."),
+    )
     # Raised on every edit; a form that carries an older value is refused
     # instead of silently overwriting someone else's change.
     version = models.PositiveIntegerField(_("version"), default=1)
@@ -319,6 +336,11 @@ class Node(MPTTModel):
                 name="committee_only_on_committee_levels",
             ),
             models.CheckConstraint(condition=Q(kind__in=KIND_ORDER), name="node_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(geh_role="")
+                | Q(kind=NodeKind.MUNICIPAL_GOAL, geh_role__in=GehRole.values),
+                name="geh_role_only_on_municipal_goals",
+            ),
             # One tree per plan year, numbered by the year's id: a new year's
             # root never has to search for a free tree id, and no write to one
             # year ever renumbers another year's tree.
@@ -451,6 +473,10 @@ class Node(MPTTModel):
         elif self.committee_id is not None:
             errors.setdefault("committee", []).append(
                 _("Only committee goals and activities belong to a committee.")
+            )
+        if self.geh_role and self.kind != NodeKind.MUNICIPAL_GOAL:
+            errors.setdefault("geh_role", []).append(
+                _("Only a municipal goal can be a goal for sound financial management.")
             )
         if errors:
             raise ValidationError(errors)
