@@ -9,6 +9,8 @@ nothing is fetched while a PDF is made.
 
 from __future__ import annotations
 
+import logging
+
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 
@@ -23,6 +25,8 @@ def html_to_pdf(html: str) -> bytes:
     # Imported here: WeasyPrint loads Pango when imported, which only the PDF needs.
     from weasyprint import HTML
 
+    # WeasyPrint logs every step of every document at INFO.
+    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
     return HTML(string=html, url_fetcher=_no_fetch).write_pdf(pdf_variant="pdf/ua-1")
 
 
