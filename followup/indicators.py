@@ -240,6 +240,13 @@ class OutcomeCell:
         return format_value(self.outcome.value if self.outcome else None)
 
     @property
+    def forecast(self) -> str:
+        """The forecast for the full year, "" when there is none."""
+        if self.outcome is None or self.outcome.forecast is None:
+            return ""
+        return format_value(self.outcome.forecast)
+
+    @property
     def status_label(self) -> str:
         return str(GoalStatus(self.status).label) if self.status else _("no outcome")
 
