@@ -18,6 +18,7 @@ from followup.indicators import format_value
 from followup.kolada import KoladaError, decode_page
 from followup.models import (
     GehVerdict,
+    GoalStatus,
     Indicator,
     IndicatorDirection,
     Period,
@@ -26,6 +27,7 @@ from followup.models import (
 )
 from followup.redthread import STATUS_ORDER, RedThreadFilter, node_url_parts, status_label
 from followup.search import MAX_QUERY_LENGTH
+from followup.services import Entry
 from goals import fields as id_fields
 from goals.models import Committee, GehRole, Node, NodeKind, PlanYear
 
@@ -239,10 +241,16 @@ class AssessmentEntryForm(forms.Form):
     was opened (0 when there was none).
     """
 
-    def __init__(self, data=None, *, nodes, assessments, disabled: bool = False) -> None:
+    def __init__(
+        self, data=None, *, nodes, assessments, disabled: bool = False, forecasts: bool = False
+    ) -> None:
         super().__init__(data)
         self.nodes = nodes
         self.assessments = assessments
+        # An interim period's goals also get a forecast for the full year
+        # (`forecast-<id>`).
+        self.forecasts = forecasts
+        forecast_choices = [("", str(_("– none –"))), *GoalStatus.choices]
         # Each kind's choices translated once, not once per row.
         choices_by_kind: dict[str, list[tuple[str, str]]] = {}
         for node in nodes:
@@ -269,6 +277,15 @@ class AssessmentEntryForm(forms.Form):
                 initial=current.analysis if current else "",
                 disabled=disabled,
             )
+            if forecasts and node.is_goal:
+                self.fields[f"forecast-{node.pk}"] = forms.ChoiceField(
+                    label=_("Forecast for the full year"),
+                    choices=forecast_choices,
+                    required=False,
+                    widget=QuickSelect,
+                    initial=current.forecast_status if current else "",
+                    disabled=disabled,
+                )
             self.fields[f"version-{node.pk}"] = forms.IntegerField(
                 widget=QuickHiddenInput,
                 initial=current.version if current else 0,
@@ -310,8 +327,13 @@ class AssessmentEntryForm(forms.Form):
                     f'<p class="suggestion">{suggestion_prefix} <span class="badge '
                     f'badge--{escape(suggestion.status)}">{escape(suggestion.label)}</span></p>'
                 )
+            forecast = (
+                field_group(self[f"forecast-{node.pk}"])
+                if f"forecast-{node.pk}" in self.fields
+                else ""
+            )
             row.append(
-                f'<div class="entry-fields">{field_group(self[f"status-{node.pk}"])}'
+                f'<div class="entry-fields">{field_group(self[f"status-{node.pk}"])}{forecast}'
                 f"{field_group(self[f'analysis-{node.pk}'])}{self[f'version-{node.pk}']}</div>"
             )
             assessment = self.assessments.get(node.pk)
@@ -328,6 +350,8 @@ class AssessmentEntryForm(forms.Form):
             analysis = (cleaned.get(f"analysis-{node.pk}") or "").strip()
             if not status and analysis:
                 self.add_error(f"status-{node.pk}", _("Choose a status to go with the analysis."))
+            if not status and cleaned.get(f"forecast-{node.pk}"):
+                self.add_error(f"status-{node.pk}", _("Choose a status to go with the forecast."))
         return cleaned
 
     def changed_entries(self) -> list[tuple[Node, str, str, int]]:
@@ -340,10 +364,37 @@ class AssessmentEntryForm(forms.Form):
             current = self.assessments.get(node.pk)
             if not status:
                 continue
-            if current and current.status == status and current.analysis == analysis:
+            if (
+                current
+                and current.status == status
+                and current.analysis == analysis
+                and current.forecast_status == self._forecast(node, current)
+            ):
                 continue
             changed.append((node, status, analysis, version))
         return changed
+
+    def _forecast(self, node: Node, current=None) -> str:
+        """The forecast the row asks for; the stored one where the row has no field."""
+        name = f"forecast-{node.pk}"
+        if name in self.fields:
+            return self.cleaned_data.get(name) or ""
+        return current.forecast_status if current else ""
+
+    def entries(self) -> list[Entry]:
+        """The changed rows as the service saves them, forecasts included."""
+        return [
+            Entry(
+                node=node,
+                status=status,
+                analysis=analysis,
+                version=version,
+                forecast_status=(
+                    self._forecast(node) if f"forecast-{node.pk}" in self.fields else None
+                ),
+            )
+            for node, status, analysis, version in self.changed_entries()
+        ]
 
 
 # --- indicators (nyckeltal) ----------------------------------------------------
@@ -424,6 +475,11 @@ class IndicatorForm(forms.ModelForm):
 
 class OutcomeForm(forms.Form):
     value = DecimalInput(label=_("Outcome"))
+    forecast = DecimalInput(
+        label=_("Forecast for the full year"),
+        required=False,
+        help_text=_("Optional; the value expected at the end of the year."),
+    )
     source = forms.CharField(
         label=_("Source"),
         required=False,
@@ -431,6 +487,12 @@ class OutcomeForm(forms.Form):
         help_text=_("Optional; for example Kolada or the payroll system."),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args, with_forecast: bool = False, **kwargs) -> None:
+        # The forecast belongs to an interim period only.
+        super().__init__(*args, **kwargs)
+        if not with_forecast:
+            del self.fields["forecast"]
 
 
 class PeriodChoiceForm(forms.Form):
