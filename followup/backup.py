@@ -54,6 +54,9 @@ from followup import counts
 from followup.models import (
     INDICATOR_KINDS,
     Assessment,
+    BalanceDeficit,
+    BalanceStatement,
+    GehEvaluation,
     Indicator,
     IndicatorOutcome,
     Period,
@@ -111,6 +114,9 @@ SECTIONS = (
     Section("indicators", Indicator, "node", "nodes"),
     Section("assessments", Assessment, "node", "nodes"),
     Section("outcomes", IndicatorOutcome, "indicator", "indicators"),
+    Section("geh_evaluations", GehEvaluation, "period", "periods"),
+    Section("balance_statements", BalanceStatement, "period", "periods"),
+    Section("balance_deficits", BalanceDeficit, "statement", "balance_statements"),
 )
 SECTION_BY_KEY = {section.key: section for section in SECTIONS}
 SECTION_BY_MODEL = {section.model: section for section in SECTIONS}
