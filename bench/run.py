@@ -403,12 +403,15 @@ def _documents(client, year) -> list[Figure]:
     figures = []
     for label, url in documents:
         with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             response = client.get(url)
             ms = (time.perf_counter() - started) * 1000
+            cpu_s = time.process_time() - cpu_started
         _check_ok(response, url, "application/pdf")
         verdict = "within" if ms <= PDF_TARGET_S * 1000 else "OVER"
-        size = f"{len(response.content) // 1024:,} KiB"
+        # On a shared machine the wall time includes waiting for a CPU: the
+        # process's own CPU time says what the PDF costs.
+        size = f"{len(response.content) // 1024:,} KiB, {cpu_s:.1f} s CPU"
         figures.append(
             Figure(
                 label,
