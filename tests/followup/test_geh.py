@@ -449,3 +449,90 @@ def test_official_marks_the_goals_for_sound_financial_management(client, officia
     assert response.status_code == 409
     goal.refresh_from_db()
     assert goal.geh_role == "operational"
+
+
+def test_a_new_year_copied_from_this_one_keeps_the_goals_roles(tree, plan_year):
+    from followup.services import plan_year_start
+
+    new_year = plan_year_start(source=plan_year, year=2027)
+    roles = dict(
+        Node.objects.for_year(new_year).exclude(geh_role="").values_list("title", "geh_role")
+    )
+    assert roles == {
+        "Resultatet minst 2 procent": "financial",
+        "Soliditeten ökar": "financial",
+        "Hemtjänsten inom budget": "operational",
+    }
+
+
+def _committee_report_url(period, slug="bun") -> str:
+    return reverse("followup:committee_report", kwargs={"pk": period.pk, "slug": slug})
+
+
+def test_committee_report_has_its_goals_and_activities_under_the_municipal_goals(
+    councillor_client, plan_year, committees, periods
+):
+    nodes = build_tree(
+        plan_year,
+        """
+        Vision
+          Kramforsbon
+            Trygg kommun
+              Fler i arbete
+                Läsa bättre [bun]
+                  Lovskola [bun]
+                Kortare försörjningsstöd [sn]
+        """,
+    )
+    Assessment.objects.create(node=nodes["Lovskola"], period=periods[0], status="in_progress")
+    report = councillor_client.get(_committee_report_url(periods[0])).context["report"]
+    [section] = report.sections
+    assert section.municipal_goal_title == "Fler i arbete"
+    assert [goal.title for goal in section.goals] == ["Läsa bättre"]
+    assert [(a.title, a.status) for a in section.goals[0].children] == [("Lovskola", "in_progress")]
+    assert report.activity_summary["in_progress"] == 1
+    assert councillor_client.get(_committee_report_url(periods[0], "saknas")).status_code == 404
+
+
+@pytest.mark.parametrize("goals", [3, 30])
+def test_committee_report_query_count_does_not_grow_with_the_tree(
+    councillor_client, plan_year, committees, periods, goals, django_assert_num_queries
+):
+    nodes = grow_tree(plan_year, committees, goals)
+    assess_all(nodes, periods[0])
+    for node in nodes:
+        if node.kind == "committee_goal":
+            add_indicator(node, f"Nyckeltal {node.pk}", outcomes={periods[0]: 85})
+    # Expect 8 queries:
+    # * the session and the user
+    # * the period with its plan year
+    # * the committee
+    # * the committee's nodes in tree order, with their parents
+    # * its assessments in the period
+    # * its indicators with their outcome and forecast
+    # * the user's groups and committees, in one query (roles, for the menu)
+    with django_assert_num_queries(8):
+        response = councillor_client.get(_committee_report_url(periods[0]))
+    assert response.context["report"].sections
+
+
+@pytest.mark.parametrize("goals", [3, 30])
+def test_report_pdf_query_count_does_not_grow_with_the_tree(
+    councillor_client, plan_year, committees, periods, goals, django_assert_num_queries
+):
+    nodes = grow_tree(plan_year, committees, goals)
+    assess_all(nodes, periods[0])
+    # Expect 9 queries:
+    # * the session and the user
+    # * the period with its plan year
+    # * the year's goals in tree order, with their committees
+    # * the period's assessments
+    # * the indicators with their outcome in the period
+    # * the goals for sound financial management with their assessments
+    # * the period with its evaluation and balance requirement statement
+    # * the statement's deficits
+    with django_assert_num_queries(9):
+        response = councillor_client.get(
+            reverse("followup:report_pdf", kwargs={"pk": periods[0].pk})
+        )
+    assert response["Content-Type"] == "application/pdf"
