@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from followup.geh import COMPUTED_LINES, ENTERED_LINES, BalanceEntry, DeficitEntry
-from followup.indicators import format_value
+from followup.indicators import KEEP, format_value
 from followup.kolada import KoladaError, decode_page
 from followup.models import (
     GehVerdict,
@@ -493,6 +493,12 @@ class OutcomeForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not with_forecast:
             del self.fields["forecast"]
+
+    def forecast_to_save(self):
+        """The forecast for `indicators.outcome_save`: KEEP when the form has none."""
+        if "forecast" not in self.fields:
+            return KEEP
+        return self.cleaned_data.get("forecast")
 
 
 class PeriodChoiceForm(forms.Form):

@@ -192,7 +192,13 @@ def test_entry_form_wants_a_status_with_a_forecast(tree, periods):
 
 
 def test_outcome_form_has_a_forecast_only_when_asked():
-    assert "forecast" not in OutcomeForm()
+    without = OutcomeForm({"value": "1,4", "version": "0"})
+    assert "forecast" not in without.fields and without.is_valid()
+    assert without.forecast_to_save() is indicators.KEEP
+    with_forecast = OutcomeForm(
+        {"value": "1,4", "forecast": "2,1", "version": "0"}, with_forecast=True
+    )
+    assert with_forecast.is_valid() and with_forecast.forecast_to_save() == Decimal("2.1")
     form = OutcomeForm({"value": "1,4", "forecast": "två", "version": "0"}, with_forecast=True)
     assert not form.is_valid()
     assert "forecast" in form.errors
