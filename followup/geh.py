@@ -181,24 +181,17 @@ class BalanceRequirement:
             return 0
         return max(0, self.deficits_total - self.statement.balance_result)
 
-    def text(self, amount: int) -> str:
-        return format_amount(amount, self.unit)
-
-    @property
-    def balance_result_text(self) -> str:
-        return self.text(self.statement.balance_result) if self.statement else ""
-
     @property
     def deficits_total_text(self) -> str:
-        return self.text(self.deficits_total)
+        return format_amount(self.deficits_total, self.unit)
 
     @property
     def after_deficits_text(self) -> str:
-        return self.text(self.after_deficits)
+        return format_amount(self.after_deficits, self.unit)
 
     @property
     def to_restore_text(self) -> str:
-        return self.text(self.to_restore)
+        return format_amount(self.to_restore, self.unit)
 
 
 # --- the goals for sound financial management ------------------------------------
