@@ -536,3 +536,29 @@ def test_report_pdf_query_count_does_not_grow_with_the_tree(
             reverse("followup:report_pdf", kwargs={"pk": periods[0].pk})
         )
     assert response["Content-Type"] == "application/pdf"
+
+
+def test_open_data_gives_each_periods_evaluation_and_statement_in_kronor(
+    councillor_client, tree, periods, official
+):
+    geh.geh_evaluation_save(
+        period=periods[0], verdict="reached", justification="Ja.", expected_version=0
+    )
+    statement = _statement(periods[0], result=42 * MILLION, capital_gains=2 * MILLION)
+    BalanceDeficit.objects.create(
+        statement=statement, arose_in=2025, amount=5 * MILLION, restore_by=2028
+    )
+    data = councillor_client.get(reverse("followup:api_year", kwargs={"year": 2026})).json()
+    interim, annual = data["periods"]
+    assert interim["geh"]["verdict"] == "reached"
+    assert interim["geh"]["verdict_label"] == "uppnådd"
+    balance = interim["geh"]["balance_requirement"]
+    assert (balance["result"], balance["balance_result"]) == (42 * MILLION, 40 * MILLION)
+    assert balance["deficits"] == [{"arose_in": 2025, "amount": 5 * MILLION, "restore_by": 2028}]
+    assert balance["to_restore"] == 0
+    assert annual["geh"] == {
+        "verdict": None,
+        "verdict_label": None,
+        "justification": None,
+        "balance_requirement": None,
+    }
