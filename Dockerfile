@@ -26,6 +26,12 @@ RUN set -eu; \
             python3 python3-venv ca-certificates; \
         rm -rf /var/lib/apt/lists/*; \
     fi; \
+    # WeasyPrint, which makes the reports' PDF, draws text with Pango; the
+    # Liberation fonts are the reports' typeface.
+    apt-get update -q; \
+    DEBIAN_FRONTEND=noninteractive apt-get install -q -y --no-install-recommends \
+        libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation; \
+    rm -rf /var/lib/apt/lists/*; \
     python3 -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Kramfors styr needs Python 3.12 or newer; the base image has " + sys.version.split()[0])'; \
     python3 -m venv /opt/venv; \
     groupadd --gid 10001 styr; \

@@ -222,6 +222,9 @@ def _benchmark(sizes: list[int], repeat: int, bench: BenchDatabase) -> int:
             _progress(f"  {page_spec.label(year)} …")
             measured = _page(client, page_spec.url(year), repeat, page_spec.content_type)
             figures.append(measured.figure(page_spec.label(year), size))
+        if size <= HEADLINE_SIZE:
+            _progress("  the reports as PDF …")
+            figures += _documents(client, year)
         _progress("  follow-up entry, GET and POST …")
         figures += _entry(year, repeat)
         _progress("  insert and move …")
@@ -353,11 +356,73 @@ PAGES: list[PageSpec] = [
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ),
     PageSpec(
+        lambda year: "sound financial management (GEH), first period",
+        lambda year: _url("followup:geh_period", pk=_first_period(year)),
+    ),
+    PageSpec(
+        lambda year: (
+            f"committee report, {year.busiest_committee.label} with "
+            f"{year.busiest_committee_nodes:,} nodes"
+        ),
+        lambda year: _url(
+            "followup:committee_report", pk=_first_period(year), slug=year.busiest_committee.slug
+        ),
+    ),
+    PageSpec(
         lambda year: "JSON (api_year), first page",
         lambda year: _url("followup:api_year", year=year.plan_year.year),
         "application/json",
     ),
 ]
+
+
+# The reports as PDF should each be made within this many seconds.
+PDF_TARGET_S = 5
+
+
+def _documents(client, year) -> list[Figure]:
+    """The council's report and the busiest committee's report as PDF, each made
+    once (a PDF of a big year takes seconds; a median of several would take
+    minutes) after WeasyPrint has loaded its fonts on a small document."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from followup.pdf import html_to_pdf
+
+    html_to_pdf('<!DOCTYPE html><html lang="sv"><title>x</title><p>Uppvärmning</p></html>')
+    period = _first_period(year)
+    committee = year.busiest_committee
+    documents = [
+        ("PDF, council report, first period", _url("followup:report_pdf", pk=period)),
+        (
+            f"PDF committee report, {committee.label} with {year.busiest_committee_nodes:,} "
+            "nodes, first period",
+            _url("followup:committee_report_pdf", pk=period, slug=committee.slug),
+        ),
+    ]
+    figures = []
+    for label, url in documents:
+        with CaptureQueriesContext(connection) as captured:
+            started, cpu_started = time.perf_counter(), time.process_time()
+            response = client.get(url)
+            ms = (time.perf_counter() - started) * 1000
+            cpu_s = time.process_time() - cpu_started
+        _check_ok(response, url, "application/pdf")
+        verdict = "within" if ms <= PDF_TARGET_S * 1000 else "OVER"
+        # On a shared machine the wall time includes waiting for a CPU: the
+        # process's own CPU time says what the PDF costs.
+        size = f"{len(response.content) // 1024:,} KiB, {cpu_s:.1f} s CPU"
+        figures.append(
+            Figure(
+                label,
+                year.node_count,
+                ms,
+                len(captured),
+                min_ms=ms,
+                note=f"{size}; {verdict} the {PDF_TARGET_S} s target",
+            )
+        )
+    return figures
 
 
 def _red_thread_url(year) -> str:

@@ -1,7 +1,15 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from followup.models import Assessment, Indicator, IndicatorOutcome, Period
+from followup.models import (
+    Assessment,
+    BalanceDeficit,
+    BalanceStatement,
+    GehEvaluation,
+    Indicator,
+    IndicatorOutcome,
+    Period,
+)
 
 
 @admin.register(Period)
@@ -35,3 +43,24 @@ class IndicatorAdmin(SimpleHistoryAdmin):
     raw_id_fields = ["node", "copied_from"]
     exclude = ["version"]
     inlines = [IndicatorOutcomeInline]
+
+
+@admin.register(GehEvaluation)
+class GehEvaluationAdmin(SimpleHistoryAdmin):
+    list_display = ["period", "verdict", "updated_by", "updated_at"]
+    list_filter = ["verdict"]
+    raw_id_fields = ["updated_by"]
+    exclude = ["version"]
+
+
+class BalanceDeficitInline(admin.TabularInline):
+    model = BalanceDeficit
+    extra = 0
+
+
+@admin.register(BalanceStatement)
+class BalanceStatementAdmin(SimpleHistoryAdmin):
+    list_display = ["period", "result", "updated_by", "updated_at"]
+    raw_id_fields = ["updated_by"]
+    exclude = ["version"]
+    inlines = [BalanceDeficitInline]

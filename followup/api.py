@@ -16,6 +16,7 @@ from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from followup import geh
 from followup.models import (
     STATUS_LABELS,
     Assessment,
@@ -84,6 +85,33 @@ def year_list(request: HttpRequest) -> JsonResponse:
     )
 
 
+def _geh(period: Period) -> dict:
+    """The period's evaluation of sound financial management and its balance
+    requirement statement, in kronor, with the results computed."""
+    evaluation = getattr(period, "geh_evaluation", None)
+    statement = getattr(period, "balance_statement", None)
+    balance = None
+    if statement is not None:
+        requirement = geh.BalanceRequirement(
+            statement, list(statement.deficits.all()), geh.balance_unit()
+        )
+        balance = {
+            "currency": "SEK",
+            **{line.name: getattr(statement, line.name) for line in geh.BALANCE_LINES},
+            "deficits": [
+                {"arose_in": row.arose_in, "amount": row.amount, "restore_by": row.restore_by}
+                for row in requirement.deficit_rows
+            ],
+            "to_restore": requirement.to_restore,
+        }
+    return {
+        "verdict": evaluation.verdict if evaluation else None,
+        "verdict_label": evaluation.get_verdict_display() if evaluation else None,
+        "justification": evaluation.justification if evaluation else None,
+        "balance_requirement": balance,
+    }
+
+
 def year_detail(request: HttpRequest, year: int) -> JsonResponse:
     """One page of a plan year's tree, with assessments and indicators per visible period."""
     if not permissions.can_read(request.user):
@@ -96,7 +124,11 @@ def year_detail(request: HttpRequest, year: int) -> JsonResponse:
     if plan_year is None:
         return _error(rules.missing_plan_year_error(year), 404)
     periods = list(
-        Period.objects.for_year(plan_year).visible_to(request.user).order_by("cutoff_date")
+        Period.objects.for_year(plan_year)
+        .visible_to(request.user)
+        .select_related("geh_evaluation", "balance_statement")
+        .prefetch_related("balance_statement__deficits")
+        .order_by("cutoff_date")
     )
     tree = Node.objects.for_year(plan_year)
     count = tree.count()
@@ -120,6 +152,7 @@ def year_detail(request: HttpRequest, year: int) -> JsonResponse:
             "committee_id",
             "committee__name",
             "committee__short_name",
+            "geh_role",
         )[offset : offset + PAGE_SIZE]
     )
     nodes_data = _nodes(request, plan_year, nodes, periods)
@@ -128,7 +161,7 @@ def year_detail(request: HttpRequest, year: int) -> JsonResponse:
         {
             "municipality": settings.MUNICIPALITY_NAME,
             "year": plan_year.year,
-            "periods": [_period(period) for period in periods],
+            "periods": [_period(period) | {"geh": _geh(period)} for period in periods],
             "count": count,
             "page": page,
             "pages": pages,
@@ -155,10 +188,16 @@ def _nodes(
             node__plan_year=plan_year, node__lft__range=lft_range, period_id__in=period_ids
         )
         .order_by("period__cutoff_date")
-        .values("node_id", "period_id", "status", "analysis", "updated_at")
+        .values("node_id", "period_id", "status", "analysis", "forecast_status", "updated_at")
     ):
+        forecast = row.pop("forecast_status") or None
         assessments.setdefault(row.pop("node_id"), []).append(
-            {**row, "status_label": str(STATUS_LABELS.get(row["status"], row["status"]))}
+            {
+                **row,
+                "status_label": str(STATUS_LABELS.get(row["status"], row["status"])),
+                "forecast_status": forecast,
+                "forecast_label": str(STATUS_LABELS[forecast]) if forecast else None,
+            }
         )
     outcomes: dict[int, list[dict]] = {}
     for row in (
@@ -168,7 +207,7 @@ def _nodes(
             period_id__in=period_ids,
         )
         .order_by("period__cutoff_date")
-        .values("indicator_id", "period_id", "value", "source")
+        .values("indicator_id", "period_id", "value", "forecast", "source")
     ):
         outcomes.setdefault(row.pop("indicator_id"), []).append(row)
     indicators: dict[int, list[dict]] = {}
@@ -194,6 +233,7 @@ def _nodes(
             "parent_id": node["parent_id"],
             "kind": node["kind"],
             "kind_label": kind_labels.get(node["kind"], node["kind"]),
+            "geh_role": node["geh_role"] or None,
             "level": node["level"],
             "title": node["title"],
             "description": node["description"],

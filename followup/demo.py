@@ -23,6 +23,10 @@ from followup import counts
 from followup.models import (
     ActivityStatus,
     Assessment,
+    BalanceDeficit,
+    BalanceStatement,
+    GehEvaluation,
+    GehVerdict,
     GoalStatus,
     Indicator,
     IndicatorOutcome,
@@ -30,7 +34,7 @@ from followup.models import (
     PeriodKind,
 )
 from goals import services
-from goals.models import Committee, Node, NodeKind, PlanYear
+from goals.models import Committee, GehRole, Node, NodeKind, PlanYear
 from goals.permissions import Role
 
 DEMO_NOTE = "Exempeldata för demonstration."
@@ -284,9 +288,67 @@ PERSPECTIVES: list[tuple[str, str, str, list[tuple[str, list[tuple[str, str, lis
                     ),
                 ],
             ),
+            ("Soliditeten inklusive hela pensionsåtagandet ska förbättras", []),
+            ("Investeringarna ska till minst 70 procent finansieras med egna medel", []),
         ],
     ),
 ]
+
+# The municipal goals the council marked for sound financial management: its
+# financial goals and an operational goal of importance for it.
+DEMO_GEH_ROLES = {
+    "Resultatet ska uppgå till minst två procent av skatter och generella statsbidrag": (
+        GehRole.FINANCIAL
+    ),
+    "Soliditeten inklusive hela pensionsåtagandet ska förbättras": GehRole.FINANCIAL,
+    "Investeringarna ska till minst 70 procent finansieras med egna medel": GehRole.FINANCIAL,
+    "Nämnderna ska bedriva sin verksamhet inom tilldelad budgetram": GehRole.OPERATIONAL,
+}
+
+# The goals for sound financial management in the interim report: (status at
+# the cut-off, forecast for the full year).
+DEMO_GOAL_FORECASTS = {
+    "Resultatet ska uppgå till minst två procent av skatter och generella statsbidrag": (
+        GoalStatus.PARTLY_MET,
+        GoalStatus.MET,
+    ),
+    "Soliditeten inklusive hela pensionsåtagandet ska förbättras": (
+        GoalStatus.MET,
+        GoalStatus.MET,
+    ),
+    "Investeringarna ska till minst 70 procent finansieras med egna medel": (
+        GoalStatus.MET,
+        GoalStatus.NOT_MET,
+    ),
+    "Nämnderna ska bedriva sin verksamhet inom tilldelad budgetram": (
+        GoalStatus.PARTLY_MET,
+        GoalStatus.PARTLY_MET,
+    ),
+}
+
+DEMO_GEH_JUSTIFICATION = (
+    "Prognosen för helåret visar ett resultat på 28,4 miljoner kronor, 2,5 procent av "
+    "skatteintäkter och generella statsbidrag, och soliditeten förbättras. Två av tre "
+    "finansiella mål beräknas därmed nås.\n\n"
+    "Självfinansieringsgraden för investeringarna beräknas bli 62 procent, under målet, "
+    "eftersom ombyggnaden av Gudmundråskolan tidigareläggs. Socialnämnden prognostiserar "
+    "ett underskott mot sin budgetram. Sammantaget bedöms kommunen delvis nå god "
+    "ekonomisk hushållning för året."
+)
+
+# The interim report's balance requirement statement, the forecast for the full
+# year, in kronor: plausible figures for a municipality of some 18,000
+# inhabitants with about 1,150 million kronor in taxes and general grants.
+DEMO_BALANCE = {
+    "result": 28_400_000,
+    "capital_gains": 1_200_000,
+    "exception_gains": 0,
+    "exception_losses": 0,
+    "unrealised_securities": -600_000,
+    "unrealised_reversal": 0,
+    "reserve_allocation": 0,
+    "reserve_use": 0,
+}
 
 GOAL_STATUS_CYCLE = [
     GoalStatus.MET,
@@ -417,6 +479,44 @@ DEMO_INDICATORS = [
 ]
 
 
+# The financial goals' indicators: (goal, name, unit, direction, baseline,
+# target, Kolada KPI id, outcome at the cut-off, forecast for the full year).
+DEMO_FINANCIAL_INDICATORS = [
+    (
+        "Soliditeten inklusive hela pensionsåtagandet ska förbättras",
+        "Soliditet inklusive hela pensionsåtagandet",
+        "%",
+        "higher",
+        "21.4",
+        "22",
+        "N03034",
+        "22.9",
+        "22.3",
+    ),
+    (
+        "Investeringarna ska till minst 70 procent finansieras med egna medel",
+        "Självfinansieringsgrad av investeringar",
+        "%",
+        "higher",
+        "74",
+        "70",
+        "",
+        "81",
+        "62",
+    ),
+    (
+        "Investeringarna ska till minst 70 procent finansieras med egna medel",
+        "Nettoskuld per invånare",
+        "kr",
+        "lower",
+        "38500",
+        "40000",
+        "",
+        "39200",
+        "41100",
+    ),
+]
+
 # (user name, first name, last name, role, committee short name): demo users,
 # created only when settings.DEMO is on, all with the password "demo", and
 # marked as demo accounts (accounts.auth), which log in only while DEMO is on.
@@ -459,6 +559,7 @@ def demo_load(*, year: int) -> DemoResult:
         # Written in bulk, past the model: the roll-up counts are made afresh.
         counts.rebuild(plan_year.pk)
         _indicators(plan_year, interim)
+        _geh(plan_year, interim)
         users = _users(committees) if settings.DEMO else []
     return DemoResult(plan_year, loader.created, created_assessments, users)
 
@@ -565,9 +666,27 @@ def _assessments(plan_year: PlanYear, period: Period) -> int:
             continue
         cycle = ACTIVITY_STATUS_CYCLE if node.kind == NodeKind.ACTIVITY else GOAL_STATUS_CYCLE
         status = cycle[index % len(cycle)]
-        new.append(Assessment(node=node, period=period, status=status, analysis=ANALYSIS[status]))
+        new.append(
+            Assessment(
+                node=node,
+                period=period,
+                status=status,
+                analysis=ANALYSIS[status],
+                forecast_status=_forecast(node, status, index),
+            )
+        )
     Assessment.objects.bulk_create(new)
     return len(new)
+
+
+def _forecast(node: Node, status: str, index: int) -> str:
+    """A goal's forecast for the full year in the interim report: most goals
+    partly met by August are forecast to be met by December."""
+    if node.kind == NodeKind.ACTIVITY:
+        return ""
+    if status == GoalStatus.PARTLY_MET and index % 3:
+        return GoalStatus.MET
+    return status
 
 
 def _indicators(plan_year: PlanYear, period: Period) -> None:
@@ -600,6 +719,100 @@ def _indicators(plan_year: PlanYear, period: Period) -> None:
             period=period,
             defaults={"value": Decimal(outcome), "source": "Kolada" if kpi else ""},
         )
+
+
+def _geh(plan_year: PlanYear, interim: Period) -> None:
+    """Sound financial management in the interim report: the goals' roles, their
+    forecasts, the financial indicators, the evaluation and the balance
+    requirement statement. What already exists is left as it is."""
+    goals = {
+        node.title: node
+        for node in Node.objects.for_year(plan_year).of_kind(NodeKind.MUNICIPAL_GOAL)
+        if node.title in DEMO_GEH_ROLES and not node.geh_role
+    }
+    if goals:
+        services.nodes_geh_roles_set(
+            plan_year=plan_year,
+            roles={node.pk: DEMO_GEH_ROLES[title] for title, node in goals.items()},
+            versions={node.pk: node.version for node in goals.values()},
+        )
+    _goal_forecasts(plan_year, interim)
+    _financial_indicators(plan_year, interim)
+    if not GehEvaluation.objects.filter(period=interim).exists():
+        GehEvaluation.objects.create(
+            period=interim, verdict=GehVerdict.PARTLY_REACHED, justification=DEMO_GEH_JUSTIFICATION
+        )
+    statement, created = BalanceStatement.objects.get_or_create(
+        period=interim, defaults=DEMO_BALANCE
+    )
+    if created:
+        BalanceDeficit.objects.create(
+            statement=statement,
+            arose_in=plan_year.year - 2,
+            amount=4_500_000,
+            restore_by=plan_year.year + 1,
+        )
+
+
+def _goal_forecasts(plan_year: PlanYear, interim: Period) -> None:
+    """The goals for sound financial management, assessed in the interim report
+    with a forecast for the full year; an existing forecast is kept."""
+    goals = Node.objects.for_year(plan_year).filter(title__in=list(DEMO_GOAL_FORECASTS))
+    assessed = {
+        assessment.node_id: assessment
+        for assessment in Assessment.objects.for_period(interim).filter(node__in=goals)
+    }
+    for goal in goals:
+        status, forecast = DEMO_GOAL_FORECASTS[goal.title]
+        assessment = assessed.get(goal.pk)
+        if assessment is None:
+            Assessment.objects.create(
+                node=goal,
+                period=interim,
+                status=status,
+                analysis=ANALYSIS[status],
+                forecast_status=forecast,
+            )
+        elif not assessment.forecast_status:
+            assessment.forecast_status = forecast
+            assessment.save(update_fields=["forecast_status"])
+
+
+def _financial_indicators(plan_year: PlanYear, interim: Period) -> None:
+    goals = {
+        node.title: node
+        for node in Node.objects.for_year(plan_year).of_kind(NodeKind.MUNICIPAL_GOAL)
+    }
+    for order, (goal, name, unit, direction, baseline, target, kpi, outcome, forecast) in enumerate(
+        DEMO_FINANCIAL_INDICATORS
+    ):
+        if goal not in goals:
+            continue
+        indicator, _created = Indicator.objects.get_or_create(
+            node=goals[goal],
+            name=name,
+            defaults={
+                "unit": unit,
+                "direction": direction,
+                "baseline": Decimal(baseline),
+                "target": Decimal(target),
+                "kolada_kpi": kpi,
+                "order": order,
+            },
+        )
+        IndicatorOutcome.objects.get_or_create(
+            indicator=indicator,
+            period=interim,
+            defaults={"value": Decimal(outcome), "forecast": Decimal(forecast)},
+        )
+    # The result goal's indicator, entered with the other demo indicators,
+    # gets its forecast here.
+    IndicatorOutcome.objects.filter(
+        period=interim,
+        indicator__node__plan_year=plan_year,
+        indicator__kolada_kpi="N03101",
+        forecast__isnull=True,
+    ).update(forecast=Decimal("2.5"))
 
 
 def demo_year() -> int:

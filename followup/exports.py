@@ -25,8 +25,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from followup.geh import GehReport, GoalTally
 from followup.models import Period
-from followup.reports import PeriodReport, ReportGoal
+from followup.reports import CommitteeReport, PeriodReport, ReportGoal
 from goals.text import normalise_breaks
 
 # What makes Excel, LibreOffice and Google Sheets read a cell as a formula.
@@ -70,6 +71,8 @@ def columns() -> list[str]:
         _("Outcome"),
         _("Indicator status"),
         _("Kolada KPI id"),
+        _("Forecast for the full year"),
+        _("Forecast value for the full year"),
     ]
 
 
@@ -97,6 +100,8 @@ def rows(report: PeriodReport) -> list[list]:
                 None,
                 "",
                 "",
+                goal.forecast_label,
+                None,
             ]
         )
         for line in goal.indicators:
@@ -116,6 +121,8 @@ def rows(report: PeriodReport) -> list[list]:
                     line.outcome,
                     line.status_label,
                     line.kolada_kpi,
+                    "",
+                    line.forecast,
                 ]
             )
     return result
@@ -141,7 +148,7 @@ def to_csv(report: PeriodReport) -> bytes:
 
 
 # Column widths in characters, in the order of `columns()`.
-XLSX_WIDTHS = [18, 30, 22, 45, 28, 16, 60, 40, 8, 12, 12, 12, 18, 12]
+XLSX_WIDTHS = [18, 30, 22, 45, 28, 16, 60, 40, 8, 12, 12, 12, 18, 12, 18, 12]
 
 
 def _xlsx_row(sheet, number: int, values: list) -> list:
@@ -183,10 +190,14 @@ def to_xlsx(report: PeriodReport) -> bytes:
     return output.getvalue()
 
 
-def _status_paragraph(document, goal: ReportGoal) -> None:
+def _status_paragraph(document, goal: ReportGoal, forecasts: bool = False) -> None:
     paragraph = document.add_paragraph()
     paragraph.add_run(_("Status:") + " ").bold = True
     paragraph.add_run(writable(goal.status_label))
+    if forecasts:
+        paragraph.add_run(" · ")
+        paragraph.add_run(_("Forecast for the full year:") + " ").bold = True
+        paragraph.add_run(goal.forecast_label or "–")
 
 
 def _analysis(document, goal: ReportGoal) -> None:
@@ -194,8 +205,10 @@ def _analysis(document, goal: ReportGoal) -> None:
         document.add_paragraph(writable(text))
 
 
-def _indicator_table(document, goal: ReportGoal) -> None:
+def _indicator_table(document, goal: ReportGoal, forecasts: bool = False) -> None:
     headings = [_("Indicator"), _("Baseline"), _("Target"), _("Outcome"), _("Status")]
+    if forecasts:
+        headings.insert(4, _("Forecast for the full year"))
     table = document.add_table(rows=1, cols=len(headings))
     table.style = "Table Grid"
     for cell, text in zip(table.rows[0].cells, headings, strict=True):
@@ -205,6 +218,8 @@ def _indicator_table(document, goal: ReportGoal) -> None:
         name = f"{line.name} ({line.unit})" if line.unit else line.name
         status = line.status_label or _("no outcome")
         values = [name, line.baseline_text, line.target_text, line.outcome_text, status]
+        if forecasts:
+            values.insert(4, line.forecast_text or "–")
         for cell, text in zip(table.add_row().cells, values, strict=True):
             cell.text = writable(text)
 
@@ -230,25 +245,135 @@ def to_docx(report: PeriodReport) -> bytes:
             "not_assessed": summary.not_assessed,
         }
     )
+    forecasts = report.has_forecasts
     for perspective in report.perspectives:
         document.add_heading(writable(perspective.title), level=1)
         for direction in perspective.goals:
             document.add_heading(writable(f"{direction.kind_label}: {direction.title}"), level=2)
-            _status_paragraph(document, direction)
+            _status_paragraph(document, direction, forecasts)
             _analysis(document, direction)
             for municipal in direction.children:
                 document.add_heading(writable(municipal.title), level=3)
-                _status_paragraph(document, municipal)
+                _status_paragraph(document, municipal, forecasts)
                 _analysis(document, municipal)
                 if municipal.indicators:
-                    _indicator_table(document, municipal)
+                    _indicator_table(document, municipal, forecasts)
                 for goal in municipal.children:
                     committee = goal.committee.name if goal.committee else ""
                     document.add_heading(writable(f"{goal.title} ({committee})"), level=4)
-                    _status_paragraph(document, goal)
+                    _status_paragraph(document, goal, forecasts)
                     _analysis(document, goal)
                     if goal.indicators:
-                        _indicator_table(document, goal)
+                        _indicator_table(document, goal, forecasts)
+    if report.geh is not None:
+        _geh_section(document, report.geh)
+    output = io.BytesIO()
+    document.save(output)
+    return output.getvalue()
+
+
+# --- sound financial management and the committees' reports in Word ------------
+
+
+def _geh_goals(document, heading: str, tally: GoalTally) -> None:
+    document.add_heading(heading, level=2)
+    if not tally.goals:
+        document.add_paragraph(_("No municipal goal is marked as this kind of goal."))
+        return
+    if tally.by_forecast:
+        text = _("%(reached)s of %(total)s are forecast to be reached for the full year.")
+    else:
+        text = _("%(reached)s of %(total)s were reached.")
+    document.add_paragraph(text % {"reached": tally.reached, "total": tally.total})
+    for goal in tally.goals:
+        line = f"{goal.title}: {goal.status_label}"
+        if tally.by_forecast:
+            line += f" ({_('Forecast for the full year:')} {goal.forecast_label or '–'})"
+        document.add_paragraph(writable(line), style="List Bullet")
+
+
+def _geh_section(document, geh: GehReport) -> None:
+    document.add_heading(_("Sound financial management"), level=1)
+    document.add_heading(_("Evaluation"), level=2)
+    if geh.evaluation:
+        paragraph = document.add_paragraph()
+        paragraph.add_run(_("Verdict:") + " ").bold = True
+        paragraph.add_run(
+            _("Sound financial management %(verdict)s")
+            % {"verdict": geh.evaluation.get_verdict_display()}
+        )
+        for text in geh.evaluation.justification.replace("\r", "").split("\n\n"):
+            if text.strip():
+                document.add_paragraph(writable(text.strip()))
+    else:
+        document.add_paragraph(_("No evaluation has been written yet."))
+    _geh_goals(document, _("Financial goals"), geh.financial)
+    _geh_goals(
+        document,
+        _("Operational goals of importance for sound financial management"),
+        geh.operational,
+    )
+    balance = geh.balance
+    document.add_heading(
+        _("Balance requirement (forecast for the full year)")
+        if geh.is_forecast
+        else _("Balance requirement"),
+        level=2,
+    )
+    if balance.statement is None:
+        document.add_paragraph(_("No balance requirement statement has been entered yet."))
+        return
+    document.add_paragraph(_("amounts in %(unit)s") % {"unit": balance.unit.label})
+    table = document.add_table(rows=0, cols=2)
+    table.style = "Table Grid"
+    lines = [(row.label, row.text, row.computed) for row in balance.rows] + [
+        (_("Deficits from earlier years still to restore"), balance.deficits_total_text, False),
+        (
+            _("Balance requirement result after earlier deficits"),
+            balance.after_deficits_text,
+            True,
+        ),
+        (_("Still to restore"), balance.to_restore_text, True),
+    ]
+    for label, text, computed in lines:
+        cells = table.add_row().cells
+        cells[0].text, cells[1].text = "", text
+        cells[0].paragraphs[0].add_run(label).bold = computed
+    for row in balance.deficit_rows:
+        document.add_paragraph(
+            _("Deficit from %(year)s: %(amount)s, to be restored by %(by)s.")
+            % {"year": row.arose_in, "amount": row.text, "by": row.restore_by},
+            style="List Bullet",
+        )
+
+
+def committee_to_docx(report: CommitteeReport) -> bytes:
+    """A committee's goals and activities in a period as a Word document."""
+    document = Document()
+    document.core_properties.title = _("%(committee)s – %(period)s") % {
+        "committee": writable(report.committee.name),
+        "period": report.period.display_title,
+    }
+    document.core_properties.language = "sv-SE"
+    document.add_heading(document.core_properties.title, level=0)
+    forecasts = report.has_forecasts
+    for section in report.sections:
+        document.add_heading(
+            writable(f"{_('Municipal goal')}: {section.municipal_goal_title}"), level=1
+        )
+        for goal in section.goals:
+            document.add_heading(writable(goal.title), level=2)
+            _status_paragraph(document, goal, forecasts)
+            _analysis(document, goal)
+            if goal.indicators:
+                _indicator_table(document, goal, forecasts)
+            if goal.children:
+                document.add_heading(_("Activities"), level=3)
+                for activity in goal.children:
+                    document.add_paragraph(
+                        writable(f"{activity.title}: {activity.status_label}"), style="List Bullet"
+                    )
+                    _analysis(document, activity)
     output = io.BytesIO()
     document.save(output)
     return output.getvalue()

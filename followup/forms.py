@@ -13,10 +13,13 @@ from django.utils.timezone import template_localtime
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from followup.indicators import format_value
+from followup.geh import COMPUTED_LINES, ENTERED_LINES, BalanceEntry, DeficitEntry
+from followup.indicators import KEEP, format_value
 from followup.kolada import KoladaError, decode_page
 from followup.models import (
     STATUS_ORDER,
+    GehVerdict,
+    GoalStatus,
     Indicator,
     IndicatorDirection,
     Period,
@@ -26,9 +29,10 @@ from followup.models import (
 )
 from followup.redthread import RedThreadFilter, node_url_parts
 from followup.search import MAX_QUERY_LENGTH
+from followup.services import Entry
 from goals import fields as id_fields
 from goals import rules
-from goals.models import Committee, Node, NodeKind, PlanYear
+from goals.models import Committee, GehRole, Node, NodeKind, PlanYear
 from goals.text import PlainTextFormField
 
 
@@ -245,10 +249,16 @@ class AssessmentEntryForm(forms.Form):
     was opened (0 when there was none).
     """
 
-    def __init__(self, data=None, *, nodes, assessments, disabled: bool = False) -> None:
+    def __init__(
+        self, data=None, *, nodes, assessments, disabled: bool = False, forecasts: bool = False
+    ) -> None:
         super().__init__(data)
         self.nodes = nodes
         self.assessments = assessments
+        # An interim period's goals also get a forecast for the full year
+        # (`forecast-<id>`).
+        self.forecasts = forecasts
+        forecast_choices = [("", str(_("– none –"))), *GoalStatus.choices]
         # Each kind's choices translated once, not once per row.
         choices_by_kind: dict[str, list[tuple[str, str]]] = {}
         for node in nodes:
@@ -275,6 +285,15 @@ class AssessmentEntryForm(forms.Form):
                 initial=current.analysis if current else "",
                 disabled=disabled,
             )
+            if forecasts and node.is_goal:
+                self.fields[f"forecast-{node.pk}"] = forms.ChoiceField(
+                    label=_("Forecast for the full year"),
+                    choices=forecast_choices,
+                    required=False,
+                    widget=QuickSelect,
+                    initial=current.forecast_status if current else "",
+                    disabled=disabled,
+                )
             self.fields[f"version-{node.pk}"] = forms.IntegerField(
                 widget=QuickHiddenInput,
                 initial=current.version if current else 0,
@@ -316,8 +335,13 @@ class AssessmentEntryForm(forms.Form):
                     f'<p class="suggestion">{suggestion_prefix} <span class="badge '
                     f'badge--{escape(suggestion.status)}">{escape(suggestion.label)}</span></p>'
                 )
+            forecast = (
+                field_group(self[f"forecast-{node.pk}"])
+                if f"forecast-{node.pk}" in self.fields
+                else ""
+            )
             row.append(
-                f'<div class="entry-fields">{field_group(self[f"status-{node.pk}"])}'
+                f'<div class="entry-fields">{field_group(self[f"status-{node.pk}"])}{forecast}'
                 f"{field_group(self[f'analysis-{node.pk}'])}{self[f'version-{node.pk}']}</div>"
             )
             assessment = self.assessments.get(node.pk)
@@ -334,6 +358,8 @@ class AssessmentEntryForm(forms.Form):
             analysis = (cleaned.get(f"analysis-{node.pk}") or "").strip()
             if not status and analysis:
                 self.add_error(f"status-{node.pk}", _("Choose a status to go with the analysis."))
+            if not status and cleaned.get(f"forecast-{node.pk}"):
+                self.add_error(f"status-{node.pk}", _("Choose a status to go with the forecast."))
         return cleaned
 
     def changed_entries(self) -> list[tuple[Node, str, str, int]]:
@@ -346,10 +372,37 @@ class AssessmentEntryForm(forms.Form):
             current = self.assessments.get(node.pk)
             if not status:
                 continue
-            if current and current.status == status and current.analysis == analysis:
+            if (
+                current
+                and current.status == status
+                and current.analysis == analysis
+                and current.forecast_status == self._forecast(node, current)
+            ):
                 continue
             changed.append((node, status, analysis, version))
         return changed
+
+    def _forecast(self, node: Node, current=None) -> str:
+        """The forecast the row asks for; the stored one where the row has no field."""
+        name = f"forecast-{node.pk}"
+        if name in self.fields:
+            return self.cleaned_data.get(name) or ""
+        return current.forecast_status if current else ""
+
+    def entries(self) -> list[Entry]:
+        """The changed rows as the service saves them, forecasts included."""
+        return [
+            Entry(
+                node=node,
+                status=status,
+                analysis=analysis,
+                version=version,
+                forecast_status=(
+                    self._forecast(node) if f"forecast-{node.pk}" in self.fields else None
+                ),
+            )
+            for node, status, analysis, version in self.changed_entries()
+        ]
 
 
 # --- indicators (nyckeltal) ----------------------------------------------------
@@ -430,6 +483,11 @@ class IndicatorForm(forms.ModelForm):
 
 class OutcomeForm(forms.Form):
     value = DecimalInput(label=_("Outcome"))
+    forecast = DecimalInput(
+        label=_("Forecast for the full year"),
+        required=False,
+        help_text=_("Optional; the value expected at the end of the year."),
+    )
     source = PlainTextFormField(
         label=_("Source"),
         required=False,
@@ -437,6 +495,18 @@ class OutcomeForm(forms.Form):
         help_text=_("Optional; for example Kolada or the payroll system."),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args, with_forecast: bool = False, **kwargs) -> None:
+        # The forecast belongs to an interim period only.
+        super().__init__(*args, **kwargs)
+        if not with_forecast:
+            del self.fields["forecast"]
+
+    def forecast_to_save(self):
+        """The forecast for `indicators.outcome_save`: KEEP when the form has none."""
+        if "forecast" not in self.fields:
+            return KEEP
+        return self.cleaned_data.get("forecast")
 
 
 class PeriodChoiceForm(forms.Form):
@@ -528,3 +598,165 @@ class SearchForm(forms.Form):
     def __init__(self, data, *, years: list[int]) -> None:
         super().__init__(data)
         self.fields["ar"].choices = [(year, str(year)) for year in years]
+
+
+# --- god ekonomisk hushållning -------------------------------------------------
+
+
+class AmountField(forms.IntegerField):
+    """A whole amount as people type it: spaces between thousands, a minus sign."""
+
+    widget = forms.TextInput
+    default_error_messages = {
+        "invalid": _("Write a whole number, for example 12 500 or -3 200."),
+    }
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("max_value", 10**12)
+        kwargs.setdefault("min_value", -(10**12))
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        for name in ("min", "max", "step"):
+            attrs.pop(name, None)
+        attrs["inputmode"] = "numeric"
+        return attrs
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = "".join(value.split()).replace("\u2212", "-")
+            if value and not re.fullmatch(r"-?\d+", value):
+                raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
+class GehEvaluationForm(forms.Form):
+    verdict = forms.ChoiceField(
+        label=_("Were the goals for sound financial management reached?"),
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose a verdict.")},
+    )
+    justification = forms.CharField(
+        label=_("Justification"),
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        error_messages={"required": _("Write the justification for the verdict.")},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["verdict"].choices = GehVerdict.choices
+
+
+DEFICIT_BLANK_ROWS = 2
+
+
+class BalanceStatementForm(forms.Form):
+    """The entered lines of a balance requirement statement in the configured
+    unit, and the deficits still to restore (each year's row, and two blank
+    rows to add more without a script). The results are computed: a value sent
+    for one is refused, not stored."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args, unit, deficit_rows: int = 0, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.unit = unit
+        for line in ENTERED_LINES:
+            self.fields[line.name] = AmountField(
+                label=line.label, required=line.name == "result", initial=0
+            )
+        self.fields["result"].error_messages["required"] = _(
+            "Write the result according to the income statement."
+        )
+        self.deficit_count = deficit_rows + DEFICIT_BLANK_ROWS
+        for index in range(self.deficit_count):
+            self.fields[f"deficit-{index}-arose_in"] = forms.IntegerField(
+                label=_("Year the deficit arose"), required=False, min_value=1900, max_value=2999
+            )
+            self.fields[f"deficit-{index}-amount"] = AmountField(
+                label=_("Amount still to restore"), required=False, min_value=1
+            )
+            self.fields[f"deficit-{index}-restore_by"] = forms.IntegerField(
+                label=_("To be restored by"), required=False, min_value=1900, max_value=2999
+            )
+
+    def entered_fields(self):
+        return [(line, self[line.name]) for line in ENTERED_LINES]
+
+    def deficit_fields(self):
+        return [
+            (
+                index,
+                self[f"deficit-{index}-arose_in"],
+                self[f"deficit-{index}-amount"],
+                self[f"deficit-{index}-restore_by"],
+            )
+            for index in range(self.deficit_count)
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        for line in COMPUTED_LINES:
+            if (self.data.get(line.name) or "").strip():
+                self.add_error(
+                    None,
+                    _("“%(line)s” is computed from the lines above and cannot be typed.")
+                    % {"line": line.label},
+                )
+        for index in range(self.deficit_count):
+            names = [f"deficit-{index}-{part}" for part in ("arose_in", "amount", "restore_by")]
+            values = [cleaned.get(name) for name in names]
+            if any(value is not None for value in values) and any(v is None for v in values):
+                self.add_error(
+                    names[values.index(None)],
+                    _("A deficit needs its year, its amount and the year to restore it by."),
+                )
+        return cleaned
+
+    def entry(self):
+        """The statement in kronor, as the service takes it."""
+        factor = self.unit.factor
+        amounts = {
+            line.name: (self.cleaned_data.get(line.name) or 0) * factor for line in ENTERED_LINES
+        }
+        deficits = []
+        for index in range(self.deficit_count):
+            arose_in = self.cleaned_data.get(f"deficit-{index}-arose_in")
+            if arose_in is None:
+                continue
+            deficits.append(
+                DeficitEntry(
+                    arose_in=arose_in,
+                    amount=self.cleaned_data[f"deficit-{index}-amount"] * factor,
+                    restore_by=self.cleaned_data[f"deficit-{index}-restore_by"],
+                )
+            )
+        return BalanceEntry(amounts=amounts, deficits=deficits)
+
+
+class GehGoalsForm(forms.Form):
+    """What each municipal goal of a year is for sound financial management."""
+
+    def __init__(self, data=None, *, goals) -> None:
+        super().__init__(data)
+        self.goals = goals
+        choices = [("", _("Neither")), *GehRole.choices]
+        for goal in goals:
+            self.fields[f"role-{goal.pk}"] = forms.ChoiceField(
+                label=goal.title, choices=choices, required=False, initial=goal.geh_role
+            )
+            self.fields[f"version-{goal.pk}"] = forms.IntegerField(
+                widget=forms.HiddenInput, initial=goal.version, min_value=0
+            )
+
+    def rows(self):
+        return [(goal, self[f"role-{goal.pk}"], self[f"version-{goal.pk}"]) for goal in self.goals]
+
+    def roles(self) -> dict[int, str]:
+        return {goal.pk: self.cleaned_data[f"role-{goal.pk}"] for goal in self.goals}
+
+    def versions(self) -> dict[int, int]:
+        return {goal.pk: self.cleaned_data[f"version-{goal.pk}"] for goal in self.goals}

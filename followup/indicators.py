@@ -147,6 +147,10 @@ def indicator_delete(*, indicator: Indicator, expected_version: int, user=None) 
         current.delete()
 
 
+# `outcome_save(forecast=KEEP)`: the outcome's forecast stays as it is.
+KEEP = object()
+
+
 def outcome_save(
     *,
     indicator: Indicator,
@@ -155,12 +159,15 @@ def outcome_save(
     source: str = "",
     expected_version: int,
     user=None,
+    forecast: Decimal | object | None = KEEP,
 ) -> IndicatorOutcome:
-    """Enter or change an indicator's outcome in a period.
+    """Enter or change an indicator's outcome in a period, and its forecast for
+    the full year (an interim period's; None for none).
 
     `expected_version` is the outcome's version when the form was opened, 0
-    when there was none. Refused when the period is closed, and when someone
-    else entered or changed the outcome meanwhile.
+    when there was none. Refused when the period is closed, when someone else
+    entered or changed the outcome meanwhile, and for a forecast in an annual
+    period.
     """
     year_error = rules.period_year_error(period.plan_year_id, indicator.node.plan_year_id)
     if year_error:
@@ -181,8 +188,11 @@ def outcome_save(
         else:
             current.version += 1
         current.value = value
+        if forecast is not KEEP:
+            current.forecast = forecast
         current.source = (source or "").strip()
         current.updated_by = user if user is not None and user.is_authenticated else None
+        current.period = locked  # the period's kind, for the forecast's check
         current.full_clean(exclude=["indicator", "period", "updated_by"])
         _by(current, user)
         try:
@@ -240,6 +250,13 @@ class OutcomeCell:
     @property
     def value(self) -> str:
         return format_value(self.outcome.value if self.outcome else None)
+
+    @property
+    def forecast(self) -> str:
+        """The forecast for the full year, "" when there is none."""
+        if self.outcome is None or self.outcome.forecast is None:
+            return ""
+        return format_value(self.outcome.forecast)
 
     @property
     def status_label(self) -> str:

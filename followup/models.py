@@ -7,7 +7,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -140,11 +140,36 @@ class Period(models.Model):
         return reverse("followup:assessment_entry", kwargs={"pk": self.pk})
 
 
+def forecast_period_error(period: Period) -> str | None:
+    if period.kind != PeriodKind.INTERIM:
+        return _("A forecast for the full year can only be given in an interim report.")
+    return None
+
+
+def validate_forecast_allowed(period: Period, field: str) -> None:
+    """A forecast for the full year belongs to an interim report only: the annual
+    report has the outcome itself."""
+    error = forecast_period_error(period)
+    if error:
+        raise ValidationError({field: error})
+
+
 class GoalStatus(models.TextChoices):
     MET = "met", _("met")
     PARTLY_MET = "partly_met", _("partly met")
     NOT_MET = "not_met", _("not met")
     NOT_ASSESSED = "not_assessed", _("not assessed")
+
+
+def forecast_status_error(period: Period, node_kind: str, forecast_status: str) -> str | None:
+    """Why a goal's forecast status cannot be given, if it cannot: only in an
+    interim report, only for goals, only on the goals' scale."""
+    period_error = forecast_period_error(period)
+    if period_error:
+        return period_error
+    if node_kind not in rules.GOAL_KINDS or forecast_status not in GoalStatus.values:
+        return _("Only goals are given a forecast for the full year.")
+    return None
 
 
 class ActivityStatus(models.TextChoices):
@@ -214,6 +239,14 @@ class Assessment(models.Model):
     )
     status = models.CharField(_("status"), max_length=20, choices=STATUS_CHOICES)
     analysis = PlainTextField(_("analysis"), blank=True, max_length=20000)
+    # The expected status at the end of the year, given in an interim period.
+    forecast_status = models.CharField(
+        _("forecast for the full year"),
+        max_length=20,
+        choices=GoalStatus.choices,
+        blank=True,
+        default="",
+    )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("assessed by"),
@@ -237,6 +270,10 @@ class Assessment(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=[value for value, _label in STATUS_CHOICES]),
                 name="assessment_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(forecast_status="") | Q(forecast_status__in=GoalStatus.values),
+                name="assessment_forecast_status_valid",
             ),
         ]
 
@@ -282,6 +319,10 @@ class Assessment(models.Model):
         year_error = rules.period_year_error(self.period.plan_year_id, node.plan_year_id)
         if year_error:
             raise ValidationError(year_error)
+        if self.forecast_status:
+            error = forecast_status_error(self.period, node.kind, self.forecast_status)
+            if error:
+                raise ValidationError({"forecast_status": error})
 
 
 class SubtreeCount(models.Model):
@@ -383,6 +424,10 @@ class IndicatorOutcome(models.Model):
         Period, verbose_name=_("period"), on_delete=models.CASCADE, related_name="outcomes"
     )
     value = models.DecimalField(_("outcome"), max_digits=14, decimal_places=3)
+    # The value expected at the end of the year, given in an interim period.
+    forecast = models.DecimalField(
+        _("forecast for the full year"), max_digits=14, decimal_places=3, null=True, blank=True
+    )
     source = PlainCharField(_("source"), max_length=40, blank=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -407,6 +452,10 @@ class IndicatorOutcome(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator} {self.period}: {self.value}"
+
+    def clean(self) -> None:
+        if self.forecast is not None:
+            validate_forecast_allowed(self.period, "forecast")
 
 
 class ReminderLog(models.Model):
@@ -435,3 +484,191 @@ def default_period(periods: list[Period], today: datetime.date) -> Period | None
     if passed:
         return passed[-1]
     return periods[0] if periods else None
+
+
+# --- god ekonomisk hushållning -------------------------------------------------
+
+
+class GehVerdict(models.TextChoices):
+    REACHED = "reached", _("reached")
+    PARTLY_REACHED = "partly_reached", _("partly reached")
+    NOT_REACHED = "not_reached", _("not reached")
+
+
+class GehEvaluation(models.Model):
+    """Whether the goals for sound financial management were reached in a period:
+    an official's verdict and its justification (lagen om kommunal bokföring och
+    redovisning 11 kap.). The counts of goals reached beside it are computed
+    (`followup.geh.geh_page`), never stored."""
+
+    period = models.OneToOneField(
+        Period, verbose_name=_("period"), on_delete=models.CASCADE, related_name="geh_evaluation"
+    )
+    verdict = models.CharField(_("verdict"), max_length=20, choices=GehVerdict.choices)
+    justification = PlainTextField(_("justification"), max_length=20000)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("evaluated by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("evaluated"), auto_now=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("evaluation of sound financial management")
+        verbose_name_plural = _("evaluations of sound financial management")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(verdict__in=GehVerdict.values), name="geh_verdict_valid"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period}: {self.get_verdict_display()}"
+
+
+class BalanceStatement(models.Model):
+    """The balance requirement statement (balanskravsutredning) of a period, in
+    kronor; in an interim period, the forecast for the full year.
+
+    Only the lines the law lists are stored; the results between them are
+    computed by the properties below (kommunallagen 11 kap. 10–14 §). Every
+    amount is added with its sign as entered, except those the statement
+    always subtracts (`capital_gains`, `reserve_allocation`), which are
+    entered as positive amounts.
+    """
+
+    period = models.OneToOneField(
+        Period,
+        verbose_name=_("period"),
+        on_delete=models.CASCADE,
+        related_name="balance_statement",
+    )
+    result = models.BigIntegerField(_("result according to the income statement"))
+    capital_gains = models.BigIntegerField(_("less all capital gains"), default=0)
+    exception_gains = models.BigIntegerField(
+        _("capital gains under the exception rules"), default=0
+    )
+    exception_losses = models.BigIntegerField(
+        _("capital losses under the exception rules"), default=0
+    )
+    unrealised_securities = models.BigIntegerField(
+        _("unrealised gains and losses in securities"), default=0
+    )
+    unrealised_reversal = models.BigIntegerField(
+        _("reversal of unrealised gains and losses in securities"), default=0
+    )
+    reserve_allocation = models.BigIntegerField(
+        _("allocation to the result equalisation reserve"), default=0
+    )
+    reserve_use = models.BigIntegerField(_("use of the result equalisation reserve"), default=0)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("entered"), auto_now=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("balance requirement statement")
+        verbose_name_plural = _("balance requirement statements")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(capital_gains__gte=0)
+                & Q(exception_gains__gte=0)
+                & Q(exception_losses__gte=0)
+                & Q(reserve_allocation__gte=0)
+                & Q(reserve_use__gte=0),
+                name="balance_amounts_not_negative",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period}: {self.balance_result}"
+
+    @property
+    def adjusted_result(self) -> int:
+        """Årets resultat efter balanskravsjusteringar."""
+        return (
+            self.result
+            - self.capital_gains
+            + self.exception_gains
+            + self.exception_losses
+            + self.unrealised_securities
+            + self.unrealised_reversal
+        )
+
+    @property
+    def balance_result(self) -> int:
+        """Årets balanskravsresultat."""
+        return self.adjusted_result - self.reserve_allocation + self.reserve_use
+
+
+class BalanceDeficit(models.Model):
+    """A deficit against the balance requirement from an earlier year that is
+    still to be restored, and the year it must be restored by."""
+
+    statement = models.ForeignKey(
+        BalanceStatement,
+        verbose_name=_("balance requirement statement"),
+        on_delete=models.CASCADE,
+        related_name="deficits",
+    )
+    arose_in = models.PositiveSmallIntegerField(_("year the deficit arose"))
+    amount = models.BigIntegerField(_("amount still to restore"))
+    restore_by = models.PositiveSmallIntegerField(_("to be restored by"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["arose_in", "pk"]
+        verbose_name = _("deficit to restore")
+        verbose_name_plural = _("deficits to restore")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["statement", "arose_in"],
+                name="one_deficit_per_year",
+                violation_error_message=_("Each year's deficit can be listed only once."),
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="deficit_amount_positive",
+                violation_error_message=_("A deficit to restore is more than zero."),
+            ),
+            models.CheckConstraint(
+                condition=Q(restore_by__gt=F("arose_in")),
+                name="deficit_restored_later",
+                violation_error_message=_("A deficit is restored in a later year."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.arose_in}: {self.amount}"
+
+    def clean(self) -> None:
+        # Kommunallagen 11 kap. 12 §: within the three following years.
+        if (
+            self.arose_in
+            and self.restore_by
+            and not (self.arose_in < self.restore_by <= self.arose_in + 3)
+        ):
+            raise ValidationError(
+                {
+                    "restore_by": _(
+                        "A deficit must be restored within the three years after the year it "
+                        "arose: by %(latest)s at the latest."
+                    )
+                    % {"latest": self.arose_in + 3}
+                }
+            )

@@ -23,7 +23,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from followup.models import MISSING, STATUS_ORDER, Assessment, Period, status_label
+from followup.models import MISSING, STATUS_ORDER, Assessment, GoalStatus, Period, status_label
 from followup.rollup import DistributionText, descendant_counts
 from goals.models import ASSESSABLE_KINDS, ListedNode, Node, NodeKind, PlanYear
 
@@ -32,8 +32,9 @@ CHUNK_NODES = 1024
 
 # Positions in a row of `tree_rows`: plain tuples (a named tuple per row would
 # cost more than the rest of the page), read by position. STATUS is the
-# assessment's status in the period, None when there is none.
-ID, PARENT_ID, LEVEL, KIND, TITLE, COMMITTEE, STATUS = range(7)
+# assessment's status in the period, None when there is none; FORECAST its
+# forecast for the full year (an interim period's), "" or None when none.
+ID, PARENT_ID, LEVEL, KIND, TITLE, COMMITTEE, STATUS, FORECAST = range(8)
 
 
 def tree_rows(plan_year: PlanYear | int, period: Period | None) -> list[tuple]:
@@ -49,7 +50,8 @@ def tree_rows(plan_year: PlanYear | int, period: Period | None) -> list[tuple]:
     assessment_table = quote(Assessment._meta.db_table)
     # tree_id is the plan year's id (a check constraint on the table).
     sql = (
-        "SELECT n.id, n.parent_id, n.level, n.kind, n.title, n.committee_id, a.status"
+        "SELECT n.id, n.parent_id, n.level, n.kind, n.title, n.committee_id, a.status,"
+        " a.forecast_status"
         f" FROM {node_table} n LEFT JOIN {assessment_table} a"
         " ON a.node_id = n.id AND a.period_id = %s"
         " WHERE n.tree_id = %s ORDER BY n.lft"
@@ -221,6 +223,7 @@ def _render(
         lambda text: f' <span class="rollup">{rollup_prefix} {escape(text)}</span>'
     )
     tails = _tails(committee_labels)
+    forecasts = _forecast_markup()
 
     if included is not None:
         rows = list(compress(rows, included))
@@ -240,9 +243,12 @@ def _render(
     # shown, and all open, so before a node at level n exactly n are open.
     depth = 0
     children_of = shown_children.get
-    for (node_id, _parent, level, kind, _raw, committee_id, _status), title, status, rollup in zip(
-        rows, titles, effective, rollup_texts, strict=True
-    ):
+    for (
+        (node_id, _parent, level, kind, _raw, committee_id, _status, forecast),
+        title,
+        status,
+        rollup,
+    ) in zip(rows, titles, effective, rollup_texts, strict=True):
         children = children_of(node_id)
         if children:
             label = toggle_labels.get(children)
@@ -253,7 +259,8 @@ def _render(
                 )
             append(
                 f"{closes[depth - level] if depth > level else ''}{row_start[kind]}{node_id}"
-                f'{url_end}">{title}</a>{tails[committee_id][status]}{rollup}</div>'
+                f'{url_end}">{title}</a>{tails[committee_id][status]}{forecasts[forecast]}'
+                f"{rollup}</div>"
                 f'<details open><summary>{label}<span class="visually-hidden"> – {title}'
                 '</span></summary><ul role="list">'
             )
@@ -261,7 +268,8 @@ def _render(
         else:
             append(
                 f"{closes[depth - level] if depth > level else ''}{row_start[kind]}{node_id}"
-                f'{url_end}">{title}</a>{tails[committee_id][status]}{rollup}</div></li>'
+                f'{url_end}">{title}</a>{tails[committee_id][status]}{forecasts[forecast]}'
+                f"{rollup}</div></li>"
             )
             depth = level
     append(closes[depth])
@@ -329,6 +337,20 @@ def _status_markup() -> dict[str | None, str]:
         for status in STATUS_ORDER
     }
     markup[None] = ""
+    return markup
+
+
+def _forecast_markup() -> dict[str | None, str]:
+    """Each forecast status's badge after the status; nothing for no forecast."""
+    prefix = escape(_("Forecast for the full year:"))
+    markup: dict[str | None, str] = {
+        status: (
+            f' <span class="forecast">{prefix} <span class="badge badge--{status}">'
+            f"{escape(status_label(status))}</span></span>"
+        )
+        for status in GoalStatus.values
+    }
+    markup[None] = markup[""] = ""
     return markup
 
 

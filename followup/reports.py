@@ -3,11 +3,13 @@ the overview of a period in numbers.
 
 The report follows the shape of the delårsrapport and the årsredovisning:
 perspective → direction goal → municipal goals with status, analysis and
-indicators → the committees' goals under each. Activities are left out; they
-belong to the committees' own follow-up. The page and every export are built
-from one `PeriodReport`, read in three queries whatever the size of the year:
-the year's goals in tree order with their committees, the period's
-assessments, and the indicators with their outcome in the period.
+indicators → the committees' goals under each → sound financial management
+(`followup.geh`). Activities are left out; they belong to the committees' own
+follow-up (`committee_report`). The page and every export are built from one
+`PeriodReport`, read in six queries whatever the size of the year: the
+year's goals in tree order with their committees, the period's assessments,
+the indicators with their outcome in the period, and the three of
+`geh.geh_report`.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from decimal import Decimal
 
 from django.db.models import OuterRef, Subquery
 
+from followup.geh import GehReport, geh_report
 from followup.indicators import format_value, indicator_status
 from followup.models import (
     MISSING,
@@ -27,9 +30,10 @@ from followup.models import (
     Indicator,
     IndicatorOutcome,
     Period,
+    PeriodKind,
     status_label,
 )
-from goals.models import Committee, Node, NodeKind, TreeRow
+from goals.models import Committee, GehRole, Node, NodeKind, TreeRow
 
 GOAL_SCALE = [
     GoalStatus.MET,
@@ -57,6 +61,7 @@ class IndicatorLine:
     direction_label: str
     kolada_kpi: str
     status: str | None
+    forecast: Decimal | None = None  # for the full year, in an interim period
 
     @property
     def baseline_text(self) -> str:
@@ -69,6 +74,10 @@ class IndicatorLine:
     @property
     def outcome_text(self) -> str:
         return format_value(self.outcome)
+
+    @property
+    def forecast_text(self) -> str:
+        return format_value(self.forecast) if self.forecast is not None else ""
 
     @property
     def status_label(self) -> str:
@@ -85,10 +94,20 @@ class ReportGoal:
     analysis: str
     indicators: list[IndicatorLine] = field(default_factory=list)
     children: list[ReportGoal] = field(default_factory=list)
+    forecast_status: str = ""  # for the full year, in an interim period; "" for none
+    geh_role: str = ""
 
     @property
     def status_label(self) -> str:
         return status_label(self.status)
+
+    @property
+    def forecast_label(self) -> str:
+        return status_label(self.forecast_status) if self.forecast_status else ""
+
+    @property
+    def geh_label(self) -> str:
+        return str(GehRole(self.geh_role).label) if self.geh_role else ""
 
     @property
     def kind_label(self) -> str:
@@ -152,6 +171,20 @@ class PeriodReport:
     period: Period
     perspectives: list[ReportPerspective]
     summary: Summary
+    geh: GehReport | None = None
+
+    @property
+    def has_forecasts(self) -> bool:
+        return self.period.kind == PeriodKind.INTERIM
+
+    @property
+    def committees(self) -> list[Committee]:
+        """The committees with goals in the report, in their order; no query."""
+        found: dict[int, Committee] = {}
+        for _perspective, goal in self.goals():
+            if goal.committee is not None:
+                found.setdefault(goal.committee.pk, goal.committee)
+        return sorted(found.values(), key=lambda committee: (committee.order, committee.name))
 
     def goals(self):
         """Every goal in the report's order: direction goal, its municipal goals, and
@@ -165,17 +198,20 @@ class PeriodReport:
                         yield perspective, committee_goal
 
 
-def _indicator_lines(period: Period) -> dict[int, list[IndicatorLine]]:
-    """The year's indicators with their outcome in the period, by goal. One query."""
-    outcome = IndicatorOutcome.objects.filter(indicator=OuterRef("pk"), period=period).values(
-        "value"
-    )[:1]
+def _indicator_lines(
+    period: Period, committee: Committee | None = None
+) -> dict[int, list[IndicatorLine]]:
+    """The year's indicators (or one committee's) with their outcome and forecast
+    in the period, by goal. One query."""
+    outcome = IndicatorOutcome.objects.filter(indicator=OuterRef("pk"), period=period)
+    indicators = Indicator.objects.for_year(period.plan_year_id)
+    if committee is not None:
+        indicators = indicators.filter(node__committee=committee)
     lines: dict[int, list[IndicatorLine]] = {}
-    for indicator in (
-        Indicator.objects.for_year(period.plan_year_id)
-        .annotate(outcome=Subquery(outcome))
-        .order_by("node_id", "order", "pk")
-    ):
+    for indicator in indicators.annotate(
+        outcome=Subquery(outcome.values("value")[:1]),
+        forecast=Subquery(outcome.values("forecast")[:1]),
+    ).order_by("node_id", "order", "pk"):
         lines.setdefault(indicator.node_id, []).append(
             IndicatorLine(
                 name=indicator.name,
@@ -186,6 +222,7 @@ def _indicator_lines(period: Period) -> dict[int, list[IndicatorLine]]:
                 direction_label=indicator.get_direction_display(),
                 kolada_kpi=indicator.kolada_kpi,
                 status=indicator_status(indicator, indicator.outcome),
+                forecast=indicator.forecast,
             )
         )
     return lines
@@ -199,12 +236,7 @@ def period_report(period: Period) -> PeriodReport:
         .select_related("committee")
         .in_tree_order()
     )
-    assessments = {
-        node_id: (status, analysis)
-        for node_id, status, analysis in Assessment.objects.for_period(period).values_list(
-            "node_id", "status", "analysis"
-        )
-    }
+    assessments = _assessments(period)
     indicators = _indicator_lines(period)
     perspectives: list[ReportPerspective] = []
     summary: Counter[str] = Counter()
@@ -217,16 +249,7 @@ def period_report(period: Period) -> PeriodReport:
             continue
         if node.kind == NodeKind.VISION:
             continue
-        status, analysis = assessments.get(node.pk, (MISSING, ""))
-        goal = ReportGoal(
-            id=node.pk,
-            kind=node.kind,
-            title=node.title,
-            committee=node.committee,
-            status=status,
-            analysis=analysis,
-            indicators=indicators.get(node.pk, []),
-        )
+        goal = _report_goal(node, assessments, indicators)
         # Tree order puts each node right after its parent's earlier subtrees,
         # so the last goal seen on the level above is its parent.
         if node.kind == NodeKind.DIRECTION_GOAL and perspectives:
@@ -235,10 +258,115 @@ def period_report(period: Period) -> PeriodReport:
         elif node.kind == NodeKind.MUNICIPAL_GOAL and direction is not None:
             direction.children.append(goal)
             municipal = goal
-            summary[status] += 1
+            summary[goal.status] += 1
         elif node.kind == NodeKind.COMMITTEE_GOAL and municipal is not None:
             municipal.children.append(goal)
-    return PeriodReport(period=period, perspectives=perspectives, summary=Summary(summary))
+    return PeriodReport(
+        period=period,
+        perspectives=perspectives,
+        summary=Summary(summary),
+        geh=geh_report(period),
+    )
+
+
+def _assessments(period: Period, committee: Committee | None = None) -> dict[int, tuple]:
+    """(status, analysis, forecast status) by node id. One query."""
+    assessments = Assessment.objects.for_period(period)
+    if committee is not None:
+        assessments = assessments.filter(node__committee=committee)
+    return {
+        node_id: (status, analysis, forecast)
+        for node_id, status, analysis, forecast in assessments.values_list(
+            "node_id", "status", "analysis", "forecast_status"
+        )
+    }
+
+
+def _report_goal(node: Node, assessments: dict[int, tuple], indicators: dict) -> ReportGoal:
+    status, analysis, forecast = assessments.get(node.pk, (MISSING, "", ""))
+    return ReportGoal(
+        id=node.pk,
+        kind=node.kind,
+        title=node.title,
+        committee=node.committee,
+        status=status,
+        analysis=analysis,
+        indicators=indicators.get(node.pk, []),
+        forecast_status=forecast,
+        geh_role=node.geh_role,
+    )
+
+
+# --- a committee's part of the report -------------------------------------------
+
+
+@dataclass
+class CommitteeSection:
+    """A municipal goal the committee works towards, with the committee's goals
+    under it, each with its activities in `children`."""
+
+    municipal_goal_id: int
+    municipal_goal_title: str
+    goals: list[ReportGoal]
+
+
+@dataclass
+class CommitteeReport:
+    period: Period
+    committee: Committee
+    sections: list[CommitteeSection]
+    goal_summary: Counter[str]
+    activity_summary: Counter[str]
+
+    @property
+    def has_forecasts(self) -> bool:
+        return self.period.kind == PeriodKind.INTERIM
+
+    def goal_rows(self) -> list[tuple[str, str, int]]:
+        return [(status, status_label(status), self.goal_summary[status]) for status in GOAL_SCALE]
+
+    def activity_rows(self) -> list[tuple[str, str, int]]:
+        return [
+            (status, status_label(status), self.activity_summary[status])
+            for status in ACTIVITY_SCALE
+        ]
+
+
+def committee_report(period: Period, committee: Committee) -> CommitteeReport:
+    """The committee's goals and activities in the period under the municipal goals
+    they serve (its verksamhetsberättelse, or its part of the interim report).
+    Three queries: the committee's nodes with their parents, its assessments,
+    and its indicators."""
+    nodes = (
+        Node.objects.for_year(period.plan_year_id)
+        .filter(committee=committee)
+        .select_related("parent", "committee")
+        .in_tree_order()
+    )
+    assessments = _assessments(period, committee)
+    indicators = _indicator_lines(period, committee)
+    sections: list[CommitteeSection] = []
+    goal_summary: Counter[str] = Counter()
+    activity_summary: Counter[str] = Counter()
+    goal: ReportGoal | None = None
+    for node in nodes:
+        item = _report_goal(node, assessments, indicators)
+        if node.kind == NodeKind.COMMITTEE_GOAL:
+            if not sections or sections[-1].municipal_goal_id != node.parent_id:
+                sections.append(CommitteeSection(node.parent_id, node.parent.title, []))
+            sections[-1].goals.append(item)
+            goal = item
+            goal_summary[item.status] += 1
+        elif node.kind == NodeKind.ACTIVITY and goal is not None:
+            goal.children.append(item)
+            activity_summary[item.status] += 1
+    return CommitteeReport(
+        period=period,
+        committee=committee,
+        sections=sections,
+        goal_summary=goal_summary,
+        activity_summary=activity_summary,
+    )
 
 
 # --- the overview ------------------------------------------------------------

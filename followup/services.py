@@ -25,6 +25,7 @@ from followup.models import (
     PeriodKind,
     ReminderLog,
     assessment_error,
+    forecast_status_error,
 )
 from goals import rules
 from goals import services as goal_services
@@ -138,6 +139,9 @@ class Entry:
     status: str
     analysis: str
     version: int  # the assessment's version when the form was opened; 0 if there was none
+    # The forecast for the full year (an interim period's goals only); "" for
+    # none, None to leave it as it is.
+    forecast_status: str | None = None
 
 
 class StaleAssessmentsError(Exception):
@@ -161,6 +165,10 @@ def assessments_save(*, period: Period, entries: list[Entry], user) -> int:
         year_error = rules.period_year_error(period.plan_year_id, entry.node.plan_year_id)
         if year_error:
             raise ValidationError(year_error)
+        if entry.forecast_status:
+            error = forecast_status_error(period, entry.node.kind, entry.forecast_status)
+            if error:
+                raise ValidationError(error)
     # The period's lock, then the tree's (the roll-up counts are the tree's),
     # then the rows: the order every writer takes them in.
     with transaction.atomic():
@@ -198,6 +206,7 @@ def assessments_save(*, period: Period, entries: list[Entry], user) -> int:
                             period=period,
                             status=entry.status,
                             analysis=entry.analysis,
+                            forecast_status=entry.forecast_status or "",
                             updated_by=user,
                             updated_at=now,
                         )
@@ -205,6 +214,8 @@ def assessments_save(*, period: Period, entries: list[Entry], user) -> int:
                 else:
                     assessment.status = entry.status
                     assessment.analysis = entry.analysis
+                    if entry.forecast_status is not None:
+                        assessment.forecast_status = entry.forecast_status
                     assessment.updated_by = user
                     assessment.updated_at = now
                     assessment.version += 1
@@ -225,8 +236,8 @@ def _parameter_limit() -> int | None:
 
 
 def _assessments_update(assessments: list[Assessment], *, user, now) -> None:
-    """Write the assessments' new status and analysis, who and when, and their
-    next version, in one UPDATE.
+    """Write the assessments' new status, analysis and forecast, who and when,
+    and their next version, in one UPDATE.
 
     Django's `bulk_update` builds a CASE expression per row and field: for a
     committee's thousand assessments that took most of a second to compile,
@@ -237,18 +248,23 @@ def _assessments_update(assessments: list[Assessment], *, user, now) -> None:
     quote = connection.ops.quote_name
     table = quote(Assessment._meta.db_table)
     # All in one statement where the database takes any number of parameters
-    # (PostgreSQL); otherwise as many rows of three as the limit allows
-    # (SQLite: 32,766 by default, so ten thousand rows at a time).
+    # (PostgreSQL); otherwise as many rows of four as the limit allows
+    # (SQLite: 32,766 by default, so eight thousand rows at a time).
     limit = _parameter_limit()
-    batch_size = len(assessments) if limit is None else max(1, (limit - 2) // 3)
+    batch_size = len(assessments) if limit is None else max(1, (limit - 2) // 4)
     for start in range(0, len(assessments), batch_size):
         batch = assessments[start : start + batch_size]
-        values = ", ".join(["(%s, %s, %s)"] * len(batch))
-        params: list = [value for each in batch for value in (each.pk, each.status, each.analysis)]
+        values = ", ".join(["(%s, %s, %s, %s)"] * len(batch))
+        params: list = [
+            value
+            for each in batch
+            for value in (each.pk, each.status, each.analysis, each.forecast_status)
+        ]
         with connection.cursor() as cursor:
             cursor.execute(
-                f"WITH changed (id, status, analysis) AS (VALUES {values}) "
+                f"WITH changed (id, status, analysis, forecast_status) AS (VALUES {values}) "
                 f"UPDATE {table} SET status = changed.status, analysis = changed.analysis, "
+                "forecast_status = changed.forecast_status, "
                 "updated_by_id = %s, updated_at = %s, version = version + 1 "
                 f"FROM changed WHERE {table}.id = changed.id",
                 [*params, user.pk if user else None, connection.ops.adapt_datetimefield_value(now)],

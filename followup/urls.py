@@ -1,7 +1,7 @@
 from django.urls import path
 
 from followup import api
-from followup.views import entry, indicators, kolada, node, reading, report, search, years
+from followup.views import entry, geh, indicators, kolada, node, reading, report, search, years
 
 app_name = "followup"
 
@@ -51,4 +51,33 @@ urlpatterns += [
     path("sok/", search.search, name="search"),
     path("api/v1/ar/", api.year_list, name="api_years"),
     path("api/v1/ar/<year:year>/", api.year_detail, name="api_year"),
+]
+
+# Sound financial management, and the reports as documents.
+urlpatterns += [
+    path("god-ekonomisk-hushallning/<year:year>/", geh.geh_year, name="geh_year"),
+    path("god-ekonomisk-hushallning/<year:year>/mal/", geh.geh_goals_edit, name="geh_goals"),
+    path("perioder/<id:pk>/geh/", geh.geh_period, name="geh_period"),
+    path(
+        "perioder/<id:pk>/geh/bedomning/",
+        geh.geh_evaluation_edit,
+        name="geh_evaluation_edit",
+    ),
+    path(
+        "perioder/<id:pk>/geh/balanskrav/",
+        geh.balance_statement_edit,
+        name="balance_statement_edit",
+    ),
+    path("rapport/<id:pk>/pdf/", geh.report_pdf, name="report_pdf"),
+    path("rapport/<id:pk>/namnd/<slug:slug>/", geh.committee_report, name="committee_report"),
+    path(
+        "rapport/<id:pk>/namnd/<slug:slug>/word/",
+        geh.committee_report_docx,
+        name="committee_report_docx",
+    ),
+    path(
+        "rapport/<id:pk>/namnd/<slug:slug>/pdf/",
+        geh.committee_report_pdf,
+        name="committee_report_pdf",
+    ),
 ]

@@ -112,6 +112,15 @@ class Committee(models.Model):
         return reverse("goals:operational_plan", kwargs={"year": year, "slug": self.slug})
 
 
+class GehRole(models.TextChoices):
+    """What a municipal goal is for sound financial management (god ekonomisk
+    hushållning, kommunallagen 11 kap. 6 §): a financial goal, an operational
+    goal of importance for it, or neither (blank)."""
+
+    FINANCIAL = "financial", _("Financial goal")
+    OPERATIONAL = "operational", _("Operational goal of importance for sound financial management")
+
+
 class NodeQuerySet(TreeQuerySet):
     def for_year(self, plan_year: PlanYear | int) -> NodeQuerySet:
         return self.filter(plan_year=plan_year)
@@ -252,6 +261,14 @@ class Node(MPTTModel):
         on_delete=models.SET_NULL,
         related_name="copies",
     )
+    geh_role = models.CharField(
+        _("sound financial management"),
+        max_length=20,
+        choices=GehRole.choices,
+        blank=True,
+        default="",
+        help_text=_("Municipal goals only."),
+    )
     # Raised on every edit; a form that carries an older value is refused
     # instead of silently overwriting someone else's change.
     version = models.PositiveIntegerField(_("version"), default=1)
@@ -291,6 +308,11 @@ class Node(MPTTModel):
                 name="committee_only_on_committee_levels",
             ),
             models.CheckConstraint(condition=Q(kind__in=KIND_ORDER), name="node_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(geh_role="")
+                | Q(kind=NodeKind.MUNICIPAL_GOAL, geh_role__in=GehRole.values),
+                name="geh_role_only_on_municipal_goals",
+            ),
             # One tree per plan year, numbered by the year's id: a new year's
             # root never has to search for a free tree id, and no write to one
             # year ever renumbers another year's tree.
@@ -393,6 +415,9 @@ class Node(MPTTModel):
         )
         if committee is not None:
             errors.setdefault("committee", []).append(committee)
+        geh_role = rules.geh_role_error(self.kind, self.geh_role)
+        if geh_role is not None:
+            errors.setdefault("geh_role", []).append(geh_role)
         if errors:
             raise ValidationError(errors)
 

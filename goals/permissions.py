@@ -302,3 +302,10 @@ def can_edit_indicators(user: User, node: Node) -> bool:
     """Indicators and their outcomes are kept as the goal itself is: by officials
     for a municipal goal, by the committee's secretaries for a committee goal."""
     return can_edit_node(user, node)
+
+
+def can_keep_geh(user: User) -> bool:
+    """The evaluation of sound financial management, the balance requirement
+    statement and which municipal goals are goals for it: officials, who keep
+    the municipal goals."""
+    return can_manage_years(user)

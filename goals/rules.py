@@ -146,6 +146,13 @@ def activity_follows_goal(
     )
 
 
+def geh_role_error(kind: str, geh_role: str) -> str | None:
+    """Only a municipal goal is marked as a goal for sound financial management."""
+    if geh_role and kind != NodeKind.MUNICIPAL_GOAL:
+        return _("Only a municipal goal can be a goal for sound financial management.")
+    return None
+
+
 def second_direction_goal_error() -> str:
     """A perspective has exactly one direction goal: its direction."""
     return _("The perspective already has a direction goal; it can only have one.")

@@ -13,10 +13,17 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from mptt.exceptions import InvalidMove
+from simple_history.utils import bulk_update_with_history
 
 from goals import rules, sqlrows
 from goals.locking import tree_lock
-from goals.models import Committee, Node, NodeKind, PlanYear
+from goals.models import (
+    Committee,
+    GehRole,
+    Node,
+    NodeKind,
+    PlanYear,
+)
 
 MOVE_POSITIONS = ("first-child", "last-child", "left", "right")
 
@@ -194,6 +201,43 @@ def node_delete(*, node: Node, expected_version: int | None = None) -> int:
         count = current.get_descendant_count() + 1
         current.delete()
         return count
+
+
+def nodes_geh_roles_set(
+    *, plan_year: PlanYear, roles: dict[int, str], versions: dict[int, int], user=None
+) -> int:
+    """Mark the year's municipal goals as financial goals, operational goals of
+    importance for sound financial management, or neither (""); return how many
+    changed.
+
+    `versions` are the goals' versions when the form was opened: if any goal
+    was changed meanwhile, nothing is saved and StaleEditError carries the
+    goal as it now is.
+    """
+    with tree_lock(plan_year.pk):
+        goals = list(
+            Node.objects.for_year(plan_year)
+            .of_kind(NodeKind.MUNICIPAL_GOAL)
+            .filter(pk__in=list(roles))
+            .order_by("pk")
+        )
+        if any(role not in ("", *GehRole.values) for role in roles.values()):
+            raise ValidationError(_("Choose what the goal is for sound financial management."))
+        if len(goals) != len(roles):
+            raise ValidationError(_("The goal no longer exists; someone may have deleted it."))
+        for goal in goals:
+            if goal.version != versions.get(goal.pk):
+                raise StaleEditError(goal)
+        changed = [goal for goal in goals if goal.geh_role != roles[goal.pk]]
+        for goal in changed:
+            goal.geh_role = roles[goal.pk]
+            goal.version += 1
+            goal.updated_at = timezone.now()
+        # Only these columns change: no tree column moves, so no save() is needed.
+        bulk_update_with_history(
+            changed, Node, ["geh_role", "version", "updated_at"], default_user=user
+        )
+    return len(changed)
 
 
 def plan_year_copy(*, source: PlanYear, year: int, user=None) -> PlanYear:

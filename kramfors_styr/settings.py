@@ -259,6 +259,13 @@ if not re.fullmatch(r"[0-9]{4}", KOLADA_MUNICIPALITY_ID):
         f"not {KOLADA_MUNICIPALITY_ID!r}."
     )
 
+# The unit the balance requirement statement is entered and shown in: "kr"
+# (whole kronor) or "tkr" (thousands of kronor). Amounts are stored in kronor,
+# so changing this changes only how they are typed and shown.
+BALANCE_UNIT = env_str("BALANCE_UNIT", "tkr")
+if BALANCE_UNIT not in ("kr", "tkr"):
+    raise ImproperlyConfigured(f'BALANCE_UNIT must be "kr" or "tkr", not {BALANCE_UNIT!r}.')
+
 # Reminders go to committee secretaries this many days before a period's
 # deadline (comma-separated), by `manage.py send_reminders` run daily.
 try:

@@ -277,3 +277,26 @@ def test_search_form(client, councillor, world, q, year):
 def test_login_form(client, councillor, username, password):
     response = client.post(reverse("login"), {"username": username, "password": password})
     assert response.status_code in {200, 302}
+
+
+@FUZZ
+@given(result=texts, gains=texts, year=ids, amount=texts, version=ids)
+def test_balance_statement_form(client, official, periods, result, gains, year, amount, version):
+    from followup.models import BalanceDeficit, BalanceStatement
+
+    client.force_login(official)
+    before = (BalanceStatement.objects.count(), BalanceDeficit.objects.count())
+    response = client.post(
+        reverse("followup:balance_statement_edit", kwargs={"pk": periods[1].pk}),
+        {
+            "result": result,
+            "capital_gains": gains,
+            "deficit-0-arose_in": year,
+            "deficit-0-amount": amount,
+            "deficit-0-restore_by": year,
+            "version": version,
+        },
+    )
+    assert response.status_code in OK_STATUSES
+    if response.status_code != 302:
+        assert (BalanceStatement.objects.count(), BalanceDeficit.objects.count()) == before

@@ -52,6 +52,12 @@ def test_malformed_boolean_is_refused():
     assert "DEBUG must be a boolean" in result.stderr
 
 
+def test_balance_unit_other_than_kr_or_tkr_is_refused():
+    result = _load_settings(BALANCE_UNIT="mnkr", SECRET_KEY="k" * 50)
+    assert result.returncode != 0
+    assert 'BALANCE_UNIT must be "kr" or "tkr"' in result.stderr
+
+
 def test_database_url_selects_postgresql():
     result = _load_settings(SECRET_KEY="k" * 50, DATABASE_URL="postgres://u:p@db.example:5432/styr")
     assert result.returncode == 0, result.stderr

@@ -68,6 +68,7 @@ def _kwargs(world, whose: str) -> dict:
             "period_pk": world["period"].pk,
         },
         "user": {"pk": world["user"].pk},
+        "bun report": {"pk": world["period"].pk, "slug": "bun"},
     }[whose]
 
 
@@ -152,6 +153,15 @@ TABLE = [
     Row("followup:report_csv", "open period", READERS),
     Row("followup:report_xlsx", "open period", READERS),
     Row("followup:report_docx", "open period", READERS),
+    Row("followup:report_pdf", "open period", READERS),
+    Row("followup:committee_report", "bun report", READERS),
+    Row("followup:committee_report_docx", "bun report", READERS),
+    Row("followup:committee_report_pdf", "bun report", READERS),
+    Row("followup:geh_year", "year", READERS),
+    Row("followup:geh_goals", "year", OFFICIALS),
+    Row("followup:geh_period", "open period", READERS),
+    Row("followup:geh_evaluation_edit", "open period", OFFICIALS),
+    Row("followup:balance_statement_edit", "open period", OFFICIALS),
     Row("followup:kolada_upload", "-", OFFICIALS),
     Row("followup:search", "-", READERS),
     # The open data answers in JSON: 403 rather than a login page.

@@ -15,6 +15,9 @@ from django.utils.translation import gettext_lazy
 
 from followup.models import (
     Assessment,
+    BalanceDeficit,
+    BalanceStatement,
+    GehEvaluation,
     Indicator,
     IndicatorOutcome,
     Period,
@@ -64,6 +67,9 @@ SECTIONS = (
     Section("indicators", Indicator, "node", "nodes"),
     Section("assessments", Assessment, "node", "nodes"),
     Section("outcomes", IndicatorOutcome, "indicator", "indicators"),
+    Section("geh_evaluations", GehEvaluation, "period", "periods"),
+    Section("balance_statements", BalanceStatement, "period", "periods"),
+    Section("balance_deficits", BalanceDeficit, "statement", "balance_statements"),
 )
 SECTION_BY_KEY = {section.key: section for section in SECTIONS}
 SECTION_BY_MODEL = {section.model: section for section in SECTIONS}

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from followup import rollup, services
 from followup.forms import AssessmentEntryForm
-from followup.models import Assessment, Period
+from followup.models import Assessment, Period, PeriodKind
 from goals import conflicts, permissions
 
 
@@ -32,17 +32,16 @@ def assessment_entry(request: HttpRequest, pk: int) -> HttpResponse:
         nodes=nodes,
         assessments=assessments,
         disabled=period.is_closed and request.method != "POST",
+        forecasts=period.kind == PeriodKind.INTERIM,
     )
     stale: dict = {}
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            entries = [
-                services.Entry(node=node, status=value, analysis=analysis, version=version)
-                for node, value, analysis, version in form.changed_entries()
-            ]
             try:
-                saved = services.assessments_save(period=period, entries=entries, user=request.user)
+                saved = services.assessments_save(
+                    period=period, entries=form.entries(), user=request.user
+                )
             except services.PeriodClosedError:
                 messages.error(
                     request,

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from followup import indicators, services
 from followup.forms import IndicatorForm, OutcomeForm
-from followup.models import Indicator, IndicatorOutcome, Period
+from followup.models import Indicator, IndicatorOutcome, Period, PeriodKind
 from goals import conflicts, permissions, rules
 from goals.forms import VersionForm
 from goals.models import Node
@@ -165,8 +165,10 @@ def outcome_edit(request: HttpRequest, pk: int, period_pk: int) -> HttpResponse:
     outcome = IndicatorOutcome.objects.filter(indicator=indicator, period=period).first()
     initial = {"version": outcome.version if outcome else 0}
     if outcome:
-        initial.update(value=outcome.value, source=outcome.source)
-    form = OutcomeForm(request.POST or None, initial=initial)
+        initial.update(value=outcome.value, forecast=outcome.forecast, source=outcome.source)
+    form = OutcomeForm(
+        request.POST or None, initial=initial, with_forecast=period.kind == PeriodKind.INTERIM
+    )
     removing = request.POST.get("action") == "delete"
     # A removal needs only the version the page was opened with, not a valid value.
     version_form = VersionForm(request.POST if removing else None)
@@ -191,6 +193,7 @@ def outcome_edit(request: HttpRequest, pk: int, period_pk: int) -> HttpResponse:
                         indicator=indicator,
                         period=period,
                         value=form.cleaned_data["value"],
+                        forecast=form.forecast_to_save(),
                         source=form.cleaned_data["source"],
                         expected_version=form.cleaned_data["version"],
                         user=request.user,

@@ -170,7 +170,7 @@ def _page_type(name: str, demo: Demo) -> PageType:
                 perspective=demo.node("Kramforsbon").pk,
                 status="in_progress",
             )
-            return PageType(path, red_thread, "Visar 7 av 77")
+            return PageType(path, red_thread, "Visar 7 av 79")
         case "red-thread-invalid-filters":
             path = demo.red_thread(committee=999999, status="bogus", period="abc")
             return PageType(path, red_thread, "Några val var ogiltiga")
@@ -323,6 +323,37 @@ def _logged_in_page_type(name: str, demo: Demo) -> PageType:
             )
             heading = f"Utfall för {indicator.name} i {annual.display_title}"
             return PageType(path, heading, role=OFFICIAL)
+        case "geh-year":
+            path = reverse("followup:geh_year", kwargs={"year": YEAR})
+            heading = f"God ekonomisk hushållning {YEAR}"
+            return PageType(path, heading, "delvis uppnådd", role=COUNCILLOR)
+        case "geh-period":
+            path = reverse("followup:geh_period", kwargs={"pk": demo.interim.pk})
+            heading = f"God ekonomisk hushållning – {demo.interim.display_title}"
+            return PageType(path, heading, "Årets balanskravsresultat", role=COUNCILLOR)
+        case "geh-evaluation-form":
+            path = reverse("followup:geh_evaluation_edit", kwargs={"pk": annual.pk})
+            heading = f"Bedömning av god ekonomisk hushållning – {annual.display_title}"
+            return PageType(path, heading, "Motivering", role=OFFICIAL)
+        case "balance-statement-form":
+            path = reverse("followup:balance_statement_edit", kwargs={"pk": annual.pk})
+            heading = f"Balanskravsutredning – {annual.display_title}"
+            return PageType(path, heading, "Medel till resultatutjämningsreserv", role=OFFICIAL)
+        case "balance-statement-errors":
+            path = reverse("followup:balance_statement_edit", kwargs={"pk": annual.pk})
+            heading = f"Balanskravsutredning – {annual.display_title}"
+            act = _submit("Spara", result="tolv")
+            return PageType(path, heading, "Skriv ett heltal", 400, OFFICIAL, act)
+        case "geh-goals-form":
+            path = reverse("followup:geh_goals", kwargs={"year": YEAR})
+            heading = f"Mål för god ekonomisk hushållning {YEAR}"
+            return PageType(path, heading, "Finansiellt mål", role=OFFICIAL)
+        case "committee-report":
+            path = reverse(
+                "followup:committee_report", kwargs={"pk": demo.interim.pk, "slug": bun.slug}
+            )
+            heading = f"{bun.name} – {demo.interim.display_title}"
+            return PageType(path, heading, SCHOOL_GOAL, role=COUNCILLOR)
         case "forbidden":
             return PageType(
                 reverse("goals:user_list"), "Inte tillåtet", status=403, role=COUNCILLOR
@@ -376,6 +407,13 @@ LOGGED_IN_PAGE_TYPES = [
     "kolada-upload",
     "indicator-form",
     "outcome-form",
+    "geh-year",
+    "geh-period",
+    "geh-evaluation-form",
+    "balance-statement-form",
+    "balance-statement-errors",
+    "geh-goals-form",
+    "committee-report",
     "forbidden",
 ]
 PAGE_TYPES += LOGGED_IN_PAGE_TYPES

@@ -91,8 +91,8 @@ def test_year_gives_every_node_with_its_follow_up(councillor_client, tree, perio
     assert indicator["baseline"] == "78.500" and indicator["target"] == "85.000"
     assert indicator["direction"] == "higher" and indicator["kolada_kpi"] == "N15033"
     assert indicator["outcomes"] == [
-        {"period_id": periods[0].pk, "value": "80.100", "source": ""},
-        {"period_id": periods[1].pk, "value": "81.200", "source": "Kolada"},
+        {"period_id": periods[0].pk, "value": "80.100", "forecast": None, "source": ""},
+        {"period_id": periods[1].pk, "value": "81.200", "forecast": None, "source": "Kolada"},
     ]
 
 

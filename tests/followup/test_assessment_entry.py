@@ -235,13 +235,13 @@ def test_saving_costs_the_same_queries_however_many_rows(
     )
 
 
-@pytest.mark.parametrize("max_params", [None, 8])
+@pytest.mark.parametrize("max_params", [None, 10])
 def test_the_update_is_one_statement_or_batches_within_the_parameter_limit(
     secretary, plan_year, committees, periods, max_params, monkeypatch
 ):
     """One UPDATE for all the rows (PostgreSQL takes any number of parameters,
-    SQLite 32,766); under a tighter limit (8 here: two rows a statement), batches
-    within it."""
+    SQLite 32,766); under a tighter limit (10 here: two rows of four a
+    statement, and the user and time), batches within it."""
     nodes = [node for node in grow_tree(plan_year, committees, 3) if node.is_assessable][:5]
     entries = [
         services.Entry(

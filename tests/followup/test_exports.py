@@ -86,6 +86,8 @@ HEADER = [
     "Utfall",
     "Nyckeltalets status",
     "Kolada-id (KPI)",
+    "Prognos helår",
+    "Prognosvärde helår",
 ]
 
 
@@ -111,7 +113,7 @@ def test_csv_is_utf8_with_bom_and_semicolons_and_matches_the_tree(
     assert "Lovskola" not in goals
     indicator = next(row for row in rows if row[7] == "Andel invånare 20–64 år som förvärvsarbetar")
     assert indicator[2:4] == ["Nyckeltal", "Fler i arbete"]
-    assert indicator[8:] == ["%", "78,2", "80", "79,5", "delvis uppfyllt", "N00914"]
+    assert indicator[8:] == ["%", "78,2", "80", "79,5", "delvis uppfyllt", "N00914", "", ""]
     # Goal rows come in tree order, each indicator right after its goal.
     titles = [row[3] for row in rows[1:]]
     assert titles == [
@@ -180,21 +182,28 @@ def test_word_has_headings_per_perspective_and_goal_with_status_analysis_and_ind
         ("Heading 1", "Ekonomi"),
         ("Heading 2", "Inriktningsmål: Ekonomi i balans"),
         ("Heading 3", "Budget i balans"),
+        ("Heading 1", "God ekonomisk hushållning"),
+        ("Heading 2", "Bedömning"),
+        ("Heading 2", "Finansiella mål"),
+        ("Heading 2", "Verksamhetsmål av betydelse för god ekonomisk hushållning"),
+        ("Heading 2", "Balanskravet (prognos för helåret)"),
     ]
     texts = [paragraph.text for paragraph in document.paragraphs]
     assert "Fler har fått arbete." in texts
     assert "Arbetslösheten är den lägsta." in texts  # one paragraph each
-    assert "Status: ej uppfyllt" in texts
+    # An interim report: each status with its forecast for the full year.
+    assert "Status: ej uppfyllt · Prognos helår: –" in texts
     tables = document.tables
     assert len(tables) == 2
     cells = [[cell.text for cell in row.cells] for row in tables[0].rows]
     assert cells == [
-        ["Nyckeltal", "Utgångsvärde", "Målvärde", "Utfall", "Status"],
+        ["Nyckeltal", "Utgångsvärde", "Målvärde", "Utfall", "Prognos helår", "Status"],
         [
             "Andel invånare 20–64 år som förvärvsarbetar (%)",
             "78,2",
             "80",
             "79,5",
+            "–",
             "delvis uppfyllt",
         ],
     ]
@@ -227,12 +236,15 @@ def test_export_query_count_does_not_grow_with_the_tree(
     for node in nodes:
         if node.kind in ("municipal_goal", "committee_goal"):
             add_indicator(node, f"Nyckeltal {node.pk}", outcomes={periods[0]: 85})
-    # Expect 6 queries:
+    # Expect 9 queries:
     # * the session and the user
     # * the period with its plan year
     # * the year's goals in tree order, with their committees
     # * the period's assessments
     # * the indicators with their outcome in the period
-    with django_assert_num_queries(6):
+    # * the goals for sound financial management with their assessments
+    # * the period again, with its evaluation and balance requirement statement
+    # * the statement's deficits
+    with django_assert_num_queries(9):
         response = _get(councillor_client, name, periods[0])
     assert response.status_code == 200

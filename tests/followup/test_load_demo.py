@@ -85,3 +85,20 @@ def test_demo_has_indicators_with_outcomes_in_the_interim_report(db):
     assert set(outcomes) == {indicator.pk for indicator in indicators}
     statuses = {indicator_status(i, outcomes[i.pk]) for i in indicators}
     assert statuses == {"met", "partly_met", "not_met"}  # the demo shows every light
+
+
+def test_demo_has_sound_financial_management_in_the_interim_report(db):
+    from followup.geh import geh_report
+
+    call_command("load_demo", "--year", "2026")
+    call_command("load_demo", "--year", "2026")  # twice: nothing is added again
+    interim = Period.objects.get(plan_year__year=2026, kind="interim")
+    report = geh_report(interim)
+    assert report.financial.total == 3 and report.operational.total == 1
+    assert report.evaluation.verdict == "partly_reached"
+    assert report.balance.statement.balance_result == 26_600_000
+    assert [(row.arose_in, row.restore_by) for row in report.balance.deficit_rows] == [(2024, 2027)]
+    financial_ids = [goal.id for goal in report.financial.goals]
+    assert Indicator.objects.filter(node_id__in=financial_ids).count() >= 4
+    assert IndicatorOutcome.objects.filter(period=interim, forecast__isnull=False).count() >= 4
+    assert Assessment.objects.filter(period=interim).exclude(forecast_status="").exists()

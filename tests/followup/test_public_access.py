@@ -167,7 +167,9 @@ def test_open_data_gives_residents_only_published_periods(client, public, tree, 
         (interim.pk, "Publicerad analys.")
     ]
     [indicator] = reading["indicators"]
-    assert indicator["outcomes"] == [{"period_id": interim.pk, "value": "80.000", "source": ""}]
+    assert indicator["outcomes"] == [
+        {"period_id": interim.pk, "value": "80.000", "forecast": None, "source": ""}
+    ]
     assert "Hemlig" not in str(data)
 
 

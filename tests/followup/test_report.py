@@ -222,13 +222,16 @@ def test_report_query_count_does_not_grow_with_the_tree(
     councillor_client, plan_year, committees, periods, goals, django_assert_num_queries
 ):
     _big_year(plan_year, committees, periods[0], goals)
-    # Expect 7 queries:
+    # Expect 10 queries:
     # * the session and the user
     # * the period with its plan year
     # * the year's goals in tree order, with their committees
     # * the period's assessments
     # * the indicators with their outcome in the period
+    # * the goals for sound financial management with their assessments
+    # * the period again, with its evaluation and balance requirement statement
+    # * the statement's deficits
     # * the user's groups and committees, in one query (roles, for the menu)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(10):
         response = councillor_client.get(_report_url(periods[0]))
     assert response.content.decode().count('class="indicator-table"') == Indicator.objects.count()

@@ -1,0 +1,126 @@
+"""The reports as PDF: text, tags, outline and language, checked with poppler's tools."""
+
+import re
+import shutil
+import subprocess
+import zlib
+
+import pytest
+from django.urls import reverse
+
+from followup import geh
+from followup.models import Assessment, BalanceStatement
+from goals import services as goal_services
+from goals.models import GehRole
+from tests.factories import add_indicator, build_tree
+
+pytestmark = pytest.mark.skipif(
+    not (shutil.which("pdftotext") and shutil.which("pdfinfo")),
+    reason="needs poppler-utils (pdftotext, pdfinfo)",
+)
+
+OUTLINE = """
+    Vision
+      Kramforsbon
+        Trygg kommun
+          Fler i arbete
+            Läsa bättre [bun]
+              Lovskola [bun]
+      Ekonomi
+        Ekonomi i balans
+          Resultatet är minst två procent
+"""
+
+
+@pytest.fixture
+def year(plan_year, committees, periods, official):
+    nodes = build_tree(plan_year, OUTLINE)
+    result_goal = nodes["Resultatet är minst två procent"]
+    goal_services.nodes_geh_roles_set(
+        plan_year=plan_year,
+        roles={result_goal.pk: GehRole.FINANCIAL},
+        versions={result_goal.pk: 1},
+    )
+    interim = periods[0]
+    Assessment.objects.create(
+        node=result_goal, period=interim, status="partly_met", forecast_status="met"
+    )
+    Assessment.objects.create(node=nodes["Lovskola"], period=interim, status="in_progress")
+    add_indicator(
+        result_goal,
+        "Resultat i procent av skatteintäkter och generella statsbidrag",
+        target=2,
+        unit="%",
+        outcomes={interim: "1.4"},
+    )
+    geh.geh_evaluation_save(
+        period=interim,
+        verdict="partly_reached",
+        justification="Prognosen visar att resultatmålet nås.",
+        expected_version=0,
+        user=official,
+    )
+    BalanceStatement.objects.create(period=interim, result=31_000_000, capital_gains=1_500_000)
+    return nodes
+
+
+def _pdf(client, name: str, tmp_path, **kwargs) -> tuple[str, str, str]:
+    response = client.get(reverse(name, kwargs=kwargs))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    path = tmp_path / "report.pdf"
+    path.write_bytes(response.content)
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    return text, info, _objects(response.content)
+
+
+def _objects(pdf: bytes) -> str:
+    """The PDF's objects as text, its compressed object streams inflated."""
+    parts = [pdf]
+    for stream in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
+        try:
+            parts.append(zlib.decompress(stream.group(1)))
+        except zlib.error:
+            continue  # an image or a font: nothing to read
+    return b"\n".join(parts).decode("latin-1")
+
+
+def _outline_count(objects: str) -> int:
+    """How many entries the document's outline (its bookmarks) has: each is a
+    dictionary with a title and a destination."""
+    return len(re.findall(r"/Title (?:\([^)]*\)|<[0-9a-fA-F]+>)/Dest", objects))
+
+
+def test_council_report_pdf_has_the_text_tags_outline_and_language(
+    councillor_client, year, periods, tmp_path
+):
+    text, info, raw = _pdf(councillor_client, "followup:report_pdf", tmp_path, pk=periods[0].pk)
+    assert "Tagged:          yes" in info
+    assert "Pages:" in info and "Kramfors kommun" in info  # the author
+    assert "God ekonomisk hushållning" in text
+    assert "God ekonomisk hushållning delvis uppnådd" in text  # the verdict
+    assert "Årets balanskravsresultat" in text and "29 500" in text
+    for title in ("Fler i arbete", "Resultatet är minst två procent"):
+        assert title in text
+    assert "Innehåll" in text and "Sida 2 av" in text  # contents and page numbers
+    assert "Prognos helår" in text
+    # The document's language, and an outline (bookmarks) from the headings.
+    assert "/Lang (sv)" in raw
+    assert _outline_count(raw) >= 4  # the title, the contents, two perspectives, GEH
+    assert "/StructTreeRoot" in raw
+    assert "pdfuaid:part" in raw  # PDF/UA-1, in the XMP metadata
+
+
+def test_committee_report_pdf_has_its_goals_and_activities(
+    councillor_client, year, periods, tmp_path
+):
+    text, info, raw = _pdf(
+        councillor_client, "followup:committee_report_pdf", tmp_path, pk=periods[0].pk, slug="bun"
+    )
+    assert "Tagged:          yes" in info
+    assert "Barn- och utbildningsnämnden" in text
+    assert "Läsa bättre" in text and "Lovskola" in text and "pågår" in text
+    assert "/Lang (sv)" in raw
