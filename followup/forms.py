@@ -14,7 +14,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from followup.indicators import format_value
-from followup.kolada import KoladaError, decode_page
+from followup.kolada import KoladaError
+from followup.koladafiles import MAX_ZIP_BYTES as ZIP_LIMIT
+from followup.koladafiles import pages_of
 from followup.models import (
     STATUS_ORDER,
     Indicator,
@@ -458,14 +460,33 @@ class PeriodChoiceForm(forms.Form):
         return default
 
 
-class KoladaUploadForm(forms.Form):
-    """A saved Kolada data response to import; cleaning the file reads and decodes it."""
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
 
-    file = forms.FileField(
-        label=_("Kolada file (JSON)"),
+
+class MultipleFileField(forms.FileField):
+    """Several files from one input; cleaned to a list."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        if not files:
+            return [super().clean(None, initial)]  # raises "required"
+        return [super(MultipleFileField, self).clean(each, initial) for each in files]
+
+
+class KoladaUploadForm(forms.Form):
+    """Saved Kolada answers to import, several at once or zipped; cleaning reads
+    and decodes every page (`koladafiles.pages_of`)."""
+
+    file = MultipleFileField(
+        label=_("Kolada files (JSON or zip)"),
         help_text=_(
-            "An answer from Kolada's API v3 saved as a file, at most %(limit)s MB. "
-            "Only values for the municipality %(municipality)s are imported."
+            "Answers from Kolada's API v3 saved as files: data, the KPI list or the "
+            "municipality lists, several at once or in a zip, at most %(limit)s MB each. "
+            "Only values for the municipality %(municipality)s and its comparison set are "
+            "imported."
         ),
         error_messages={
             "required": _("Choose a file to import."),
@@ -477,6 +498,9 @@ class KoladaUploadForm(forms.Form):
         required=False,
     )
 
+    # Files sent in one upload, at most.
+    MAX_FILES = 50
+
     def __init__(self, *args, municipality: str, max_bytes: int, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.max_bytes = max_bytes
@@ -486,20 +510,31 @@ class KoladaUploadForm(forms.Form):
         }
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > self.max_bytes:
+        uploads = self.cleaned_data["file"]
+        if len(uploads) > self.MAX_FILES:
             raise forms.ValidationError(
-                _("The file is %(size)s MB; at most %(limit)s MB can be imported.")
-                % {
-                    "size": f"{upload.size / (1024 * 1024):.1f}",
-                    "limit": self.max_bytes // (1024 * 1024),
-                }
+                _("At most %(limit)s files can be imported at once.") % {"limit": self.MAX_FILES}
             )
-        try:
-            self.cleaned_data["page"] = decode_page(upload.read(), source=upload.name)
-        except KoladaError as error:
-            raise forms.ValidationError(error.messages) from None
-        return upload
+        pages, errors = [], []
+        for upload in uploads:
+            limit = ZIP_LIMIT if upload.name.lower().endswith(".zip") else self.max_bytes
+            if upload.size > limit:
+                errors.append(
+                    _("The file is %(size)s MB; at most %(limit)s MB can be imported.")
+                    % {
+                        "size": f"{upload.size / (1024 * 1024):.1f}",
+                        "limit": limit // (1024 * 1024),
+                    }
+                )
+                continue
+            try:
+                pages += pages_of(upload.name, upload.read(limit + 1))
+            except KoladaError as error:
+                errors += error.messages
+        if errors:
+            raise forms.ValidationError(errors)
+        self.cleaned_data["pages"] = pages
+        return uploads
 
 
 class SearchForm(forms.Form):

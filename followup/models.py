@@ -343,6 +343,9 @@ class Indicator(models.Model):
     kolada_kpi = models.CharField(
         _("Kolada KPI id"), max_length=20, blank=True, help_text=_("For example N00914.")
     )
+    definition = models.TextField(_("definition"), blank=True, max_length=5000)
+    # An organisational unit whose value is the outcome instead of the municipality's.
+    kolada_ou = models.CharField(_("Kolada unit id"), max_length=30, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     copied_from = models.ForeignKey(
         "self",
@@ -434,3 +437,7 @@ def default_period(periods: list[Period], today: datetime.date) -> Period | None
     if passed:
         return passed[-1]
     return periods[0] if periods else None
+
+
+# Kolada's KPI list, areas and comparison values live in their own module.
+from followup.koladamodels import KoladaArea, KoladaKpi, KpiValue  # noqa: E402, F401
