@@ -27,7 +27,6 @@ from decimal import Decimal
 
 from followup import counts
 from followup.models import (
-    INDICATOR_KINDS,
     ActivityStatus,
     Assessment,
     GoalStatus,
@@ -40,6 +39,7 @@ from followup.models import (
 from goals.integrity import tree_problems
 from goals.locking import tree_lock
 from goals.models import ASSESSABLE_KINDS, Committee, Node, NodeKind, PlanYear
+from goals.rules import INDICATOR_KINDS
 
 COMMITTEES = [
     # (name, short name, slug)

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from followup import counts
+from followup.demokolada import demo_kolada_load
 from followup.models import (
     ActivityStatus,
     Assessment,
@@ -457,6 +458,7 @@ def demo_load(*, year: int) -> DemoResult:
         # Written in bulk, past the model: the roll-up counts are made afresh.
         counts.rebuild(plan_year.pk)
         _indicators(plan_year, interim)
+        demo_kolada_load(plan_year=plan_year)
         users = _users(committees) if settings.DEBUG else []
     return DemoResult(plan_year, loader.created, created_assessments, users)
 

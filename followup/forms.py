@@ -390,18 +390,36 @@ class IndicatorForm(forms.ModelForm):
 
     class Meta:
         model = Indicator
-        fields = ["name", "unit", "baseline", "target", "direction", "kolada_kpi", "order"]
+        fields = [
+            "name",
+            "unit",
+            "definition",
+            "baseline",
+            "target",
+            "direction",
+            "kolada_kpi",
+            "kolada_ou",
+            "order",
+        ]
         labels = {
             "name": _("Name"),
             "unit": _("Unit"),
+            "definition": _("Definition"),
             "direction": _("Direction"),
             "kolada_kpi": _("Kolada KPI id"),
+            "kolada_ou": _("Kolada unit id"),
             "order": _("Order"),
         }
+        widgets = {"definition": forms.Textarea(attrs={"rows": 4})}
         help_texts = {
             "unit": _("For example %, kr or number of days."),
+            "definition": _("What is measured and how; filled in from Kolada's definition."),
             "direction": _("Whether a higher or a lower outcome is better."),
             "kolada_kpi": _("Optional; for example N15428."),
+            "kolada_ou": _(
+                "Optional: an organisational unit in Kolada, such as a school, whose value "
+                "becomes the outcome instead of the municipality's; for example V15E228200101."
+            ),
             "order": _("Indicators are listed by this number, smallest first."),
         }
 
@@ -424,6 +442,16 @@ class IndicatorForm(forms.ModelForm):
                 _("A Kolada KPI id is a letter and five digits, for example N15428.")
             )
         return kpi
+
+    def clean_kolada_ou(self) -> str:
+        unit = (self.cleaned_data.get("kolada_ou") or "").strip().upper()
+        if unit and not re.fullmatch(r"[A-Z0-9]{4,30}", unit):
+            raise forms.ValidationError(
+                _("A Kolada unit id is letters and digits, for example V15E228200101.")
+            )
+        if unit and not (self.cleaned_data.get("kolada_kpi") or self.data.get("kolada_kpi")):
+            raise forms.ValidationError(_("A unit is taken only with a Kolada KPI id."))
+        return unit
 
     def values(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
@@ -474,6 +502,20 @@ class MultipleFileField(forms.FileField):
         if not files:
             return [super().clean(None, initial)]  # raises "required"
         return [super(MultipleFileField, self).clean(each, initial) for each in files]
+
+
+class KpiSearchForm(forms.Form):
+    """Words to find in Kolada's KPI list, from the query string."""
+
+    sok = forms.CharField(
+        label=_("Search Kolada's key figures"),
+        min_length=2,
+        max_length=100,
+        help_text=_("Words in Swedish, for example förvärvsarbetande or behörighet."),
+    )
+
+    def words(self) -> str:
+        return self.cleaned_data["sok"] if self.is_bound and self.is_valid() else ""
 
 
 class KoladaUploadForm(forms.Form):

@@ -69,8 +69,15 @@ SECTION_BY_KEY = {section.key: section for section in SECTIONS}
 SECTION_BY_MODEL = {section.model: section for section in SECTIONS}
 # Models a plan year owns that are deliberately not backed up: reminders are
 # a log of e-mails sent, not part of the year's content; the roll-up counts
-# are made afresh from the restored tree and assessments.
-LEFT_OUT = ("followup.ReminderLog", "followup.SubtreeCount")
+# are made afresh from the restored tree and assessments; Kolada's lists and
+# comparison values belong to no year and are fetched again from Kolada.
+LEFT_OUT = (
+    "followup.ReminderLog",
+    "followup.SubtreeCount",
+    "followup.KoladaKpi",
+    "followup.KoladaArea",
+    "followup.KpiValue",
+)
 
 
 # --- model metadata ----------------------------------------------------------
