@@ -4,8 +4,8 @@ cron) and `import_kolada_lists --fetch`.
 Polite means: at most one request every `KOLADA_FETCH_DELAY` seconds, a
 User-Agent that names the application, and on an answer of 429 (too many
 requests) or 5xx, or a failed connection, up to `KOLADA_FETCH_RETRIES` more
-tries after a growing pause (the delay doubled each time, at least one second,
-or the server's Retry-After when it gives one, at most a minute).
+tries after a growing pause (at least a second, doubled each time, or the
+server's Retry-After when it gives one, at most a minute).
 
 What is fetched: every KPI an indicator names, for the municipality and its
 comparison set, for the years of the plan years those indicators are in; and
@@ -43,6 +43,8 @@ class Client:
     delay: float = field(default_factory=lambda: settings.KOLADA_FETCH_DELAY)
     retries: int = field(default_factory=lambda: settings.KOLADA_FETCH_RETRIES)
     user_agent: str = field(default_factory=lambda: settings.KOLADA_USER_AGENT)
+    # The first pause before a retry, in seconds (at least the delay); doubled each time.
+    backoff: float = 1.0
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.monotonic
     requests: int = 0
@@ -99,7 +101,7 @@ class Client:
     def _pause(self, attempt: int, retry_after: str | None) -> float:
         if retry_after and retry_after.strip().isdigit():
             return min(float(retry_after.strip()), MAX_PAUSE)
-        return min(max(self.delay, 1.0) * 2**attempt, MAX_PAUSE)
+        return min(max(self.delay, self.backoff) * 2**attempt, MAX_PAUSE)
 
 
 @dataclass(frozen=True)
