@@ -26,6 +26,7 @@ from followup.models import (
     status_choices_for,
     status_label,
 )
+from followup.outcomeimport import MAX_BYTES as OUTCOME_FILE_LIMIT
 from followup.redthread import RedThreadFilter, node_url_parts
 from followup.search import MAX_QUERY_LENGTH
 from goals import fields as id_fields
@@ -502,6 +503,31 @@ class MultipleFileField(forms.FileField):
         if not files:
             return [super().clean(None, initial)]  # raises "required"
         return [super(MultipleFileField, self).clean(each, initial) for each in files]
+
+
+class OutcomeFileForm(forms.Form):
+    """A CSV or Excel file of indicator outcomes (followup/outcomeimport.py)."""
+
+    file = forms.FileField(
+        label=_("File (CSV or Excel)"),
+        help_text=_(
+            "Columns nyckeltal_id, period_id and värde, and optionally kommentar, as in "
+            "the template. At most 2 MB."
+        ),
+        error_messages={
+            "required": _("Choose a file to import."),
+            "empty": _("The file is empty."),
+        },
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > OUTCOME_FILE_LIMIT:
+            raise forms.ValidationError(
+                _("The file is larger than %(limit)s MB.")
+                % {"limit": OUTCOME_FILE_LIMIT // (1024 * 1024)}
+            )
+        return upload
 
 
 class KpiSearchForm(forms.Form):
