@@ -79,6 +79,18 @@ class Comparison:
         )
 
     @property
+    def report_text(self) -> str:
+        """The summary with its year, rank and source, for reports and exports."""
+        details = [str(self.year)]
+        if self.rank:
+            details.append(
+                _("place %(rank)s of %(ranked)s among the similar municipalities")
+                % {"rank": self.rank, "ranked": self.ranked}
+            )
+        details.append(_("source: Kolada"))
+        return f"{self.summary} ({', '.join(details)})"
+
+    @property
     def kolada_url(self) -> str:
         return kolada_url(
             self.indicator.kolada_kpi.strip().upper(), settings.KOLADA_MUNICIPALITY_ID

@@ -45,6 +45,7 @@ def columns() -> list[str]:
         _("Outcome"),
         _("Indicator status"),
         _("Kolada KPI id"),
+        _("Comparison (source: Kolada)"),
     ]
 
 
@@ -72,6 +73,7 @@ def rows(report: PeriodReport) -> list[list]:
                 None,
                 "",
                 "",
+                "",
             ]
         )
         for line in goal.indicators:
@@ -91,6 +93,7 @@ def rows(report: PeriodReport) -> list[list]:
                     line.outcome,
                     line.status_label,
                     line.kolada_kpi,
+                    line.comparison,
                 ]
             )
     return result
@@ -167,6 +170,9 @@ def _indicator_table(document, goal: ReportGoal) -> None:
         values = [name, line.baseline_text, line.target_text, line.outcome_text, status]
         for cell, text in zip(table.add_row().cells, values, strict=True):
             cell.text = text
+    for line in goal.indicators:
+        if line.comparison:
+            document.add_paragraph(f"{line.name}: {line.comparison}")
 
 
 def to_docx(report: PeriodReport) -> bytes:

@@ -16,8 +16,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import F, OuterRef, Subquery
 
+from followup.comparisons import comparisons_for
 from followup.indicators import format_value, indicator_status
 from followup.models import (
     MISSING,
@@ -57,6 +58,8 @@ class IndicatorLine:
     direction_label: str
     kolada_kpi: str
     status: str | None
+    # Kolada's comparison, "Kramfors 66 · liknande kommuner 71 · riket 73 (2026, …)".
+    comparison: str = ""
 
     @property
     def baseline_text(self) -> str:
@@ -166,16 +169,19 @@ class PeriodReport:
 
 
 def _indicator_lines(period: Period) -> dict[int, list[IndicatorLine]]:
-    """The year's indicators with their outcome in the period, by goal. One query."""
+    """The year's indicators with their outcome in the period, and Kolada's
+    comparison, by goal. Two queries (one without Kolada-linked indicators)."""
     outcome = IndicatorOutcome.objects.filter(indicator=OuterRef("pk"), period=period).values(
         "value"
     )[:1]
     lines: dict[int, list[IndicatorLine]] = {}
-    for indicator in (
+    indicators = list(
         Indicator.objects.for_year(period.plan_year_id)
-        .annotate(outcome=Subquery(outcome))
+        .annotate(outcome=Subquery(outcome), plan_year_number=F("node__plan_year__year"))
         .order_by("node_id", "order", "pk")
-    ):
+    )
+    compared = comparisons_for(indicators, indicators[0].plan_year_number) if indicators else {}
+    for indicator in indicators:
         lines.setdefault(indicator.node_id, []).append(
             IndicatorLine(
                 name=indicator.name,
@@ -186,6 +192,7 @@ def _indicator_lines(period: Period) -> dict[int, list[IndicatorLine]]:
                 direction_label=indicator.get_direction_display(),
                 kolada_kpi=indicator.kolada_kpi,
                 status=indicator_status(indicator, indicator.outcome),
+                comparison=compared[indicator.pk].report_text if indicator.pk in compared else "",
             )
         )
     return lines

@@ -4,6 +4,8 @@ units, and how they show on the indicator form and the goal's page.
 The responses are the recorded files under kolada/ (see its README).
 """
 
+import csv
+import io
 from decimal import Decimal
 from pathlib import Path
 
@@ -302,3 +304,22 @@ def test_the_definition_is_shown_on_the_goal_page(client, councillor, work):
     client.force_login(councillor)
     html = client.get(reverse("followup:node_detail", kwargs={"pk": work.node_id})).content.decode()
     assert "Antal förvärvsarbetande dividerat med antal invånare." in html
+
+
+# --- the report and its exports ----------------------------------------------
+
+
+def test_the_report_and_its_csv_carry_the_comparison(client, councillor, work, periods):
+    koladameta.area_list_import(pages=[_page("municipality.json")])
+    kolada_import(pages=[_page("comparison.json")])
+    client.force_login(councillor)
+    expected = (
+        "Kramfors 66 · liknande kommuner 71 · Riket 73 "
+        "(2026, plats 5 av 5 bland liknande kommuner, källa: Kolada)"
+    )
+    html = client.get(reverse("followup:period_report", kwargs={"pk": periods[1].pk}))
+    assert expected in html.content.decode()
+    exported = client.get(reverse("followup:report_csv", kwargs={"pk": periods[1].pk}))
+    rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][-1] == "Jämförelse (källa: Kolada)"
+    assert [row[-1] for row in rows if row[7] == "Andel i arbete"] == [expected]
