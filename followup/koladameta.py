@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from followup.kolada import MAX_ERRORS, KoladaError
@@ -163,6 +164,11 @@ def _save(model, read: list, fields: list[str]) -> ListReport:
             else:
                 report.unchanged += 1
         model.objects.bulk_create(to_create, batch_size=500)
+        if any(field.name == "updated_at" for field in model._meta.fields):
+            now = timezone.now()  # bulk_update skips auto_now
+            for item in to_update:
+                item.updated_at = now
+            fields = [*fields, "updated_at"]
         model.objects.bulk_update(to_update, fields, batch_size=500)
     report.created, report.updated = len(to_create), len(to_update)
     return report

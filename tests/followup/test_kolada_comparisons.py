@@ -19,6 +19,7 @@ from followup.kolada import KoladaError, SkipReason, decode_page, kolada_import
 from followup.koladamodels import AreaKind, KoladaArea, KoladaKpi, KpiValue
 from followup.models import Indicator, IndicatorOutcome
 from tests.factories import build_tree
+from tests.test_settings import _load_settings
 
 FILES = Path(__file__).resolve().parent / "kolada"
 KPI_PAGE_1 = "https://api.kolada.se/v3/kpi"
@@ -323,3 +324,28 @@ def test_the_report_and_its_csv_carry_the_comparison(client, councillor, work, p
     rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][-1] == "Jämförelse (källa: Kolada)"
     assert [row[-1] for row in rows if row[7] == "Andel i arbete"] == [expected]
+
+
+# --- settings ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("KOLADA_COMPARISON_AREAS", "0000,riket"),
+        ("KOLADA_SIMILAR_MUNICIPALITIES", "2283,G124000"),
+        ("KOLADA_API_URL", "ftp://api.kolada.se/v3/"),
+        ("KOLADA_FETCH_DELAY_MS", "-5"),
+    ],
+)
+def test_a_bad_kolada_setting_stops_the_start(name, value):
+    result = _load_settings(SECRET_KEY="x", **{name: value})
+    assert result.returncode != 0
+    assert name in result.stderr
+
+
+def test_the_kolada_settings_take_lists(settings):
+    result = _load_settings(
+        SECRET_KEY="x", KOLADA_COMPARISON_AREAS="0000,G124000", KOLADA_SIMILAR_MUNICIPALITIES=""
+    )
+    assert result.returncode == 0, result.stderr
