@@ -17,8 +17,10 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import OuterRef, Subquery
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from followup.comparisonchart import comparison_chart
 from followup.indicators import format_value
 from followup.koladamodels import Gender, KoladaArea, KpiValue, kolada_url
 from followup.koladavalues import comparison_areas
@@ -77,6 +79,11 @@ class Comparison:
         return " · ".join(
             f"{each.label} {each.total_text}" for each in shown if each.total is not None
         )
+
+    @property
+    def chart(self) -> SafeString:
+        """The comparison as an SVG bar chart (followup/comparisonchart.py)."""
+        return comparison_chart(self, chart_id=f"comparison-chart-{self.indicator.pk}")
 
     @property
     def report_text(self) -> str:

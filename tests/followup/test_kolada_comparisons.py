@@ -349,3 +349,21 @@ def test_the_kolada_settings_take_lists(settings):
         SECRET_KEY="x", KOLADA_COMPARISON_AREAS="0000,G124000", KOLADA_SIMILAR_MUNICIPALITIES=""
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_the_comparison_is_drawn_with_women_and_men_labelled(client, councillor, work):
+    koladameta.area_list_import(pages=[_page("municipality.json")])
+    kolada_import(pages=[_page("comparison.json")])
+    client.force_login(councillor)
+    html = client.get(reverse("followup:node_detail", kwargs={"pk": work.node_id})).content.decode()
+    chart = html[
+        html.index(
+            f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="comparison-chart-{work.pk}"'
+        ) :
+    ]
+    chart = chart[: chart.index("</svg>")]
+    assert "<title" in chart and "Andel i arbete 2026, jämfört" in chart
+    assert (
+        "Kramfors, kvinnor 64; Kramfors, män 68; Sollefteå, kvinnor 69" in chart
+    )  # the description
+    assert chart.count("<rect") == 2 * 7  # six areas and the mean, women and men each
