@@ -367,3 +367,15 @@ def test_the_comparison_is_drawn_with_women_and_men_labelled(client, councillor,
         "Kramfors, kvinnor 64; Kramfors, män 68; Sollefteå, kvinnor 69" in chart
     )  # the description
     assert chart.count("<rect") == 2 * 7  # six areas and the mean, women and men each
+
+
+def test_a_changed_definition_and_unit_id_are_in_the_goals_history(client, official, work):
+    client.force_login(official)
+    url = reverse("followup:indicator_edit", kwargs={"pk": work.pk})
+    form = client.get(url).context["form"]
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data.update(target="75", definition="Andel av invånarna 20–64 år.", kolada_ou="V15E228200101")
+    assert client.post(url, data).status_code == 302
+    html = client.get(reverse("followup:node_detail", kwargs={"pk": work.node_id})).content.decode()
+    history = html[html.index('id="history-heading"') :]
+    assert "Andel av invånarna 20–64 år." in history and "V15E228200101" in history
