@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from followup.indicators import format_value
 from followup.kolada import KoladaError
 from followup.koladafiles import MAX_ZIP_BYTES as ZIP_LIMIT
-from followup.koladafiles import pages_of
+from followup.koladafiles import Budget, pages_of
 from followup.models import (
     STATUS_ORDER,
     Indicator,
@@ -583,7 +583,7 @@ class KoladaUploadForm(forms.Form):
             raise forms.ValidationError(
                 _("At most %(limit)s files can be imported at once.") % {"limit": self.MAX_FILES}
             )
-        pages, errors = [], []
+        pages, errors, budget = [], [], Budget()
         for upload in uploads:
             limit = ZIP_LIMIT if upload.name.lower().endswith(".zip") else self.max_bytes
             if upload.size > limit:
@@ -596,7 +596,7 @@ class KoladaUploadForm(forms.Form):
                 )
                 continue
             try:
-                pages += pages_of(upload.name, upload.read(limit + 1))
+                pages += pages_of(upload.name, upload.read(limit + 1), budget)
             except KoladaError as error:
                 errors += error.messages
         if errors:

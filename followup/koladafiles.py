@@ -4,8 +4,9 @@ set of pages (KPI list, area lists and values) as one transaction.
 
 A zip is opened with limits, so a zip bomb is refused before it is unpacked:
 at most `MAX_MEMBERS` files, none larger than a page may be (`kolada.MAX_BYTES`),
-at most `MAX_UNPACKED` bytes in all. The sizes the zip declares are checked
-first, and each member is read with a limit, since a zip can lie about them.
+at most `MAX_UNPACKED` bytes in all, over every file of one upload. The sizes
+the zip declares are checked first, and each member is read with a limit,
+since a zip can lie about them.
 """
 
 from __future__ import annotations
@@ -26,14 +27,30 @@ MAX_ZIP_BYTES = 20 * 1024 * 1024
 ZIP_MAGIC = b"PK\x03\x04"
 
 
-def pages_of(name: str, content: bytes) -> list[object]:
-    """The pages of one file: a JSON page, or every .json page of a zip."""
+class Budget:
+    """The bytes of JSON one upload may unpack and read, over all its files."""
+
+    def __init__(self, limit: int | None = None) -> None:
+        self.limit = MAX_UNPACKED if limit is None else limit
+        self.left = self.limit
+
+    def take(self, size: int, name: str) -> None:
+        self.left -= size
+        if self.left < 0:
+            raise _too_large(name, self.limit)
+
+
+def pages_of(name: str, content: bytes, budget: Budget | None = None) -> list[object]:
+    """The pages of one file: a JSON page, or every .json page of a zip. With a
+    `budget`, the pages of several files together stay within its limit."""
+    budget = budget or Budget()
     if content.startswith(ZIP_MAGIC) or name.lower().endswith(".zip"):
-        return _zip_pages(name, content)
+        return _zip_pages(name, content, budget)
+    budget.take(len(content), name)
     return [kolada.decode_page(content, source=name)]
 
 
-def _zip_pages(name: str, content: bytes) -> list[object]:
+def _zip_pages(name: str, content: bytes, budget: Budget) -> list[object]:
     if len(content) > MAX_ZIP_BYTES:
         raise kolada.KoladaError(
             [
@@ -47,7 +64,9 @@ def _zip_pages(name: str, content: bytes) -> list[object]:
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError):
         raise kolada.KoladaError([_("%(file)s is not a zip file.") % {"file": name}]) from None
     _check_members(name, members)
-    pages, unpacked = [], 0
+    if sum(info.file_size for info in members) > budget.left:
+        raise _too_large(name, budget.limit)
+    pages = []
     for info in members:
         source = f"{name}: {info.filename}"
         try:
@@ -57,9 +76,7 @@ def _zip_pages(name: str, content: bytes) -> list[object]:
             raise kolada.KoladaError(
                 [_("%(file)s could not be unpacked.") % {"file": source}]
             ) from None
-        unpacked += len(data)
-        if unpacked > MAX_UNPACKED:
-            raise _too_large(name)
+        budget.take(len(data), name)
         pages.append(kolada.decode_page(data, source=source))
     return pages
 
@@ -74,8 +91,6 @@ def _check_members(name: str, members: list[zipfile.ZipInfo]) -> None:
                 % {"file": name, "count": len(members), "limit": MAX_MEMBERS}
             ]
         )
-    if sum(info.file_size for info in members) > MAX_UNPACKED:
-        raise _too_large(name)
     for info in members:
         if not info.filename.lower().endswith(".json"):
             raise kolada.KoladaError(
@@ -86,11 +101,11 @@ def _check_members(name: str, members: list[zipfile.ZipInfo]) -> None:
             )
 
 
-def _too_large(name: str) -> kolada.KoladaError:
+def _too_large(name: str, limit: int) -> kolada.KoladaError:
     return kolada.KoladaError(
         [
             _("%(file)s unpacks to more than %(limit)s MB.")
-            % {"file": name, "limit": MAX_UNPACKED // (1024 * 1024)}
+            % {"file": name, "limit": limit // (1024 * 1024)}
         ]
     )
 

@@ -270,3 +270,12 @@ def test_one_bad_file_among_several_imports_nothing(client, official, work):
     assert response.status_code == 400
     assert "trasig.json" in response.content.decode()
     assert not IndicatorOutcome.objects.exists() and not KpiValue.objects.exists()
+
+
+def test_several_files_together_stay_within_the_unpacked_limit(db):
+    page = (FILES / "comparison.json").read_bytes()
+    budget = koladafiles.Budget(limit=len(page) * 2 + 10)
+    koladafiles.pages_of("a.json", page, budget)
+    koladafiles.pages_of("b.zip", _zip({"b.json": page}), budget)
+    with pytest.raises(KoladaError, match=r"c\.json blir mer än 0 MB uppackad"):
+        koladafiles.pages_of("c.json", page, budget)

@@ -46,13 +46,14 @@ class Command(BaseCommand):
         try:
             pages: list[object] = []
             client = koladafetch.Client()
+            budget = koladafiles.Budget()
             if fetch and lists:
                 pages += koladafetch.fetch_lists(client)
             for source in sources:
                 if source.startswith(("http://", "https://")):
                     pages += client.pages(source) if fetch else kolada.fetch_pages(source)
                 else:
-                    pages += _read_file(source)
+                    pages += _read_file(source, budget)
             if fetch:
                 pages += koladafetch.fetch_values(client)
             report = koladafiles.pages_import(pages=pages, dry_run=dry_run)
@@ -121,7 +122,7 @@ class Command(BaseCommand):
             write(self.style.SUCCESS(_("Imported: %(summary)s") % {"summary": summary}))
 
 
-def _read_file(name: str) -> list[object]:
+def _read_file(name: str, budget: koladafiles.Budget) -> list[object]:
     path = Path(name)
     try:
         with path.open("rb") as file:
@@ -130,4 +131,4 @@ def _read_file(name: str) -> list[object]:
         raise kolada.KoladaError(
             [_("%(file)s could not be read: %(reason)s") % {"file": name, "reason": error.strerror}]
         ) from None
-    return koladafiles.pages_of(name, content)
+    return koladafiles.pages_of(name, content, budget)
