@@ -1,6 +1,6 @@
 """A Kolada comparison as a bar chart in inline SVG, beside its table: one bar per
 area (the municipality, the similar municipalities, their mean, the country),
-and where the KPI is divided by gender a bar each for women and men. Every bar
+and where the KPI is divided by gender a bar each for the total, women and men. Every bar
 is labelled with its area and value, so nothing is told by colour alone."""
 
 from __future__ import annotations
@@ -31,7 +31,8 @@ def _bars(comparison: Comparison) -> list[tuple[str, Decimal, bool]]:
     bars = []
     for row in comparison.rows:
         if comparison.divided_by_gender:
-            for label, value in ((_("women"), row.women), (_("men"), row.men)):
+            genders = ((_("total"), row.total), (_("women"), row.women), (_("men"), row.men))
+            for label, value in genders:
                 if value is not None:
                     bars.append((f"{row.label}, {label}", Decimal(value), row.own))
         elif row.total is not None:

@@ -201,6 +201,7 @@ def test_the_goal_page_compares_with_similar_municipalities_and_the_country(
     assert "Kramfors 66 · liknande kommuner 71 · Riket 73" in html
     assert "Plats 5 av 5 bland liknande kommuner." in html
     assert "Källa: Kolada" in html
+    assert html.count("Källa: Kolada") == 2  # beside the outcome, and under the comparison
     assert '<th scope="col" class="number">Kvinnor</th>' in html
     assert "Sollefteå" in html
 
@@ -363,10 +364,9 @@ def test_the_comparison_is_drawn_with_women_and_men_labelled(client, councillor,
     ]
     chart = chart[: chart.index("</svg>")]
     assert "<title" in chart and "Andel i arbete 2026, jämfört" in chart
-    assert (
-        "Kramfors, kvinnor 64; Kramfors, män 68; Sollefteå, kvinnor 69" in chart
-    )  # the description
-    assert chart.count("<rect") == 2 * 7  # six areas and the mean, women and men each
+    # The description says it all in words.
+    assert "Kramfors, totalt 66; Kramfors, kvinnor 64; Kramfors, män 68; Sollefteå" in chart
+    assert chart.count("<rect") == 3 * 7  # six areas and the mean: total, women and men each
 
 
 def test_a_changed_definition_and_unit_id_are_in_the_goals_history(client, official, work):
