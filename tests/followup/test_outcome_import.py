@@ -247,3 +247,29 @@ def test_the_import_costs_the_same_queries_for_1_or_20_rows(
     # * the new outcomes, and their history
     with django_assert_num_queries(12):
         assert _post(client, content).status_code == 200
+
+
+def test_the_page_costs_four_queries(client, official, made, django_assert_num_queries):
+    client.force_login(official)
+    # Expect 4 queries:
+    # * the session and the user
+    # * the user's groups and committees (roles)
+    # * the plan year
+    with django_assert_num_queries(4):
+        assert client.get(_url()).status_code == 200
+
+
+@pytest.mark.parametrize("extra", [0, 15])
+def test_the_template_costs_the_same_queries_for_any_number_of_indicators(
+    client, official, made, extra, django_assert_num_queries
+):
+    for number in range(extra):
+        Indicator.objects.create(node=made["work"].node, name=f"N{number}", target=1)
+    client.force_login(official)
+    # Expect 7 queries:
+    # * the session and the user
+    # * the user's groups and committees (roles)
+    # * the plan year
+    # * its open periods, the outcomes, the indicators
+    with django_assert_num_queries(7):
+        assert client.get(_url("followup:outcome_import_template")).status_code == 200
