@@ -116,7 +116,7 @@ def comparisons_for(indicators: list[Indicator], plan_year: int) -> dict[int, Co
     values = _values({each.kolada_kpi.strip().upper() for each in linked}, areas, plan_year)
     found = {}
     for indicator in linked:
-        comparison = _comparison(indicator, values, plan_year)
+        comparison = _comparison(indicator, values)
         if comparison is not None:
             found[indicator.pk] = comparison
     return found
@@ -160,7 +160,7 @@ def _figure(values: _Values, kpi: str, year: int, area: str, label: str, **flags
     )
 
 
-def _year_shown(values: _Values, kpi: str, own: str, plan_year: int) -> int | None:
+def _year_shown(values: _Values, kpi: str, own: str) -> int | None:
     years = [year for (each, year, area) in values[0] if each == kpi]
     ours = [year for (each, year, area) in values[0] if each == kpi and area == own]
     if ours:
@@ -168,11 +168,11 @@ def _year_shown(values: _Values, kpi: str, own: str, plan_year: int) -> int | No
     return max(years) if years else None
 
 
-def _comparison(indicator: Indicator, values: _Values, plan_year: int) -> Comparison | None:
+def _comparison(indicator: Indicator, values: _Values) -> Comparison | None:
     kpi = indicator.kolada_kpi.strip().upper()
     unit = indicator.kolada_ou.strip().upper()
     own_area = unit or settings.KOLADA_MUNICIPALITY_ID
-    year = _year_shown(values, kpi, own_area, plan_year)
+    year = _year_shown(values, kpi, own_area)
     if year is None:
         return None
     own_label = unit or settings.MUNICIPALITY_NAME

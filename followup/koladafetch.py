@@ -122,7 +122,9 @@ class Plan:
             kpis = ",".join(self.kpis[start : start + KPIS_PER_REQUEST])
             found.append(f"{base}data/kpi/{kpis}/municipality/{','.join(self.areas)}/year/{years}")
             if self.units:
-                found.append(f"{base}data/kpi/{kpis}/ou/{quote(','.join(self.units))}/year/{years}")
+                found.append(
+                    f"{base}data/kpi/{kpis}/ou/{quote(','.join(self.units), safe=',')}/year/{years}"
+                )
         return found
 
 
