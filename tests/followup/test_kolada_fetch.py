@@ -279,3 +279,17 @@ def test_several_files_together_stay_within_the_unpacked_limit(db):
     koladafiles.pages_of("b.zip", _zip({"b.json": page}), budget)
     with pytest.raises(KoladaError, match=r"c\.json blir mer än 0 MB uppackad"):
         koladafiles.pages_of("c.json", page, budget)
+
+
+def test_the_command_reads_a_zip_and_a_dry_run_keeps_not_even_the_lists(
+    fetch_settings, work, tmp_path, capsys
+):
+    path = tmp_path / "kolada.zip"
+    path.write_bytes(
+        _zip({n: (FILES / n).read_bytes() for n in ("comparison.json", "kpi_list_1.json")})
+    )
+    call_command("import_kolada", str(path), "--dry-run")
+    assert "Provkörning, inget sparades" in capsys.readouterr().out
+    assert not KoladaKpi.objects.exists() and not KpiValue.objects.exists()
+    call_command("import_kolada", str(path))
+    assert KoladaKpi.objects.count() == 5 and KpiValue.objects.count() == 18
