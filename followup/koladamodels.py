@@ -92,6 +92,12 @@ def kolada_url(kpi: str, municipality: str = "") -> str:
     return KOLADA_PAGE.format(kpi=kpi, municipality=municipality)
 
 
+class KoladaAreaQuerySet(models.QuerySet["KoladaArea"]):
+    def units_of(self, municipality: str) -> KoladaAreaQuerySet:
+        """The municipality's organisational units (schools, homes), by name."""
+        return self.filter(kind=AreaKind.UNIT, municipality=municipality).order_by("title", "id")
+
+
 class KoladaArea(models.Model):
     """What Kolada gives figures for: a municipality (0000 is the whole country), a
     municipality group, or an organisational unit such as a school."""
@@ -101,6 +107,8 @@ class KoladaArea(models.Model):
     kind = models.CharField(_("kind"), max_length=2, choices=AreaKind.choices)
     # A unit's municipality; empty for the rest.
     municipality = models.CharField(_("municipality"), max_length=4, blank=True)
+
+    objects = KoladaAreaQuerySet.as_manager()
 
     class Meta:
         ordering = ["id"]

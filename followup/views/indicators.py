@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from followup import indicators, services
 from followup.forms import IndicatorForm, KpiSearchForm, OutcomeForm
-from followup.koladamodels import KoladaKpi
+from followup.koladamodels import KoladaArea, KoladaKpi
 from followup.models import Indicator, IndicatorOutcome, Period
 from goals import conflicts, permissions, rules
 from goals.forms import VersionForm
@@ -49,8 +49,9 @@ def _indicators_url(node: Node) -> str:
     return node.get_absolute_url() + "#indicators"
 
 
-# KPIs listed for a search, at most.
+# KPIs listed for a search, and units for a KPI with unit data, at most.
 MAX_KPIS_FOUND = 25
+MAX_UNITS = 100
 
 
 @permissions.redirects_anonymous
@@ -84,6 +85,10 @@ def indicator_add(request: HttpRequest, pk: int) -> HttpResponse:
             "found": found,
             "picked": picked,
             "picked_url": picked.kolada_url(settings.KOLADA_MUNICIPALITY_ID) if picked else "",
+            # Where Kolada has the figure per unit: the municipality's units, to take one's value.
+            "units": list(KoladaArea.objects.units_of(settings.KOLADA_MUNICIPALITY_ID)[:MAX_UNITS])
+            if picked and picked.has_ou_data
+            else [],
             "municipality": settings.KOLADA_MUNICIPALITY_ID,
         },
         status=400 if form.errors else 200,

@@ -379,3 +379,14 @@ def test_a_changed_definition_and_unit_id_are_in_the_goals_history(client, offic
     html = client.get(reverse("followup:node_detail", kwargs={"pk": work.node_id})).content.decode()
     history = html[html.index('id="history-heading"') :]
     assert "Andel av invånarna 20–64 år." in history and "V15E228200101" in history
+
+
+def test_a_kpi_with_unit_data_lists_the_municipalitys_units(client, official, goals):
+    koladameta.kpi_list_import(pages=[_page("kpi_list_1.json")])
+    koladameta.area_list_import(pages=[_page("ou.json"), _page("municipality.json")])
+    client.force_login(official)
+    url = reverse("followup:indicator_add", kwargs={"pk": goals["Fler i arbete"].pk})
+    html = client.get(url, {"kpi": "N15428"}).content.decode()
+    assert "Gudmundråskolan <code>V15E228200101</code>" in html
+    assert "Kramfors västra skola <code>V15E228200202</code>" in html
+    assert "per enhet också" not in client.get(url, {"kpi": "N00914"}).content.decode()
