@@ -17,7 +17,7 @@ At every size it measures the röd tråd against its floor, the node pages,
 the verksamhetsplan, the follow-up entry (GET, and a POST that saves every
 assessment of a committee), the overview, the report and its CSV and Excel
 exports, the JSON of open data, an insert and a move in the tree, and copying
-the year to a new one.
+the year to a new one. Once, it imports 100,000 Kolada values (bench/kolada.py).
 """
 
 from __future__ import annotations
@@ -245,6 +245,8 @@ def _benchmark(sizes: list[int], repeat: int, bench: BenchDatabase) -> int:
             }
         if size == MEMORY_SIZE:
             memory_url = _red_thread_url(year)
+    _progress("importing Kolada values …")
+    figures += _kolada()
     if memory_url:
         _progress(f"peak memory serving the {MEMORY_SIZE:,}-node röd tråd …")
         figures.append(_memory(memory_url, bench))
@@ -586,6 +588,21 @@ def _writes(year, repeat: int) -> list[Figure]:
             note="tree valid after",
             min_ms=min(move_times),
         ),
+    ]
+
+
+def _kolada() -> list[Figure]:
+    """Import 100,000 Kolada values, then the same again (bench/kolada.py)."""
+    from bench.kolada import kolada_import_timed, kolada_year_build
+
+    kolada_year_build()
+    timing = kolada_import_timed()
+    label = f"Kolada import, {timing.values:,} values ({timing.stored:,} kept)"
+    return [
+        Figure(
+            label, ms=timing.first_ms, queries=timing.queries, note="first import", batched=True
+        ),
+        Figure(label + ", again", ms=timing.again_ms, note="every value already there"),
     ]
 
 

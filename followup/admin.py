@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from followup.koladamodels import KoladaArea, KoladaKpi, KpiValue
 from followup.models import (
     Assessment,
     BalanceDeficit,
@@ -64,3 +65,25 @@ class BalanceStatementAdmin(SimpleHistoryAdmin):
     raw_id_fields = ["updated_by"]
     exclude = ["version"]
     inlines = [BalanceDeficitInline]
+
+
+@admin.register(KoladaKpi)
+class KoladaKpiAdmin(admin.ModelAdmin):
+    list_display = ["id", "title", "operating_area", "is_divided_by_gender", "has_ou_data"]
+    list_filter = ["operating_area", "is_divided_by_gender", "has_ou_data"]
+    search_fields = ["id", "title"]
+    exclude = ["search_text"]
+
+
+@admin.register(KoladaArea)
+class KoladaAreaAdmin(admin.ModelAdmin):
+    list_display = ["id", "title", "kind", "municipality"]
+    list_filter = ["kind"]
+    search_fields = ["id", "title"]
+
+
+@admin.register(KpiValue)
+class KpiValueAdmin(admin.ModelAdmin):
+    list_display = ["kpi", "area", "year", "gender", "value", "updated_at"]
+    list_filter = ["year", "gender"]
+    search_fields = ["kpi", "area"]

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from accounts.auth import mark_as_demo
 from followup import counts
+from followup.demokolada import demo_kolada_load
 from followup.models import (
     ActivityStatus,
     Assessment,
@@ -560,6 +561,7 @@ def demo_load(*, year: int) -> DemoResult:
         counts.rebuild(plan_year.pk)
         _indicators(plan_year, interim)
         _geh(plan_year, interim)
+        demo_kolada_load(plan_year=plan_year)
         users = _users(committees) if settings.DEMO else []
     return DemoResult(plan_year, loader.created, created_assessments, users)
 

@@ -73,6 +73,7 @@ def columns() -> list[str]:
         _("Kolada KPI id"),
         _("Forecast for the full year"),
         _("Forecast value for the full year"),
+        _("Comparison (source: Kolada)"),
     ]
 
 
@@ -102,6 +103,7 @@ def rows(report: PeriodReport) -> list[list]:
                 "",
                 goal.forecast_label,
                 None,
+                "",
             ]
         )
         for line in goal.indicators:
@@ -123,6 +125,7 @@ def rows(report: PeriodReport) -> list[list]:
                     line.kolada_kpi,
                     "",
                     line.forecast,
+                    line.comparison,
                 ]
             )
     return result
@@ -222,6 +225,9 @@ def _indicator_table(document, goal: ReportGoal, forecasts: bool = False) -> Non
             values.insert(4, line.forecast_text or "–")
         for cell, text in zip(table.add_row().cells, values, strict=True):
             cell.text = writable(text)
+    for line in goal.indicators:
+        if line.comparison:
+            document.add_paragraph(writable(f"{line.name}: {line.comparison}"))
 
 
 def to_docx(report: PeriodReport) -> bytes:

@@ -15,7 +15,9 @@ from django.utils.translation import gettext_lazy as _
 
 from followup.geh import COMPUTED_LINES, ENTERED_LINES, BalanceEntry, DeficitEntry
 from followup.indicators import KEEP, format_value
-from followup.kolada import KoladaError, decode_page
+from followup.kolada import KoladaError
+from followup.koladafiles import MAX_ZIP_BYTES as ZIP_LIMIT
+from followup.koladafiles import Budget, pages_of
 from followup.models import (
     STATUS_ORDER,
     GehVerdict,
@@ -27,6 +29,7 @@ from followup.models import (
     status_choices_for,
     status_label,
 )
+from followup.outcomeimport import MAX_BYTES as OUTCOME_FILE_LIMIT
 from followup.redthread import RedThreadFilter, node_url_parts
 from followup.search import MAX_QUERY_LENGTH
 from followup.services import Entry
@@ -442,18 +445,36 @@ class IndicatorForm(forms.ModelForm):
 
     class Meta:
         model = Indicator
-        fields = ["name", "unit", "baseline", "target", "direction", "kolada_kpi", "order"]
+        fields = [
+            "name",
+            "unit",
+            "definition",
+            "baseline",
+            "target",
+            "direction",
+            "kolada_kpi",
+            "kolada_ou",
+            "order",
+        ]
         labels = {
             "name": _("Name"),
             "unit": _("Unit"),
+            "definition": _("Definition"),
             "direction": _("Direction"),
             "kolada_kpi": _("Kolada KPI id"),
+            "kolada_ou": _("Kolada unit id"),
             "order": _("Order"),
         }
+        widgets = {"definition": forms.Textarea(attrs={"rows": 4})}
         help_texts = {
             "unit": _("For example %, kr or number of days."),
+            "definition": _("What is measured and how; filled in from Kolada's definition."),
             "direction": _("Whether a higher or a lower outcome is better."),
             "kolada_kpi": _("Optional; for example N15428."),
+            "kolada_ou": _(
+                "Optional: an organisational unit in Kolada, such as a school, whose value "
+                "becomes the outcome instead of the municipality's; for example V15E228200101."
+            ),
             "order": _("Indicators are listed by this number, smallest first."),
         }
 
@@ -476,6 +497,16 @@ class IndicatorForm(forms.ModelForm):
                 _("A Kolada KPI id is a letter and five digits, for example N15428.")
             )
         return kpi
+
+    def clean_kolada_ou(self) -> str:
+        unit = (self.cleaned_data.get("kolada_ou") or "").strip().upper()
+        if unit and not re.fullmatch(r"[A-Z0-9]{4,30}", unit):
+            raise forms.ValidationError(
+                _("A Kolada unit id is letters and digits, for example V15E228200101.")
+            )
+        if unit and not (self.cleaned_data.get("kolada_kpi") or self.data.get("kolada_kpi")):
+            raise forms.ValidationError(_("A unit is taken only with a Kolada KPI id."))
+        return unit
 
     def values(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
@@ -529,14 +560,72 @@ class PeriodChoiceForm(forms.Form):
         return default
 
 
-class KoladaUploadForm(forms.Form):
-    """A saved Kolada data response to import; cleaning the file reads and decodes it."""
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files from one input; cleaned to a list."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        if not files:
+            return [super().clean(None, initial)]  # raises "required"
+        return [super(MultipleFileField, self).clean(each, initial) for each in files]
+
+
+class OutcomeFileForm(forms.Form):
+    """A CSV or Excel file of indicator outcomes (followup/outcomeimport.py)."""
 
     file = forms.FileField(
-        label=_("Kolada file (JSON)"),
+        label=_("File (CSV or Excel)"),
         help_text=_(
-            "An answer from Kolada's API v3 saved as a file, at most %(limit)s MB. "
-            "Only values for the municipality %(municipality)s are imported."
+            "Columns nyckeltal_id, period_id and värde, and optionally kommentar, as in "
+            "the template. At most 2 MB."
+        ),
+        error_messages={
+            "required": _("Choose a file to import."),
+            "empty": _("The file is empty."),
+        },
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > OUTCOME_FILE_LIMIT:
+            raise forms.ValidationError(
+                _("The file is larger than %(limit)s MB.")
+                % {"limit": OUTCOME_FILE_LIMIT // (1024 * 1024)}
+            )
+        return upload
+
+
+class KpiSearchForm(forms.Form):
+    """Words to find in Kolada's KPI list, from the query string."""
+
+    sok = forms.CharField(
+        label=_("Search Kolada's key figures"),
+        min_length=2,
+        max_length=100,
+        help_text=_("Words in Swedish, for example förvärvsarbetande or behörighet."),
+    )
+
+    def words(self) -> str:
+        return self.cleaned_data["sok"] if self.is_bound and self.is_valid() else ""
+
+
+class KoladaUploadForm(forms.Form):
+    """Saved Kolada answers to import, several at once or zipped; cleaning reads
+    and decodes every page (`koladafiles.pages_of`)."""
+
+    file = MultipleFileField(
+        label=_("Kolada files (JSON or zip)"),
+        help_text=_(
+            "Answers from Kolada's API v3 saved as files: data, the KPI list or the "
+            "municipality lists, several at once or in a zip, at most %(limit)s MB each. "
+            "Only values for the municipality %(municipality)s and its comparison set are "
+            "imported."
         ),
         error_messages={
             "required": _("Choose a file to import."),
@@ -548,6 +637,9 @@ class KoladaUploadForm(forms.Form):
         required=False,
     )
 
+    # Files sent in one upload, at most.
+    MAX_FILES = 50
+
     def __init__(self, *args, municipality: str, max_bytes: int, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.max_bytes = max_bytes
@@ -557,20 +649,31 @@ class KoladaUploadForm(forms.Form):
         }
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > self.max_bytes:
+        uploads = self.cleaned_data["file"]
+        if len(uploads) > self.MAX_FILES:
             raise forms.ValidationError(
-                _("The file is %(size)s MB; at most %(limit)s MB can be imported.")
-                % {
-                    "size": f"{upload.size / (1024 * 1024):.1f}",
-                    "limit": self.max_bytes // (1024 * 1024),
-                }
+                _("At most %(limit)s files can be imported at once.") % {"limit": self.MAX_FILES}
             )
-        try:
-            self.cleaned_data["page"] = decode_page(upload.read(), source=upload.name)
-        except KoladaError as error:
-            raise forms.ValidationError(error.messages) from None
-        return upload
+        pages, errors, budget = [], [], Budget()
+        for upload in uploads:
+            limit = ZIP_LIMIT if upload.name.lower().endswith(".zip") else self.max_bytes
+            if upload.size > limit:
+                errors.append(
+                    _("The file is %(size)s MB; at most %(limit)s MB can be imported.")
+                    % {
+                        "size": f"{upload.size / (1024 * 1024):.1f}",
+                        "limit": limit // (1024 * 1024),
+                    }
+                )
+                continue
+            try:
+                pages += pages_of(upload.name, upload.read(limit + 1), budget)
+            except KoladaError as error:
+                errors += error.messages
+        if errors:
+            raise forms.ValidationError(errors)
+        self.cleaned_data["pages"] = pages
+        return uploads
 
 
 class SearchForm(forms.Form):

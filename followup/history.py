@@ -27,7 +27,16 @@ from goals.models import Committee, Node
 # Fields worth showing, with how to label them; the rest (version, timestamps) is noise.
 NODE_FIELDS = ("title", "description", "committee", "parent")
 ASSESSMENT_FIELDS = ("status", "analysis")
-INDICATOR_FIELDS = ("name", "unit", "baseline", "target", "direction", "kolada_kpi")
+INDICATOR_FIELDS = (
+    "name",
+    "unit",
+    "baseline",
+    "target",
+    "direction",
+    "kolada_kpi",
+    "kolada_ou",
+    "definition",
+)
 OUTCOME_FIELDS = ("value", "source")
 DIRECTION_LABELS = dict(IndicatorDirection.choices)
 
@@ -105,7 +114,7 @@ _SOURCES = (
     (
         "indicator",
         Indicator,
-        ("name", "unit", "baseline", "target", "direction", "kolada_kpi"),
+        INDICATOR_FIELDS,
         "h.node_id = %s",
     ),
     (

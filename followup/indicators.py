@@ -79,7 +79,17 @@ def indicator_status(indicator: Indicator, outcome: Decimal | None) -> str | Non
 
 # --- writes ------------------------------------------------------------------
 
-INDICATOR_FIELDS = ("name", "unit", "baseline", "target", "direction", "kolada_kpi", "order")
+INDICATOR_FIELDS = (
+    "name",
+    "unit",
+    "baseline",
+    "target",
+    "direction",
+    "kolada_kpi",
+    "kolada_ou",
+    "definition",
+    "order",
+)
 
 
 def _by(record, user) -> None:
@@ -98,6 +108,8 @@ def _validated(indicator: Indicator) -> Indicator:
     indicator.name = (indicator.name or "").strip()
     indicator.unit = (indicator.unit or "").strip()
     indicator.kolada_kpi = (indicator.kolada_kpi or "").strip().upper()
+    indicator.kolada_ou = (indicator.kolada_ou or "").strip().upper()
+    indicator.definition = (indicator.definition or "").strip()
     indicator.full_clean(exclude=["copied_from", "version"])
     return indicator
 

@@ -39,6 +39,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from followup import koladavalues
 from followup.jsonfile import read_json
 from followup.koladareport import (
     ImportedOutcome,
@@ -60,6 +61,7 @@ FETCH_TIMEOUT = 30  # seconds per page
 # Errors listed for a malformed page before the rest are only counted.
 MAX_ERRORS = 10
 TOTAL = "T"
+GENDERS = ("T", "K", "M")
 # The outcome's DecimalField: 14 digits, 3 of them decimals.
 QUANTUM = Decimal("0.001")
 LIMIT = Decimal("1e11")
@@ -135,8 +137,10 @@ def _read_value(entry: object, where: str, errors: list[str]) -> KoladaValue | N
     kpi = entry.get("kpi")
     if not isinstance(kpi, str) or not kpi.strip() or len(kpi.strip()) > 20:
         errors.append(_("%(where)s: “kpi” must be a KPI id such as N00914.") % {"where": where})
-    municipality = entry.get("municipality")
-    if not isinstance(municipality, str) or not municipality.strip():
+    # A unit's values (`data/kpi/…/ou/…`) name the unit instead of a municipality.
+    is_unit = "ou" in entry and "municipality" not in entry
+    municipality = entry.get("ou" if is_unit else "municipality")
+    if not isinstance(municipality, str) or not municipality.strip() or len(municipality) > 30:
         errors.append(
             _("%(where)s: “municipality” must be a municipality id such as 2282.")
             % {"where": where}
@@ -148,6 +152,7 @@ def _read_value(entry: object, where: str, errors: list[str]) -> KoladaValue | N
         errors.append(_("%(where)s: “period” must be a year such as 2025.") % {"where": where})
     genders = entry.get("values")
     has_total, total = False, None
+    by_gender: dict[str, Decimal | None] = {}
     if not isinstance(genders, list):
         errors.append(_("%(where)s: “values” must be a list.") % {"where": where})
         genders = []
@@ -173,7 +178,10 @@ def _read_value(entry: object, where: str, errors: list[str]) -> KoladaValue | N
                 _("%(where)s: the value %(value)s is too large.") % {"where": where, "value": raw}
             )
             continue
-        if item["gender"].strip().upper() == TOTAL and not has_total:
+        gender = item["gender"].strip().upper()
+        if gender in GENDERS:
+            by_gender.setdefault(gender, number)
+        if gender == TOTAL and not has_total:
             has_total, total = True, number
     if len(errors) > before:
         return None
@@ -183,6 +191,8 @@ def _read_value(entry: object, where: str, errors: list[str]) -> KoladaValue | N
         year=year,
         has_total=has_total,
         total=total,
+        genders=tuple(by_gender.items()),
+        is_unit=is_unit,
     )
 
 
@@ -217,11 +227,11 @@ def fetch(url: str) -> bytes:
         ) from None
 
 
-def fetch_pages(url: str, *, max_pages: int = MAX_PAGES) -> list[object]:
+def fetch_pages(url: str, *, max_pages: int = MAX_PAGES, get=None) -> list[object]:
     """Every page of a Kolada answer, following its next-page links until there is none.
 
     The links must stay on the first address's server; a loop or more than
-    `max_pages` pages is refused.
+    `max_pages` pages is refused. `get` reads one address (by default `fetch`).
     """
     _check_url(url)
     server = urlsplit(url).netloc
@@ -239,7 +249,7 @@ def fetch_pages(url: str, *, max_pages: int = MAX_PAGES) -> list[object]:
                 ]
             )
         seen.add(address)
-        page = decode_page(fetch(address), source=address)
+        page = decode_page((get or fetch)(address), source=address)
         pages.append(page)
         link = next_link(page)
         address = urljoin(address, link) if link else None
@@ -275,10 +285,14 @@ def kolada_import(
     pages = list(pages)
     values = read_values(pages)
     report = _report_for(pages, values, dry_run=dry_run)
-    ours = _ours(values, report)
-    if not ours:
+    if not values:
         return report
     with transaction.atomic():
+        linked = koladavalues.linked_to({value.kpi for value in values})
+        ours = _ours(values, report, linked)
+        koladavalues.values_store(values, linked=linked, report=report, dry_run=dry_run)
+        if not ours:
+            return report
         targets = _targets_of(ours)
         to_create, to_update = _outcomes_matched(ours, targets, report, user)
         if not dry_run:
@@ -304,17 +318,28 @@ def _report_for(pages: list[object], values: list[KoladaValue], *, dry_run: bool
     return report
 
 
-def _ours(values: list[KoladaValue], report: KoladaReport) -> list[KoladaValue]:
-    """The values of this municipality, each KPI and year once; the rest skipped."""
+def _ours(
+    values: list[KoladaValue], report: KoladaReport, linked: koladavalues.Linked
+) -> list[KoladaValue]:
+    """The values of this municipality and of the units indicators take, each KPI,
+    area and year once; the comparison set's values are kept apart, the rest skipped."""
+    compared = set(koladavalues.comparison_areas())
     ours: list[KoladaValue] = []
-    seen: set[tuple[str, int]] = set()
+    seen: set[tuple[str, str, int]] = set()
     for value in values:
-        if value.municipality != report.municipality:
-            report.skip(value, SkipReason.OTHER_MUNICIPALITY)
-        elif (value.kpi, value.year) in seen:
+        key = (value.kpi, value.municipality, value.year)
+        own = (
+            value.municipality in linked.units
+            if value.is_unit
+            else (value.municipality == report.municipality)
+        )
+        if not own:
+            if value.is_unit or value.municipality not in compared:
+                report.skip(value, SkipReason.OTHER_MUNICIPALITY)
+        elif key in seen:
             report.skip(value, SkipReason.DUPLICATE)
         else:
-            seen.add((value.kpi, value.year))
+            seen.add(key)
             ours.append(value)
     return ours
 
@@ -336,7 +361,9 @@ def _targets_of(ours: list[KoladaValue]) -> _Targets:
     indicators = list(
         Indicator.objects.annotate(kpi_key=Upper(Trim("kolada_kpi")))
         .filter(kpi_key__in=kpis)
-        .values("pk", "name", "kpi_key", "node_id", "node__title", "node__plan_year__year")
+        .values(
+            "pk", "name", "kpi_key", "kolada_ou", "node_id", "node__title", "node__plan_year__year"
+        )
         .order_by("node__plan_year__year", "node__tree_id", "node__lft", "order", "pk")
     )
     by_kpi_and_year: dict[tuple[str, int], list[dict]] = {}
@@ -382,7 +409,10 @@ def _outcomes_matched(
             report.skip(value, reason)
             continue
         period = targets.annual[value.year]
+        unit = value.municipality if value.is_unit else ""
         for indicator in targets.by_kpi_and_year[(value.kpi, value.year)]:
+            if indicator["kolada_ou"].strip().upper() != unit:
+                continue  # the indicator takes a unit's value, or another unit's
             outcome = targets.existing.get((indicator["pk"], period.pk))
             previous = outcome.value if outcome else None
             if outcome is None:

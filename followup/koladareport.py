@@ -15,7 +15,10 @@ MAX_EXAMPLES = 20
 
 class SkipReason(models.TextChoices):
     # In the order a value is checked: the first that applies is reported.
-    OTHER_MUNICIPALITY = "other_municipality", gettext_lazy("another municipality")
+    OTHER_MUNICIPALITY = (
+        "other_municipality",
+        gettext_lazy("a municipality or unit outside the comparison set"),
+    )
     DUPLICATE = "duplicate", gettext_lazy("the same KPI and year appear more than once")
     UNKNOWN_KPI = "unknown_kpi", gettext_lazy("no indicator has this KPI id")
     NO_PLAN_YEAR = "no_plan_year", gettext_lazy("there is no plan year for the year")
@@ -37,13 +40,17 @@ class OutcomeAction(models.TextChoices):
 
 @dataclass(frozen=True)
 class KoladaValue:
-    """One checked value of a page: a KPI's total for a municipality and year."""
+    """One checked value of a page: a KPI's total for a municipality (or, with
+    `is_unit`, an organisational unit) and year, and its value per gender."""
 
     kpi: str
     municipality: str
     year: int
     has_total: bool
     total: Decimal | None
+    # (gender, value) as the page gives them: T, K, M.
+    genders: tuple[tuple[str, Decimal | None], ...] = ()
+    is_unit: bool = False
 
 
 @dataclass
@@ -83,6 +90,8 @@ class KoladaReport:
     outcomes: list[ImportedOutcome] = field(default_factory=list)
     skipped: dict[str, Skipped] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    # Values kept for comparison (every gender of the comparison set and units).
+    compared: int = 0
 
     def _count(self, action: str) -> int:
         return sum(1 for outcome in self.outcomes if outcome.action == action)

@@ -385,6 +385,9 @@ class Indicator(models.Model):
     kolada_kpi = PlainCharField(
         _("Kolada KPI id"), max_length=20, blank=True, help_text=_("For example N00914.")
     )
+    definition = PlainTextField(_("definition"), blank=True, max_length=5000)
+    # An organisational unit whose value is the outcome instead of the municipality's.
+    kolada_ou = models.CharField(_("Kolada unit id"), max_length=30, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     copied_from = models.ForeignKey(
         "self",
@@ -672,3 +675,7 @@ class BalanceDeficit(models.Model):
                     % {"latest": self.arose_in + 3}
                 }
             )
+
+
+# Kolada's KPI list, areas and comparison values live in their own module.
+from followup.koladamodels import KoladaArea, KoladaKpi, KpiValue  # noqa: E402, F401

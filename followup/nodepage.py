@@ -15,6 +15,7 @@ from django.db import connection
 from django.utils import timezone
 
 from followup import counts, indicators, rollup
+from followup.comparisons import Comparison, comparisons_for
 from followup.models import (
     Assessment,
     Indicator,
@@ -40,6 +41,8 @@ class NodePage:
     # (period, the node's assessment or None, the suggested status or None) per period.
     period_assessments: list[tuple]
     indicator_table: list[indicators.IndicatorRow]
+    # Kolada's figures beside the indicators that have a KPI, in the indicators' order.
+    comparisons: list[Comparison]
     # Status counts of everything under the node in the period shown.
     distribution: list[tuple[str, str]]
 
@@ -52,10 +55,11 @@ def node_page(pk: int, user) -> NodePage:
     period = default_period(periods, timezone.localdate())
     # The children, and their statuses in every period: their badges, and the suggestions.
     children, child_statuses = children_with_statuses(node, periods)
-    indicator_table = []
+    indicator_table, comparisons = [], {}
     if node.kind in INDICATOR_KINDS:
         node_indicators, outcomes = indicators_and_outcomes(node, periods)
         indicator_table = indicators.indicator_rows(node_indicators, periods, outcomes)
+        comparisons = comparisons_for(node_indicators, node.plan_year.year)
     period_assessments = []
     if node.kind in ASSESSABLE_KINDS:
         for index, each in enumerate(periods):
@@ -74,6 +78,11 @@ def node_page(pk: int, user) -> NodePage:
         current_statuses=child_statuses.get(period.pk, {}) if period else {},
         period_assessments=period_assessments,
         indicator_table=indicator_table,
+        comparisons=[
+            comparisons[row.indicator.pk]
+            for row in indicator_table
+            if row.indicator.pk in comparisons
+        ],
         distribution=rollup.distribution_items(
             counts.read(node.pk, period.pk) if period and not node.is_leaf_node() else {}
         ),

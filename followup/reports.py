@@ -18,8 +18,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import F, OuterRef, Subquery
 
+from followup.comparisons import comparisons_for
 from followup.geh import GehReport, geh_report
 from followup.indicators import format_value, indicator_status
 from followup.models import (
@@ -62,6 +63,8 @@ class IndicatorLine:
     kolada_kpi: str
     status: str | None
     forecast: Decimal | None = None  # for the full year, in an interim period
+    # Kolada's comparison, "Kramfors 66 · liknande kommuner 71 · riket 73 (2026, …)".
+    comparison: str = ""
 
     @property
     def baseline_text(self) -> str:
@@ -202,16 +205,22 @@ def _indicator_lines(
     period: Period, committee: Committee | None = None
 ) -> dict[int, list[IndicatorLine]]:
     """The year's indicators (or one committee's) with their outcome and forecast
-    in the period, by goal. One query."""
+    in the period, and Kolada's comparison, by goal. Two queries (one without
+    Kolada-linked indicators)."""
     outcome = IndicatorOutcome.objects.filter(indicator=OuterRef("pk"), period=period)
     indicators = Indicator.objects.for_year(period.plan_year_id)
     if committee is not None:
         indicators = indicators.filter(node__committee=committee)
     lines: dict[int, list[IndicatorLine]] = {}
-    for indicator in indicators.annotate(
-        outcome=Subquery(outcome.values("value")[:1]),
-        forecast=Subquery(outcome.values("forecast")[:1]),
-    ).order_by("node_id", "order", "pk"):
+    indicators = list(
+        indicators.annotate(
+            outcome=Subquery(outcome.values("value")[:1]),
+            forecast=Subquery(outcome.values("forecast")[:1]),
+            plan_year_number=F("node__plan_year__year"),
+        ).order_by("node_id", "order", "pk")
+    )
+    compared = comparisons_for(indicators, indicators[0].plan_year_number) if indicators else {}
+    for indicator in indicators:
         lines.setdefault(indicator.node_id, []).append(
             IndicatorLine(
                 name=indicator.name,
@@ -223,6 +232,7 @@ def _indicator_lines(
                 kolada_kpi=indicator.kolada_kpi,
                 status=indicator_status(indicator, indicator.outcome),
                 forecast=indicator.forecast,
+                comparison=compared[indicator.pk].report_text if indicator.pk in compared else "",
             )
         )
     return lines

@@ -77,6 +77,8 @@ def _indicators_copy(*, source: PlanYear, target: PlanYear, user=None) -> int:
             target=original.target,
             direction=original.direction,
             kolada_kpi=original.kolada_kpi,
+            definition=original.definition,
+            kolada_ou=original.kolada_ou,
             order=original.order,
             copied_from=original,
         )

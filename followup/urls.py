@@ -1,7 +1,18 @@
 from django.urls import path
 
 from followup import api
-from followup.views import entry, geh, indicators, kolada, node, reading, report, search, years
+from followup.views import (
+    entry,
+    geh,
+    indicators,
+    kolada,
+    node,
+    outcome_import,
+    reading,
+    report,
+    search,
+    years,
+)
 
 app_name = "followup"
 
@@ -20,6 +31,16 @@ urlpatterns += [
     path("nod/<id:pk>/nyckeltal/ny/", indicators.indicator_add, name="indicator_add"),
     path("nyckeltal/<id:pk>/andra/", indicators.indicator_edit, name="indicator_edit"),
     path("nyckeltal/<id:pk>/ta-bort/", indicators.indicator_delete, name="indicator_delete"),
+    path(
+        "planar/<year:year>/nyckeltal/import/",
+        outcome_import.outcome_import,
+        name="outcome_import",
+    ),
+    path(
+        "planar/<year:year>/nyckeltal/mall/",
+        outcome_import.outcome_import_template,
+        name="outcome_import_template",
+    ),
     path(
         "nyckeltal/<id:pk>/utfall/<id:period_pk>/",
         indicators.outcome_edit,

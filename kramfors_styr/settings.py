@@ -266,6 +266,38 @@ BALANCE_UNIT = env_str("BALANCE_UNIT", "tkr")
 if BALANCE_UNIT not in ("kr", "tkr"):
     raise ImproperlyConfigured(f'BALANCE_UNIT must be "kr" or "tkr", not {BALANCE_UNIT!r}.')
 
+# What the municipality's Kolada figures are compared with: areas whose own
+# value is shown (the whole country 0000, Kolada municipality groups such as
+# G124000), and similar municipalities whose mean and rank are shown. The
+# default list is one of similar municipalities for the default id 2282.
+KOLADA_COMPARISON_AREAS = env_list("KOLADA_COMPARISON_AREAS", default=["0000"])
+KOLADA_SIMILAR_MUNICIPALITIES = env_list(
+    "KOLADA_SIMILAR_MUNICIPALITIES", default=["2283", "2260", "2161", "2313"]
+)
+for _area in KOLADA_COMPARISON_AREAS:
+    if not re.fullmatch(r"[0-9]{4}|G[0-9]{1,10}", _area):
+        raise ImproperlyConfigured(
+            f"KOLADA_COMPARISON_AREAS must list municipality codes such as 0000 or "
+            f"Kolada group ids such as G124000, not {_area!r}."
+        )
+for _area in KOLADA_SIMILAR_MUNICIPALITIES:
+    if not re.fullmatch(r"[0-9]{4}", _area):
+        raise ImproperlyConfigured(
+            f"KOLADA_SIMILAR_MUNICIPALITIES must list four-digit municipality codes, not {_area!r}."
+        )
+# `import_kolada --fetch` asks this API politely: at most one request per
+# KOLADA_FETCH_DELAY seconds, naming itself, retrying 429 and 5xx answers.
+KOLADA_API_URL = env_str("KOLADA_API_URL", "https://api.kolada.se/v3/")
+if not re.fullmatch(r"https?://[^\s]+/", KOLADA_API_URL):
+    raise ImproperlyConfigured(
+        f"KOLADA_API_URL must be an http(s) address ending in /, not {KOLADA_API_URL!r}."
+    )
+KOLADA_FETCH_DELAY = env_int("KOLADA_FETCH_DELAY_MS", 1000) / 1000
+KOLADA_FETCH_RETRIES = env_int("KOLADA_FETCH_RETRIES", 3)
+if KOLADA_FETCH_DELAY < 0 or KOLADA_FETCH_RETRIES < 0:
+    raise ImproperlyConfigured("KOLADA_FETCH_DELAY_MS and KOLADA_FETCH_RETRIES cannot be negative.")
+KOLADA_USER_AGENT = env_str("KOLADA_USER_AGENT", "kramfors-styr (goal follow-up; Kolada import)")
+
 # Reminders go to committee secretaries this many days before a period's
 # deadline (comma-separated), by `manage.py send_reminders` run daily.
 try:

@@ -163,6 +163,9 @@ TABLE = [
     Row("followup:geh_evaluation_edit", "open period", OFFICIALS),
     Row("followup:balance_statement_edit", "open period", OFFICIALS),
     Row("followup:kolada_upload", "-", OFFICIALS),
+    # Anyone who keeps indicators; the rows are checked against what each may keep.
+    Row("followup:outcome_import", "year", EDITORS),
+    Row("followup:outcome_import_template", "year", EDITORS),
     Row("followup:search", "-", READERS),
     # The open data answers in JSON: 403 rather than a login page.
     Row("followup:api_years", "-", _answers(403, 200, 200, 200, 200, 200)),

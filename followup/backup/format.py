@@ -77,9 +77,14 @@ SECTION_BY_MODEL = {section.model: section for section in SECTIONS}
 # a log of e-mails sent, not part of the year's content; the roll-up counts
 # are made afresh from the restored tree and assessments. Roles from the
 # directory belong to users, not to a year, and come back at the next login.
+# Kolada's lists and comparison values belong to no year and are fetched
+# again from Kolada.
 LEFT_OUT = (
     "followup.ReminderLog",
     "followup.SubtreeCount",
+    "followup.KoladaKpi",
+    "followup.KoladaArea",
+    "followup.KpiValue",
     "goals.DirectoryRole",
     "goals.HistoricalDirectoryRole",
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -9,7 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from followup import indicators, services
-from followup.forms import IndicatorForm, OutcomeForm
+from followup.forms import IndicatorForm, KpiSearchForm, OutcomeForm
+from followup.koladamodels import KoladaArea, KoladaKpi
 from followup.models import Indicator, IndicatorOutcome, Period, PeriodKind
 from goals import conflicts, permissions, rules
 from goals.forms import VersionForm
@@ -47,10 +49,22 @@ def _indicators_url(node: Node) -> str:
     return node.get_absolute_url() + "#indicators"
 
 
+# KPIs listed for a search, and units for a KPI with unit data, at most.
+MAX_KPIS_FOUND = 25
+MAX_UNITS = 100
+
+
 @permissions.redirects_anonymous
 def indicator_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add an indicator; a search of Kolada's KPI list (?sok=words) lists KPIs as
+    links (?kpi=id) that fill in the form, so picking one works without script."""
     node = _goal_for_indicators(request, pk)
-    form = IndicatorForm(request.POST or None)
+    search = KpiSearchForm(request.GET if "sok" in request.GET else None)
+    found = (
+        list(KoladaKpi.objects.matching(search.words())[:MAX_KPIS_FOUND]) if search.words() else []
+    )
+    picked = _picked_kpi(request.GET.get("kpi", "")) if request.method == "GET" else None
+    form = IndicatorForm(request.POST or None, initial=_initial_from(picked))
     if request.method == "POST" and form.is_valid():
         try:
             indicator = indicators.indicator_create(node=node, user=request.user, **form.values())
@@ -64,9 +78,40 @@ def indicator_add(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "followup/indicator_form.html",
-        {"form": form, "node": node},
+        {
+            "form": form,
+            "node": node,
+            "search": search,
+            "found": found,
+            "picked": picked,
+            "picked_url": picked.kolada_url(settings.KOLADA_MUNICIPALITY_ID) if picked else "",
+            # Where Kolada has the figure per unit: the municipality's units, to take one's value.
+            "units": list(KoladaArea.objects.units_of(settings.KOLADA_MUNICIPALITY_ID)[:MAX_UNITS])
+            if picked and picked.has_ou_data
+            else [],
+            "municipality": settings.KOLADA_MUNICIPALITY_ID,
+        },
         status=400 if form.errors else 200,
     )
+
+
+def _picked_kpi(kpi_id: str) -> KoladaKpi | None:
+    kpi_id = kpi_id.strip().upper()
+    if not kpi_id or len(kpi_id) > 20:
+        return None
+    return KoladaKpi.objects.filter(pk=kpi_id).first()
+
+
+def _initial_from(kpi: KoladaKpi | None) -> dict:
+    """The form's fields as Kolada describes the KPI."""
+    if kpi is None:
+        return {}
+    return {
+        "name": kpi.title,
+        "unit": kpi.unit[:40],
+        "definition": kpi.description[:5000],
+        "kolada_kpi": kpi.id,
+    }
 
 
 @permissions.redirects_anonymous

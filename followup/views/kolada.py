@@ -6,7 +6,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from followup import kolada
+from followup import kolada, koladafiles
 from followup.forms import KoladaUploadForm
 from goals import permissions
 
@@ -25,13 +25,13 @@ def kolada_upload(request: HttpRequest) -> HttpResponse:
         municipality=settings.KOLADA_MUNICIPALITY_ID,
         max_bytes=kolada.MAX_BYTES,
     )
-    report, status = None, 200
+    imported, status = None, 200
     if posted:
         status = 400
         if form.is_valid():
             try:
-                report = kolada.kolada_import(
-                    pages=[form.cleaned_data["page"]],
+                imported = koladafiles.pages_import(
+                    pages=form.cleaned_data["pages"],
                     user=request.user,
                     dry_run=form.cleaned_data["dry_run"],
                 )
@@ -42,6 +42,11 @@ def kolada_upload(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "followup/kolada_upload.html",
-        {"form": form, "report": report, "municipality": settings.KOLADA_MUNICIPALITY_ID},
+        {
+            "form": form,
+            "report": imported.values if imported else None,
+            "lists": imported,
+            "municipality": settings.KOLADA_MUNICIPALITY_ID,
+        },
         status=status,
     )

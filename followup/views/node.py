@@ -36,6 +36,7 @@ def node_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "indicator_kinds": node.kind in INDICATOR_KINDS,
             "indicator_table": page.indicator_table,
             "indicator_periods": page.periods,
+            "comparisons": page.comparisons,
             "can_edit_indicators": permissions.can_edit_indicators(request.user, node),
             "earlier_years": earlier_years(node, request.user),
             "history": node_history(node, page.periods)

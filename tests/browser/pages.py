@@ -317,6 +317,18 @@ def _logged_in_page_type(name: str, demo: Demo) -> PageType:
         case "indicator-form":
             path = reverse("followup:indicator_edit", kwargs={"pk": indicator.pk})
             return PageType(path, "Ändra nyckeltal", indicator.node.title, role=OFFICIAL)
+        case "indicator-add-kolada":
+            path = reverse("followup:indicator_add", kwargs={"pk": goal.parent_id})
+            path += "?sok=f%C3%B6rv%C3%A4rvsarbetande&kpi=N00914"
+            return PageType(path, "Nytt nyckeltal", "Ifyllt från Kolada", role=OFFICIAL)
+        case "node-kolada-comparison":
+            path = demo.node("Fler invånare ska ha en egen försörjning").get_absolute_url()
+            return PageType(
+                path, "Fler invånare ska ha en egen försörjning", "Källa: Kolada", role=COUNCILLOR
+            )
+        case "outcome-import":
+            path = reverse("followup:outcome_import", kwargs={"year": YEAR})
+            return PageType(path, f"Importera utfall {YEAR}", "Hämta mallen", role=OFFICIAL)
         case "outcome-form":
             path = reverse(
                 "followup:outcome_edit", kwargs={"pk": indicator.pk, "period_pk": annual.pk}
@@ -406,6 +418,9 @@ LOGGED_IN_PAGE_TYPES = [
     "search-error",
     "kolada-upload",
     "indicator-form",
+    "indicator-add-kolada",
+    "node-kolada-comparison",
+    "outcome-import",
     "outcome-form",
     "geh-year",
     "geh-period",

@@ -88,6 +88,7 @@ HEADER = [
     "Kolada-id (KPI)",
     "Prognos helår",
     "Prognosvärde helår",
+    "Jämförelse (källa: Kolada)",
 ]
 
 
@@ -113,7 +114,7 @@ def test_csv_is_utf8_with_bom_and_semicolons_and_matches_the_tree(
     assert "Lovskola" not in goals
     indicator = next(row for row in rows if row[7] == "Andel invånare 20–64 år som förvärvsarbetar")
     assert indicator[2:4] == ["Nyckeltal", "Fler i arbete"]
-    assert indicator[8:] == ["%", "78,2", "80", "79,5", "delvis uppfyllt", "N00914", "", ""]
+    assert indicator[8:] == ["%", "78,2", "80", "79,5", "delvis uppfyllt", "N00914", "", "", ""]
     # Goal rows come in tree order, each indicator right after its goal.
     titles = [row[3] for row in rows[1:]]
     assert titles == [

@@ -351,7 +351,7 @@ def test_command_imports_from_an_address_following_its_pages(fetched, indicators
     assert _outcomes() == {"N15033": Decimal("81.235"), "N00914": Decimal("12")}
     output = capsys.readouterr().out
     assert "Importerat: nya: 2, ändrade: 0, oförändrade: 0, överhoppade: 1." in output
-    assert "annan kommun: 1" in output
+    assert "kommun eller enhet utanför jämförelsegruppen: 1" in output
 
 
 def test_command_dry_run_from_files_imports_nothing(indicators, periods, capsys):
@@ -420,7 +420,7 @@ def test_upload_shows_the_report(client, official, indicators, periods):
     assert "Andel i arbete" in html and "80,500" in html  # a Swedish decimal comma
     assert "Ingen indikator har detta nyckeltals-id</strong>: 1" in html
     assert "N99999 2282 2026" in html
-    assert "Annan kommun</strong>: 1" in html
+    assert "Kommun eller enhet utanför jämförelsegruppen</strong>: 1" in html
     outcome = IndicatorOutcome.objects.get()
     assert outcome.updated_by == official
     assert outcome.history.get().history_user == official
@@ -484,16 +484,19 @@ def test_upload_query_count_does_not_grow_with_the_file(
 ):
     client.force_login(official)
     data = _upload(name)
-    # Expect 11 queries:
+    # Expect 15 queries:
     # * the session and the user
     # * the user's groups and committees, in one query (roles: may the user import?)
-    # * a savepoint around the import, and its release
+    # * a savepoint around the pages' import, and its release
+    # * a savepoint around the values' import, and its release
+    # * the KPIs indicators name, with their units
+    # * the values kept for comparison, in one upsert
     # * the indicators with the file's KPI ids
     # * the plan years of the file's years
     # * their annual periods, locked
     # * the outcomes already there, locked
     # * the new outcomes, and their history
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(15):
         response = client.post(reverse("followup:kolada_upload"), data)
     assert response.status_code == 200
 

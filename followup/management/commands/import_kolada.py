@@ -3,23 +3,36 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from followup import kolada
+from followup import kolada, koladafetch, koladafiles
 
 
 class Command(BaseCommand):
     help = (
-        "Import indicator outcomes from Kolada API v3 data responses: saved files or "
-        "addresses (whose next pages are followed). Totals for KOLADA_MUNICIPALITY_ID "
-        "become the outcomes of the annual report period of the plan year of the same "
-        "year. Nothing is imported if any page is malformed."
+        "Import from Kolada API v3 responses: saved files (JSON, or a zip of them) or "
+        "addresses (whose next pages are followed), or with --fetch every KPI indicators "
+        "name, for the municipality and its comparison set, from the API itself (meant "
+        "for a nightly cron). Totals for KOLADA_MUNICIPALITY_ID become the outcomes of the "
+        "annual report period of the plan year of the same year; every gender of the "
+        "comparison set is kept beside them. KPI and area lists among the files refresh "
+        "the lists. Nothing is imported if any page is malformed."
     )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument(
             "sources",
-            nargs="+",
+            nargs="*",
             metavar="FILE_OR_URL",
-            help="a saved JSON response, or an http(s) address of the Kolada API",
+            help="a saved JSON response or zip of them, or an http(s) address of the Kolada API",
+        )
+        parser.add_argument(
+            "--fetch",
+            action="store_true",
+            help="fetch every linked KPI's values from KOLADA_API_URL",
+        )
+        parser.add_argument(
+            "--lists",
+            action="store_true",
+            help="with --fetch, also refresh Kolada's KPI list, municipalities and groups",
         )
         parser.add_argument(
             "--dry-run",
@@ -27,18 +40,40 @@ class Command(BaseCommand):
             help="report what would be imported, and import nothing",
         )
 
-    def handle(self, *args, sources: list[str], dry_run: bool, **options) -> None:
+    def handle(self, *args, sources: list[str], fetch: bool, lists: bool, dry_run, **options):
+        if not sources and not fetch:
+            raise CommandError(_("Name a file or address, or fetch with --fetch."))
         try:
             pages: list[object] = []
+            client = koladafetch.Client()
+            budget = koladafiles.Budget()
+            if fetch and lists:
+                pages += koladafetch.fetch_lists(client)
             for source in sources:
                 if source.startswith(("http://", "https://")):
-                    pages += kolada.fetch_pages(source)
+                    pages += client.pages(source) if fetch else kolada.fetch_pages(source)
                 else:
-                    pages.append(_read_file(source))
-            report = kolada.kolada_import(pages=pages, dry_run=dry_run)
+                    pages += _read_file(source, budget)
+            if fetch:
+                pages += koladafetch.fetch_values(client)
+            report = koladafiles.pages_import(pages=pages, dry_run=dry_run)
         except kolada.KoladaError as error:
             raise CommandError("\n".join([_("Nothing was imported."), *error.messages])) from None
-        self._write_report(report)
+        self._write_lists(report)
+        self._write_report(report.values)
+
+    def _write_lists(self, report: koladafiles.PagesReport) -> None:
+        for label, counts in ((_("KPIs"), report.kpis), (_("Areas"), report.areas)):
+            if counts.read:
+                self.stdout.write(
+                    _("%(what)s: new %(created)s, changed %(updated)s, unchanged %(unchanged)s.")
+                    % {
+                        "what": label,
+                        "created": counts.created,
+                        "updated": counts.updated,
+                        "unchanged": counts.unchanged,
+                    }
+                )
 
     def _write_report(self, report: kolada.KoladaReport) -> None:
         write = self.stdout.write
@@ -66,6 +101,8 @@ class Command(BaseCommand):
                 _("  skipped, %(reason)s: %(count)s (%(examples)s)")
                 % {"reason": skipped.label, "count": skipped.count, "examples": examples}
             )
+        if report.compared:
+            write(_("Comparison values kept: %(count)s.") % {"count": report.compared})
         summary = _(
             "new: %(created)s, changed: %(updated)s, unchanged: %(unchanged)s, "
             "skipped: %(skipped)s."
@@ -85,13 +122,13 @@ class Command(BaseCommand):
             write(self.style.SUCCESS(_("Imported: %(summary)s") % {"summary": summary}))
 
 
-def _read_file(name: str) -> object:
+def _read_file(name: str, budget: koladafiles.Budget) -> list[object]:
     path = Path(name)
     try:
         with path.open("rb") as file:
-            content = file.read(kolada.MAX_BYTES + 1)
+            content = file.read(koladafiles.MAX_ZIP_BYTES + 1)
     except OSError as error:
         raise kolada.KoladaError(
             [_("%(file)s could not be read: %(reason)s") % {"file": name, "reason": error.strerror}]
         ) from None
-    return kolada.decode_page(content, source=name)
+    return koladafiles.pages_of(name, content, budget)
