@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from followup import (
     charts,
     counts,
+    dashboard,
     exports,
     indicators,
     kolada,
@@ -84,6 +85,11 @@ def start(request: HttpRequest) -> HttpResponse:
             "due": due,
             "open_periods": open_periods,
             "own_committees": own_committees,
+            "dashboard": (
+                dashboard.dashboard_for(request.user, plan_years)
+                if permissions.can_read(request.user)
+                else None
+            ),
         },
     )
 

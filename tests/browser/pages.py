@@ -160,7 +160,7 @@ def _page_type(name: str, demo: Demo) -> PageType:
     red_thread = f"Röd tråd {YEAR}"
     match name:
         case "start":
-            return PageType("/", "Mål och uppföljning", f"Röd tråd {YEAR - 1}")
+            return PageType("/", f"Så går det för kommunen {YEAR}", f"Röd tråd {YEAR - 1}")
         case "red-thread":
             return PageType(demo.red_thread(), red_thread, "Status per perspektiv")
         case "red-thread-filtered":
@@ -245,9 +245,11 @@ def _logged_in_page_type(name: str, demo: Demo) -> PageType:
         case "password-reset":
             return PageType(reverse("password_reset"), "Glömt lösenord")
         case "start-secretary":
-            return PageType("/", "Mål och uppföljning", "Ditt arbete", role=SECRETARY)
+            return PageType("/", f"Så går det för kommunen {YEAR}", "Ditt arbete", role=SECRETARY)
         case "start-official":
-            return PageType("/", "Mål och uppföljning", "Kommunövergripande mål", role=OFFICIAL)
+            return PageType(
+                "/", f"Så går det för kommunen {YEAR}", "Kommunövergripande mål", role=OFFICIAL
+            )
         case "operational-plan-secretary":
             return PageType(plan, plan_heading, "Lägg till nämndmål", role=SECRETARY)
         case "operational-plan-councillor":
