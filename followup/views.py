@@ -122,7 +122,7 @@ def red_thread(request: HttpRequest, year: int) -> HttpResponse:
         ]
     )
     tree = build_red_thread(
-        rows, {committee.pk: committee.label for committee in committees}, filters
+        rows, {committee.pk: committee.label for committee in committees}, filters, period=period
     )
     has_rows = bool(rows)
     del rows  # tens of megabytes in the largest years: not kept while the page is written

@@ -23,7 +23,7 @@ def _glance_page(name: str, demo) -> PageType:
         case "red-thread-default":
             return PageType(demo.red_thread(), f"Röd tråd {YEAR}", "Status per perspektiv")
         case "red-thread-expanded":
-            return PageType(demo.red_thread(niva="alla"), f"Röd tråd {YEAR}", "Aktivitet")
+            return PageType(demo.red_thread(level="activity"), f"Röd tråd {YEAR}", "Aktivitet")
         case "overview":
             path = reverse("followup:overview", kwargs={"year": YEAR})
             return PageType(path, f"Översikt {YEAR}", "Mål per perspektiv")
