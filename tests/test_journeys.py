@@ -68,6 +68,7 @@ def test_secretary_plans_and_assesses_and_sees_it_on_the_red_thread(demo):
     annual = Period.objects.get(kind="annual")
     browser.click("Start")
     browser.click(f"Röd tråd {YEAR}")
+    browser.click("Alla nivåer")  # the committees' goals and activities too
     browser.submit(button="Visa", period=annual.pk)
     tree = browser.response.context["tree"].html
     assert "Fler elever läser varje dag" in tree and "Läsecirkel på alla skolor" in tree
