@@ -23,6 +23,7 @@ from followup import (
     reports,
     rollup,
     services,
+    trends,
     yearly,
 )
 from followup.forms import (
@@ -274,10 +275,11 @@ def node_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # The children, and their statuses in every period: their badges, and the suggestions.
     children, child_statuses = _children_with_statuses(node, periods)
     current_statuses = child_statuses.get(period.pk, {}) if period else {}
-    indicator_table = []
+    indicator_table, indicator_trends = [], []
     if node.kind in INDICATOR_KINDS:
         node_indicators, outcomes = _indicators_and_outcomes(node, periods)
         indicator_table = indicators.indicator_rows(node_indicators, periods, outcomes)
+        indicator_trends = trends.indicator_trends(node_indicators, request.user)
     period_assessments = []
     if node.kind in ASSESSABLE_KINDS:
         for index, each in enumerate(periods):
@@ -304,6 +306,7 @@ def node_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "indicator_kinds": node.kind in INDICATOR_KINDS,
             "indicator_table": indicator_table,
+            "indicator_trends": indicator_trends,
             "indicator_periods": periods,
             "can_edit_indicators": permissions.can_edit_indicators(request.user, node),
             "earlier_years": yearly.earlier_years(node, request.user),

@@ -27,10 +27,21 @@ def _glance_page(name: str, demo) -> PageType:
         case "overview":
             path = reverse("followup:overview", kwargs={"year": YEAR})
             return PageType(path, f"Översikt {YEAR}", "Mål per perspektiv")
+        case "indicator-chart":
+            from followup.models import Indicator
+
+            goal = Indicator.objects.filter(node__plan_year__year=YEAR).first().node
+            return PageType(goal.get_absolute_url(), goal.title, "Över tid")
     raise ValueError(name)
 
 
-GLANCE_PAGES = ["dashboard", "red-thread-default", "red-thread-expanded", "overview"]
+GLANCE_PAGES = [
+    "dashboard",
+    "red-thread-default",
+    "red-thread-expanded",
+    "overview",
+    "indicator-chart",
+]
 
 
 @pytest.mark.parametrize("name", GLANCE_PAGES)
@@ -40,6 +51,10 @@ def test_glance_page_at_desktop_and_phone_width(name, new_page, site, screenshot
         page = new_page(viewport=viewport) if viewport else new_page()
         site.visit(page, page_type)
         page.screenshot(path=screenshots / f"glance-{name}-{width}.png", full_page=True)
+        if name == "indicator-chart":
+            page.locator(".trend-figure").first.screenshot(
+                path=screenshots / f"glance-indicator-chart-only-{width}.png"
+            )
         assert_no_axe_violations(page)
         # Nothing wider than the screen: no sideways scrolling.
         assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
