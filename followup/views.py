@@ -307,6 +307,7 @@ def node_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "indicator_kinds": node.kind in INDICATOR_KINDS,
             "indicator_table": indicator_table,
             "indicator_trends": indicator_trends,
+            "show_suggestions": permissions.can_see_suggestions(request.user),
             "indicator_periods": periods,
             "can_edit_indicators": permissions.can_edit_indicators(request.user, node),
             "earlier_years": yearly.earlier_years(node, request.user),
