@@ -414,7 +414,7 @@ class IndicatorForm(forms.ModelForm):
             "unit": _("Unit"),
             "direction": _("Direction"),
             "kolada_kpi": _("Kolada KPI id"),
-            "order": _("Order"),
+            "order": _("Place in the list"),
         }
         help_texts = {
             "unit": _("For example %, kr or number of days."),

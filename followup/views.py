@@ -51,6 +51,7 @@ from followup.search import MAX_RESULTS, search_year
 from goals import permissions, sqlrows
 from goals.forms import VersionForm
 from goals.models import (
+    ADD_KIND_LABELS,
     ASSESSABLE_KINDS,
     COMMITTEE_KINDS,
     Committee,
@@ -314,7 +315,7 @@ def node_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "history": node_history(node, periods) if show_history else None,
             "can_edit": can_edit,
             "can_add_child": permissions.can_add_child(request.user, node),
-            "child_kind_label": NodeKind(node.child_kind).label if node.child_kind else "",
+            "add_child_label": ADD_KIND_LABELS.get(node.child_kind, ""),
         },
     )
 

@@ -80,7 +80,7 @@ def test_official_adds_a_goal_closes_the_period_and_the_secretary_is_locked_out(
     official = _login("tjansteperson")
     official.click(f"Röd tråd {YEAR}")
     official.click("Kommunen har en god ekonomisk hushållning och en ekonomi i balans")
-    official.click("Lägg till: Kommunövergripande mål")
+    official.click("Lägg till kommunövergripande mål")
     official.submit(button="Spara", title="Kostnaderna för lokaler ska minska")
     assert Node.objects.filter(title="Kostnaderna för lokaler ska minska").exists()
 
