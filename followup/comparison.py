@@ -6,9 +6,9 @@ A perspective of the year before is the one the current perspective was
 copied from (`copied_from`); committees are the same from year to year. Every
 bar links to the röd tråd filtered to what it counts.
 
-Four queries whatever the size of the year: the periods of the two years the
-reader may see, each year's tree with its statuses (`_rows`), and the
-analyses of the goals listed.
+Three queries whatever the size of the year: the periods of the two years
+the reader may see, both years' trees with their statuses (`_rows`), and the
+analyses of the goals listed (when any is listed).
 """
 
 from __future__ import annotations
@@ -129,17 +129,26 @@ def period_comparison(
     comparison = Comparison(previous=previous, last_year=last_year)
 
     in_year_previous = previous if previous and previous.plan_year_id == plan_year.pk else None
-    rows = _rows(plan_year.pk, period, in_year_previous)
-    current = _tally(rows, 4)
-    before = _tally(rows, 5) if in_year_previous else None
-    earlier_rows: list[tuple] = []
-    if earlier and (last_year or (previous and not in_year_previous)):
-        earlier_year = earlier[0].plan_year
-        old_previous = previous if previous and not in_year_previous else None
-        earlier_rows = _rows(earlier_year.pk, last_year, old_previous)
-        if old_previous:
-            before = _tally(earlier_rows, 5, copies=_copies(rows))
-    a_year_before = _tally(earlier_rows, 4, copies=_copies(rows)) if last_year else None
+    old_previous = previous if previous and not in_year_previous else None
+    earlier_year = earlier[0].plan_year if earlier else None
+    # Both years in one query: in the first column each node's status in the
+    # period (this year) or the same period a year before (the year before);
+    # in the second, in the period before, whichever year it lies in.
+    both = _rows(
+        [plan_year.pk, earlier_year.pk if earlier_year else None],
+        [period, last_year],
+        [in_year_previous, old_previous],
+    )
+    rows = [row for row in both if row[_TREE] == plan_year.pk]
+    earlier_rows = [row for row in both if row[_TREE] != plan_year.pk]
+    copies = _copies(rows)
+    current = _tally(rows, _STATUS)
+    before = None
+    if in_year_previous:
+        before = _tally(rows, _BEFORE)
+    elif old_previous:
+        before = _tally(earlier_rows, _BEFORE, copies=copies)
+    a_year_before = _tally(earlier_rows, _STATUS, copies=copies) if last_year else None
 
     links = _Links(plan_year, earlier[0].plan_year if earlier else None)
     columns = [
@@ -186,27 +195,31 @@ def period_comparison(
 
 
 # Positions in a row of `_rows`.
-_ID, _LEVEL, _KIND, _TITLE, _STATUS, _BEFORE, _COMMITTEE, _COPIED_FROM = range(8)
+_ID, _LEVEL, _KIND, _TITLE, _STATUS, _BEFORE, _COMMITTEE, _COPIED_FROM, _TREE = range(9)
 
 
-def _rows(plan_year_id: int, period: Period | None, previous: Period | None) -> list[tuple]:
-    """A year's nodes in tree order with each one's status in two periods."""
+def _rows(
+    plan_year_ids: list[int | None], first: list[Period | None], second: list[Period | None]
+) -> list[tuple]:
+    """The years' nodes in tree order, each with its status in whichever of the
+    `first` periods is of its year, and in whichever of the `second`."""
     quote = connection.ops.quote_name
     nodes = quote(Node._meta.db_table)
     assessments = quote(Assessment._meta.db_table)
     sql = (
         "SELECT n.id, n.level, n.kind, n.title, a.status, b.status, n.committee_id,"
-        " n.copied_from_id"
+        " n.copied_from_id, n.tree_id"
         f" FROM {nodes} n"
-        f" LEFT JOIN {assessments} a ON a.node_id = n.id AND a.period_id = %s"
-        f" LEFT JOIN {assessments} b ON b.node_id = n.id AND b.period_id = %s"
-        " WHERE n.tree_id = %s ORDER BY n.lft"
+        f" LEFT JOIN {assessments} a ON a.node_id = n.id AND a.period_id IN (%s, %s)"
+        f" LEFT JOIN {assessments} b ON b.node_id = n.id AND b.period_id IN (%s, %s)"
+        " WHERE n.tree_id IN (%s, %s) ORDER BY n.tree_id, n.lft"
     )
+
+    def ids(periods: list[Period | None]) -> list[int | None]:
+        return [getattr(each, "pk", None) for each in periods]
+
     with connection.cursor() as cursor:
-        cursor.execute(
-            sql,
-            [getattr(period, "pk", None), getattr(previous, "pk", None), plan_year_id],
-        )
+        cursor.execute(sql, [*ids(first), *ids(second), *plan_year_ids])
         return cursor.fetchall()
 
 

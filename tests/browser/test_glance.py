@@ -5,6 +5,7 @@ year short enough to scroll at its default level."""
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 
 from tests.browser.axe import assert_no_axe_violations
 from tests.browser.pages import YEAR, PageType
@@ -69,3 +70,69 @@ def test_header_keeps_one_row_at_desktop_width(page, site):
     site.visit(page, _glance_page("dashboard", site.demo()))
     height = page.evaluate("document.querySelector('.site-header').getBoundingClientRect().height")
     assert height < 80
+
+
+# Each component of docs/design.md, photographed where a page uses it.
+COMPONENTS = [
+    ("dashboard", ".page-header", "page-header"),
+    ("dashboard", ".goal-row .badge", "status-tag"),
+    ("dashboard", ".card__bars", "stacked-bar"),
+    ("dashboard", ".card", "card"),
+    ("overview", ".summary-table", "table"),
+]
+
+
+def test_component_screenshots(new_page, site, screenshots):
+    folder = screenshots / "components"
+    folder.mkdir(exist_ok=True)
+    demo = site.demo()
+    for page_name, selector, name in COMPONENTS:
+        page = new_page()
+        site.visit(page, _glance_page(page_name, demo))
+        page.locator(selector).first.screenshot(path=folder / f"{name}.png")
+    # A form row, and a button beside a link, on the form a secretary edits a goal with.
+    from tests.browser.pages import SCHOOL_GOAL, SECRETARY
+
+    goal = demo.node(SCHOOL_GOAL)
+    page = new_page()
+    site.log_in(page, SECRETARY)
+    page.goto(site.url + reverse("goals:node_edit", kwargs={"pk": goal.pk}))
+    page.locator(".stacked-form").screenshot(path=folder / "form-row.png")
+    page.locator(".stacked-form .actions").screenshot(path=folder / "button-and-link.png")
+    page.screenshot(path=screenshots / "glance-form-1280.png", full_page=True)
+    assert_no_axe_violations(page)
+
+
+def _tab_to(page, text: str) -> None:
+    """Press Tab until the focused element's text begins with `text`."""
+    for _press in range(400):
+        page.keyboard.press("Tab")
+        focused = page.evaluate("(document.activeElement.textContent || '').trim()")
+        if focused.startswith(text):
+            return
+    pytest.fail(f"Tab never reached {text!r}")
+
+
+def test_keyboard_journey_from_the_dashboard_to_an_indicator_chart(page, site):
+    """Dashboard → a perspective → one of its goals → the goal's indicator chart,
+    by keyboard alone."""
+    demo = site.demo()
+    site.visit(page, _glance_page("dashboard", demo))
+    goal = "Barn och unga ska ha goda förutsättningar att lyckas i skolan"
+    _tab_to(page, "Kramforsbon")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.locator("h1").inner_text() == f"Röd tråd {YEAR}"
+    assert f"perspective={demo.node('Kramforsbon').pk}" in page.url
+    _tab_to(page, goal)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.locator("h1").inner_text() == goal
+    chart = page.locator(".trend-chart").first
+    assert chart.get_attribute("role") == "img"
+    # Its table of values scrolls on a narrow screen; the keyboard reaches it.
+    page.locator("#indicators").focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.classList.contains('table-wrap')")
+    assert "Andel elever i åk 9 som är behöriga till yrkesprogram" in chart.inner_html()
+    assert_no_axe_violations(page)
