@@ -87,6 +87,7 @@ def test_secretary_plans_and_assesses_and_sees_it_on_the_red_thread(way, new_pag
 
     driver.follow(page, page.get_by_role("link", name="Start", exact=True))
     driver.follow(page, _link(page, f"Röd tråd {YEAR}"))
+    driver.follow(page, _link(page, "Alla nivåer"))  # the committees' goals and activities
     driver.choose(page, _field(page, "period"), ANNUAL)
     driver.submit(page, _button(page, "Visa"))
     tree = page.locator(".tree")
