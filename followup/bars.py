@@ -49,53 +49,67 @@ def split_counts(counts: Mapping[str, int]) -> tuple[dict[str, int], dict[str, i
     return goals, activities
 
 
-def bar_text(counts: Mapping[str, int], scale: list[str]) -> str:
+def bar_text(
+    counts: Mapping[str, int], scale: list[str], labels: Mapping[str, str] | None = None
+) -> str:
     """“3 met · 1 partly met”: every status with a count, in the scale's order."""
+    labels = labels or {status: status_label(status) for status in scale}
     return " · ".join(
-        f"{counts[status]} {status_label(status)}" for status in scale if counts.get(status)
+        f"{counts[status]} {labels[status]}" for status in scale if counts.get(status)
     )
 
 
 def stacked_bar(counts: Mapping[str, int], scale: list[str], *, label: str) -> SafeString:
     """One bar with its text, `label` (“Goals”, “Activities”) first; nothing when
     there is nothing to count."""
+    return _markup(counts, scale, escape(label), {status: status_label(status) for status in scale})
+
+
+def _markup(
+    counts: Mapping[str, int], scale: list[str], label_html: str, labels: Mapping[str, str]
+) -> SafeString:
     total = sum(counts.get(status, 0) for status in scale)
     if not total:
         return mark_safe("")
+    # Whole units of a bar a hundred wide: small markup, and a tree has many bars.
     rects = []
-    x = 0.0
+    done = 0
+    edge = 0
     for status in scale:
         count = counts.get(status, 0)
         if not count:
             continue
-        width = _WIDTH * count / total
-        rects.append(
-            f'<rect x="{x:.2f}" y="0" width="{width:.2f}" height="{_HEIGHT}" '
-            f'fill="{FILLS[status]}"></rect>'
-        )
-        x += width
+        done += count
+        end = round(_WIDTH * done / total)
+        if end > edge:
+            rects.append(
+                f'<rect x="{edge}" width="{end - edge}" height="{_HEIGHT}" fill="{FILLS[status]}"/>'
+            )
+        edge = end
     return mark_safe(
         '<span class="stack">'
         f'<svg class="stack__bar" viewBox="0 0 {_WIDTH} {_HEIGHT}" preserveAspectRatio="none" '
-        f'aria-hidden="true" focusable="false">{"".join(rects)}</svg>'
-        f'<span class="stack__text"><span class="stack__label">{escape(label)}:</span> '
-        f"{escape(bar_text(counts, scale))}</span></span>"
+        f'aria-hidden="true">{"".join(rects)}</svg>'
+        f'<span class="stack__text"><span class="stack__label">{label_html}:</span> '
+        f"{escape(bar_text(counts, scale, labels))}</span></span>"
     )
 
 
 class StackedBars:
-    """`stacked_bar` for many counts, each distinct count rendered once."""
+    """`stacked_bar` for many counts, each distinct count rendered once and the
+    labels translated once: a big tree has hundreds of distinct bars."""
 
     def __init__(self, scale: list[str], label: str) -> None:
         self.scale = scale
-        self.label = label
+        self.label_html = escape(label)
+        self.labels = {status: status_label(status) for status in scale}
         self._made: dict[tuple[int, ...], str] = {}
 
     def __call__(self, counts: Mapping[str, int]) -> str:
         key = tuple(counts.get(status, 0) for status in self.scale)
         made = self._made.get(key)
         if made is None:
-            made = self._made[key] = stacked_bar(counts, self.scale, label=self.label)
+            made = self._made[key] = _markup(counts, self.scale, self.label_html, self.labels)
         return made
 
 

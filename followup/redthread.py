@@ -318,20 +318,24 @@ def _summaries(
     each is counted over a slice.
     """
     starts = [index for index, level in enumerate(levels) if level == 1]
+    kinds = [row[KIND] for row in rows]
     summaries: list[PerspectiveSummary] = []
     for start, end in zip(starts, [*starts[1:], len(rows)], strict=True):
         row = rows[start]
         if row[KIND] != NodeKind.PERSPECTIVE or filters.perspective_id not in (None, row[ID]):
             continue
         summary = PerspectiveSummary(id=row[ID], title=row[TITLE])
-        for index in range(start + 1, end):
-            status = effective[index]
-            if status is None or (matched is not None and not matched[index]):
-                continue
-            if rows[index][KIND] == NodeKind.ACTIVITY:
-                summary.activity_counts[status] += 1
+        # (kind, status) pairs counted at C speed, then split by kind.
+        pairs = zip(kinds[start + 1 : end], effective[start + 1 : end], strict=True)
+        if matched is not None:
+            pairs = compress(pairs, matched[start + 1 : end])
+        for (kind, status), number in Counter(pairs).items():
+            if status is None:
+                continue  # kinds that are not assessed
+            if kind == NodeKind.ACTIVITY:
+                summary.activity_counts[status] += number
             else:
-                summary.goal_counts[status] += 1
+                summary.goal_counts[status] += number
         summaries.append(summary)
     return summaries
 
@@ -362,8 +366,11 @@ def _render(
     }
     rollup_html = _RollupBars()
     tails = _tails(committee_labels)
-    # Every child a node has, shown or not, for the links that open a branch.
-    all_children = Counter([row[PARENT_ID] for row in rows])
+    # Searching for a committee or a status shows every match whatever its
+    # level; otherwise a node at the chosen depth whose children are not shown
+    # gets a link that opens its branch, saying how many children it has.
+    cut = filters.depth if not filters.searching and filters.depth < ALL_LEVELS else None
+    all_children = Counter([row[PARENT_ID] for row in rows]) if cut is not None else {}
 
     if included is not None:
         rows = list(compress(rows, included))
@@ -379,8 +386,6 @@ def _render(
     base = filters.query()
     open_prefix = escape(base + ("&" if len(base) > 1 else "") + "open=")
     open_ids = filters.open_ids
-    # Searching for a committee or a status shows every match whatever its level.
-    can_open = not filters.searching
 
     out: list[str] = ['<ul class="tree" role="list">']
     append = out.append
@@ -407,10 +412,10 @@ def _render(
         rows, titles, effective, rollup_texts, strict=True
     ):
         children = children_of(node_id)
-        analysis = analyses.get(node_id)
+        analysis = analyses.get(node_id) if analyses else None
         links = ""
         opening = row_start[kind]
-        if node_id in open_ids:
+        if open_ids and node_id in open_ids:
             opening = opening.replace("<li ", f'<li id="n{node_id}" ', 1)
             others = escape(filters.query(open=sorted(open_ids - {node_id}) or None))
             links = (
@@ -420,7 +425,7 @@ def _render(
         extra = ""
         if children:
             # The roll-up sits on the toggle's line, the links (never inside a summary) apart.
-            extra = _meta("", links, analysis)
+            extra = _meta("", links, analysis) if links or analysis else ""
             label = toggle_labels.get(children)
             if label is None:
                 label = toggle_labels[children] = escape(
@@ -443,7 +448,7 @@ def _render(
                 )
             depth = level + 1
         else:
-            hidden = all_children.get(node_id) if can_open and level >= filters.depth else None
+            hidden = all_children.get(node_id) if cut is not None and level >= cut else None
             if hidden:
                 label = open_labels.get(hidden)
                 if label is None:
@@ -460,7 +465,7 @@ def _render(
                     f'<span class="visually-hidden"> – {title}</span></a>'
                 )
                 opening = opening.replace("<li ", f'<li id="n{node_id}" ', 1)
-            extra = _meta(rollup, links, analysis)
+            extra = _meta(rollup, links, analysis) if rollup or links or analysis else ""
             append(
                 f"{closes[depth][level]}{opening}{node_id}"
                 f'{url_end}">{title}</a>{tails[committee_id][status]}</div>{extra}</li>'
