@@ -403,15 +403,20 @@ def _render(
     # open, so before a node at level n exactly n are open.
     depth = 0
     children_of = shown_children.get
-    # The vision's and the perspectives' roll-ups are the summary above the tree.
-    rollup_texts = [
-        rollup_html(counts) if row[LEVEL] > 1 else ""
-        for row, counts in zip(rows, rollups, strict=True)
-    ]
-    for (node_id, _parent, level, kind, _raw, committee_id, _status), title, status, rollup in zip(
-        rows, titles, effective, rollup_texts, strict=True
+    # A roll-up is drawn where it tells what the page does not show at a
+    # glance: under the direction and municipal goals, and under any node whose
+    # children are out of sight. The vision's and the perspectives' are the
+    # summary above the tree; a committee goal's shown activities speak for
+    # themselves, each with its status.
+    for (node_id, _parent, level, kind, _raw, committee_id, _status), title, status, counts in zip(
+        rows, titles, effective, rollups, strict=True
     ):
         children = children_of(node_id)
+        rollup = (
+            rollup_html(counts)
+            if counts and (1 < level <= _ROLLED_UP_DOWN_TO or not children)
+            else ""
+        )
         analysis = analyses.get(node_id) if analyses else None
         links = ""
         opening = row_start[kind]
@@ -477,6 +482,10 @@ def _render(
         "".join(out[start : start + CHUNK_NODES]).encode()
         for start in range(0, len(out), CHUNK_NODES)
     ]
+
+
+# The deepest level whose roll-up is drawn even when its children are shown.
+_ROLLED_UP_DOWN_TO = KIND_ORDER.index(NodeKind.MUNICIPAL_GOAL)
 
 
 class _RollupBars:
