@@ -13,7 +13,8 @@ queries, template), without the network. Each figure is the median of
 `--repeat` warm runs. It prints a table, and as its last line a JSON object
 for the 10,000-node röd tråd. docs/performance.md explains each figure.
 
-At every size it measures the röd tråd against its floor, the node pages,
+At every size it measures the röd tråd (every level shown) against its floor,
+the röd tråd at its default level, the start page's dashboard, the node pages,
 the verksamhetsplan, the follow-up entry (GET, and a POST that saves every
 assessment of a committee), the overview, the report and its CSV and Excel
 exports, the JSON of open data, an insert and a move in the tree, and copying
@@ -314,6 +315,11 @@ def _first_period(year) -> int:
 
 PAGES: list[PageSpec] = [
     PageSpec(
+        lambda year: "röd tråd, default level (municipal goals)",
+        lambda year: _red_thread_url(year, level=None),
+    ),
+    PageSpec(lambda year: "start page (dashboard)", lambda year: _url("followup:start")),
+    PageSpec(
         lambda year: _descendants_label("vision", year.vision_id),
         lambda year: _node_url(year.vision_id),
     ),
@@ -427,11 +433,13 @@ def _documents(client, year) -> list[Figure]:
     return figures
 
 
-def _red_thread_url(year) -> str:
+def _red_thread_url(year, level: str | None = "activity") -> str:
+    """The röd tråd in the year's first period; by default every level shown,
+    the whole tree, which is what the floor is measured against."""
     from django.urls import reverse
 
     url = reverse("followup:red_thread", kwargs={"year": year.plan_year.year})
-    return f"{url}?period={year.periods[0].pk}"
+    return f"{url}?period={year.periods[0].pk}" + (f"&level={level}" if level else "")
 
 
 @dataclass

@@ -10,6 +10,8 @@ same data and never overwrites what someone has since edited.
 
 from __future__ import annotations
 
+import datetime
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -21,6 +23,7 @@ from django.utils import timezone
 from accounts.auth import mark_as_demo
 from followup import counts
 from followup.demokolada import demo_kolada_load
+from followup.indicators import outcome_status
 from followup.models import (
     ActivityStatus,
     Assessment,
@@ -33,7 +36,9 @@ from followup.models import (
     IndicatorOutcome,
     Period,
     PeriodKind,
+    status_label,
 )
+from followup.rollup import suggest_status
 from goals import services
 from goals.models import Committee, GehRole, Node, NodeKind, PlanYear
 from goals.permissions import Role
@@ -327,6 +332,26 @@ DEMO_GOAL_FORECASTS = {
     ),
 }
 
+# The analyses of the goals for sound financial management in the interim report.
+DEMO_GEH_ANALYSES = {
+    "Resultatet ska uppgå till minst två procent av skatter och generella statsbidrag": (
+        "Resultatet efter augusti är 1,4 procent av skatter och generella statsbidrag. "
+        "Semesterlöneskulden minskar under hösten, och prognosen för helåret är 2,5 procent."
+    ),
+    "Soliditeten inklusive hela pensionsåtagandet ska förbättras": (
+        "Soliditeten har ökat från 18 till 20 procent sedan årsskiftet, eftersom "
+        "pensionsskulden som intjänats före 1998 fortsätter att minska."
+    ),
+    "Investeringarna ska till minst 70 procent finansieras med egna medel": (
+        "Hittills är investeringarna helt självfinansierade, men ombyggnaden av "
+        "Gudmundråskolan tidigareläggs till hösten och sänker graden till 62 procent."
+    ),
+    "Nämnderna ska bedriva sin verksamhet inom tilldelad budgetram": (
+        "Fyra av fem nämnder håller sin ram efter augusti. Socialnämnden prognostiserar ett "
+        "underskott på 9 miljoner kronor inom hemtjänst och placeringar."
+    ),
+}
+
 DEMO_GEH_JUSTIFICATION = (
     "Prognosen för helåret visar ett resultat på 28,4 miljoner kronor, 2,5 procent av "
     "skatteintäkter och generella statsbidrag, och soliditeten förbättras. Två av tre "
@@ -350,14 +375,6 @@ DEMO_BALANCE = {
     "reserve_allocation": 0,
     "reserve_use": 0,
 }
-
-GOAL_STATUS_CYCLE = [
-    GoalStatus.MET,
-    GoalStatus.PARTLY_MET,
-    GoalStatus.MET,
-    GoalStatus.NOT_MET,
-    GoalStatus.PARTLY_MET,
-]
 ACTIVITY_STATUS_CYCLE = [
     ActivityStatus.DONE,
     ActivityStatus.IN_PROGRESS,
@@ -366,20 +383,58 @@ ACTIVITY_STATUS_CYCLE = [
     ActivityStatus.DONE,
     ActivityStatus.CANCELLED,
 ]
-ANALYSIS = {
-    GoalStatus.MET: "Målet bedöms vara uppfyllt. Utfallet för perioden ligger i nivå med "
-    "eller över målvärdet och arbetet har gått enligt plan.",
-    GoalStatus.PARTLY_MET: "Målet bedöms vara delvis uppfyllt. Flera aktiviteter är påbörjade "
-    "men effekterna syns ännu inte fullt ut i utfallet; arbetet fortsätter under hösten.",
-    GoalStatus.NOT_MET: "Målet bedöms inte vara uppfyllt. Utfallet har försämrats jämfört med "
-    "föregående år, främst på grund av personalbrist. Åtgärder tas fram till årsredovisningen.",
-    ActivityStatus.DONE: "Aktiviteten är genomförd enligt plan.",
-    ActivityStatus.IN_PROGRESS: "Aktiviteten pågår och beräknas vara klar under året.",
-    ActivityStatus.NOT_STARTED: "Aktiviteten har inte påbörjats på grund av vakanser; "
-    "den planeras till hösten.",
-    ActivityStatus.CANCELLED: "Aktiviteten har avbrutits eftersom den ersatts av en "
-    "gemensam satsning inom kommunstyrelsen.",
+# What an activity's analysis says, by status; several wordings, taken in
+# turn, so that the activities of one goal do not all read alike.
+ACTIVITY_ANALYSES = {
+    ActivityStatus.DONE: [
+        "Aktiviteten är genomförd enligt plan.",
+        "Genomförd. Arbetssättet är nu en del av den ordinarie verksamheten.",
+        "Aktiviteten är genomförd; en uppföljning görs i samband med årsredovisningen.",
+    ],
+    ActivityStatus.IN_PROGRESS: [
+        "Aktiviteten pågår och beräknas vara klar under året.",
+        "Arbetet pågår. En projektgrupp är tillsatt och har träffats varje månad sedan våren.",
+        "Pågår enligt tidplan; de första delarna är klara och resten genomförs under hösten.",
+    ],
+    ActivityStatus.NOT_STARTED: [
+        "Aktiviteten har inte påbörjats på grund av vakanser; den planeras till hösten.",
+        "Aktiviteten har inte påbörjats. Den har skjutits upp i väntan på "
+        "en upphandling som blir klar i oktober.",
+    ],
+    ActivityStatus.CANCELLED: [
+        "Aktiviteten har avbrutits eftersom den ersatts av en gemensam satsning inom "
+        "kommunstyrelsen.",
+        "Avbruten. Behovet täcks av ett nationellt stöd som kommunen fått del av.",
+    ],
 }
+# The first words of a goal's analysis, by status; the rest is written from
+# the goal's own nyckeltal and activities (`_goal_analysis`).
+GOAL_OPENINGS = {
+    GoalStatus.MET: "Målet bedöms vara uppfyllt.",
+    GoalStatus.PARTLY_MET: "Målet bedöms vara delvis uppfyllt.",
+    GoalStatus.NOT_MET: "Målet bedöms inte vara uppfyllt.",
+}
+# What follows, by status, in the goal's perspective: the committee's next step.
+NEXT_STEPS = {
+    GoalStatus.MET: [
+        "Arbetssättet behålls och sprids till fler verksamheter under nästa år.",
+        "Nivån ska hållas; uppföljningen fortsätter varje kvartal.",
+    ],
+    GoalStatus.PARTLY_MET: [
+        "Arbetet fortsätter under hösten och effekten väntas synas i årsredovisningen.",
+        "Insatserna behöver mer tid; nämnden följer utvecklingen varje månad.",
+    ],
+    GoalStatus.NOT_MET: [
+        "Främsta orsaken är personalbrist; en handlingsplan tas fram och redovisas i oktober.",
+        "Orsakerna är personalbrist och fler ärenden än väntat; åtgärder föreslås till "
+        "budgeten för nästa år.",
+    ],
+}
+# The demo users who assess, in the interim report, each committee's goals and
+# activities; the official assesses the municipal levels. Named in the
+# assessments when those users exist (they are made only when DEBUG is on).
+ASSESSORS = {"BUN": "sekreterare", "SN": "sekreterare2"}
+MUNICIPAL_ASSESSOR = "tjansteperson"
 
 
 # Indicators (nyckeltal) with baseline, target and the interim report's outcome:
@@ -556,13 +611,13 @@ def demo_load(*, year: int) -> DemoResult:
                     )
                     for activity_title in activities:
                         loader.child(goal, NodeKind.ACTIVITY, activity_title, "", committees[short])
+        _indicators(plan_year, interim)
+        users = _users(committees) if settings.DEMO else []
         created_assessments = _assessments(plan_year, interim)
         # Written in bulk, past the model: the roll-up counts are made afresh.
         counts.rebuild(plan_year.pk)
-        _indicators(plan_year, interim)
         _geh(plan_year, interim)
         demo_kolada_load(plan_year=plan_year)
-        users = _users(committees) if settings.DEMO else []
     return DemoResult(plan_year, loader.created, created_assessments, users)
 
 
@@ -650,9 +705,16 @@ class _TreeLoader:
 
 
 def _assessments(plan_year: PlanYear, period: Period) -> int:
-    """Assess most goals and activities in the interim report: every fifth is left open."""
+    """Assess most goals and activities in the interim report; every fifth is left open.
+
+    Activities take their statuses in turn. Each goal's status then follows
+    from what lies under it and from its nyckeltal, the way the suggestion on
+    its page is made, and its analysis says why in its own figures; in each
+    perspective at least one goal is not met. Each assessment is dated in the
+    week before the cut-off, by the demo user of its committee.
+    """
     assessed = set(Assessment.objects.for_period(period).values_list("node_id", flat=True))
-    nodes = (
+    nodes = list(
         Node.objects.for_year(plan_year)
         .in_tree_order()
         .of_kind(
@@ -661,23 +723,55 @@ def _assessments(plan_year: PlanYear, period: Period) -> int:
             NodeKind.COMMITTEE_GOAL,
             NodeKind.ACTIVITY,
         )
+        .select_related("committee")
     )
+    open_ids = {node.pk for index, node in enumerate(nodes) if index % 5 == 4}
+    activity_statuses = {
+        node.pk: ACTIVITY_STATUS_CYCLE[index % len(ACTIVITY_STATUS_CYCLE)]
+        for index, node in enumerate(nodes)
+        if node.kind == NodeKind.ACTIVITY and node.pk not in open_ids
+    }
+    indicator_facts = _indicator_facts(period)
+    statuses = _goal_statuses(nodes, activity_statuses, indicator_facts, open_ids)
+    for goal in _one_not_met_in_each_perspective(
+        nodes, statuses, indicator_facts, activity_statuses
+    ):
+        for child in nodes:
+            if child.parent_id == goal.pk and child.pk in activity_statuses:
+                activity_statuses[child.pk] = ActivityStatus.NOT_STARTED
+        statuses = _goal_statuses(nodes, activity_statuses, indicator_facts, open_ids)
+    statuses.update(activity_statuses)
+
+    users = {user.username: user for user in User.objects.filter(username__in=_assessor_names())}
+    cutoff = timezone.make_aware(datetime.datetime.combine(period.cutoff_date, datetime.time()))
     new = []
     for index, node in enumerate(nodes):
-        if index % 5 == 4 or node.pk in assessed:
+        if node.pk in open_ids or node.pk in assessed or node.pk not in statuses:
             continue
-        cycle = ACTIVITY_STATUS_CYCLE if node.kind == NodeKind.ACTIVITY else GOAL_STATUS_CYCLE
-        status = cycle[index % len(cycle)]
+        status = statuses[node.pk]
+        if node.kind == NodeKind.ACTIVITY:
+            texts = ACTIVITY_ANALYSES[status]
+            analysis = texts[index % len(texts)]
+        else:
+            analysis = _goal_analysis(node, status, nodes, statuses, indicator_facts, index)
+        short = node.committee.short_name if node.committee else None
         new.append(
             Assessment(
                 node=node,
                 period=period,
                 status=status,
-                analysis=ANALYSIS[status],
+                analysis=analysis,
+                updated_by=users.get(ASSESSORS.get(short, MUNICIPAL_ASSESSOR)),
                 forecast_status=_forecast(node, status, index),
             )
         )
     Assessment.objects.bulk_create(new)
+    # Dated before the cut-off, spread over the week before it; the model dates
+    # each save itself, so the dates are written afterwards.
+    for index, assessment in enumerate(new):
+        Assessment.objects.filter(pk=assessment.pk).update(
+            updated_at=cutoff - datetime.timedelta(days=1 + index % 7, hours=index % 9)
+        )
     return len(new)
 
 
@@ -689,6 +783,141 @@ def _forecast(node: Node, status: str, index: int) -> str:
     if status == GoalStatus.PARTLY_MET and index % 3:
         return GoalStatus.MET
     return status
+
+
+def _assessor_names() -> list[str]:
+    return [*ASSESSORS.values(), MUNICIPAL_ASSESSOR]
+
+
+def _indicator_facts(period: Period) -> dict[str, list[tuple[str, str, str, str]]]:
+    """Per goal title, its demo nyckeltal as (name, outcome, target, status) texts."""
+    facts: dict[str, list[tuple[str, str, str, str]]] = {}
+    for goal, name, unit, direction, _baseline, target, _kpi, outcome in DEMO_INDICATORS:
+        status = outcome_status(
+            target=Decimal(target), outcome=Decimal(outcome), direction=direction
+        )
+        shown = f" {unit}" if unit else ""
+        facts.setdefault(goal, []).append(
+            (
+                name,
+                f"{outcome.replace('.', ',')}{shown}",
+                f"{target.replace('.', ',')}{shown}",
+                status,
+            )
+        )
+    return facts
+
+
+def _goal_statuses(
+    nodes: list[Node],
+    activity_statuses: dict[int, str],
+    indicator_facts: dict[str, list[tuple[str, str, str, str]]],
+    open_ids: set[int],
+) -> dict[int, str]:
+    """Each assessed goal's status from its assessed children's and its nyckeltal's,
+    deepest first; a goal with nothing to go on is not assessed."""
+    statuses: dict[int, str] = dict(activity_statuses)
+    goals: dict[int, str] = {}
+    for node in reversed(nodes):
+        if node.kind == NodeKind.ACTIVITY or node.pk in open_ids:
+            continue
+        inputs = [
+            statuses[child.pk]
+            for child in nodes
+            if child.parent_id == node.pk and child.pk in statuses
+        ]
+        inputs += [fact[3] for fact in indicator_facts.get(node.title, [])]
+        status = suggest_status(inputs) or GoalStatus.NOT_ASSESSED
+        statuses[node.pk] = goals[node.pk] = status
+    return goals
+
+
+def _one_not_met_in_each_perspective(
+    nodes: list[Node],
+    statuses: dict[int, str],
+    indicator_facts: dict[str, list[tuple[str, str, str, str]]],
+    activity_statuses: dict[int, str],
+) -> list[Node]:
+    """In each perspective without a goal not met, its last assessed committee
+    goal with assessed activities and no nyckeltal met: its activities are
+    made not started."""
+    by_id = {node.pk: node for node in nodes}
+
+    def perspective_of(node: Node) -> int:
+        while node.parent_id in by_id:
+            node = by_id[node.parent_id]
+        return node.parent_id  # a direction goal's parent is the perspective
+
+    has_not_met = {
+        perspective_of(node) for node in nodes if statuses.get(node.pk) == GoalStatus.NOT_MET
+    }
+    chosen: dict[int, Node] = {}
+    for node in nodes:
+        perspective = perspective_of(node)
+        if (
+            node.kind == NodeKind.COMMITTEE_GOAL
+            and perspective not in has_not_met
+            and node.pk in statuses
+            and any(child.parent_id == node.pk and child.pk in activity_statuses for child in nodes)
+            and not any(fact[3] == GoalStatus.MET for fact in indicator_facts.get(node.title, []))
+        ):
+            chosen[perspective] = node
+    return list(chosen.values())
+
+
+def _goal_analysis(
+    node: Node,
+    status: str,
+    nodes: list[Node],
+    statuses: dict[int, str],
+    indicator_facts: dict[str, list[tuple[str, str, str, str]]],
+    index: int,
+) -> str:
+    """The goal's analysis: its status, its nyckeltal against their targets, how
+    far what lies under it has come, and the next step."""
+    parts = [GOAL_OPENINGS.get(status, "Målet har inte kunnat bedömas ännu.")]
+    for name, outcome, target, _status in indicator_facts.get(node.title, []):
+        parts.append(
+            f"Nyckeltalet {name.lower()} var {outcome} vid delåret, mot målvärdet {target}."
+        )
+    children = [child for child in nodes if child.parent_id == node.pk]
+    activities = bool(children) and children[0].kind == NodeKind.ACTIVITY
+    counted = Counter(statuses[child.pk] for child in children if child.pk in statuses)
+    if len(children) == 1:
+        child = children[0]
+        what = "Den enda aktiviteten" if activities else "Det enda underliggande målet"
+        child_status = statuses.get(child.pk)
+        if child_status == ActivityStatus.IN_PROGRESS:
+            parts.append(f"{what}, {child.title.lower()}, pågår.")
+        elif child_status:
+            parts.append(f"{what}, {child.title.lower()}, är {status_label(child_status)}.")
+        else:
+            parts.append(f"{what}, {child.title.lower()}, är ännu inte bedömd.")
+    elif children:
+        what = "aktiviteterna" if activities else "de underliggande målen"
+        summary = ", ".join(
+            f"{number} {status_label(child_status)}"
+            for child_status, number in counted.most_common()
+        )
+        unassessed = len(children) - sum(counted.values())
+        if unassessed:
+            summary += (", " if summary else "") + (
+                f"{unassessed} ännu inte bedömd" + ("a" if unassessed > 1 else "")
+            )
+        parts.append(f"Av {what} är {summary}.")
+        # The ones that hold the goal back, by name.
+        behind = [
+            child.title
+            for child in children
+            if statuses.get(child.pk)
+            in (GoalStatus.NOT_MET, ActivityStatus.NOT_STARTED, ActivityStatus.CANCELLED)
+        ]
+        if behind:
+            parts.append(f"Det som ligger efter: {'; '.join(behind)}.")
+    steps = NEXT_STEPS.get(status, [])
+    if steps:
+        parts.append(steps[index % len(steps)])
+    return " ".join(parts)
 
 
 def _indicators(plan_year: PlanYear, period: Period) -> None:
@@ -767,13 +996,24 @@ def _goal_forecasts(plan_year: PlanYear, interim: Period) -> None:
     for goal in goals:
         status, forecast = DEMO_GOAL_FORECASTS[goal.title]
         assessment = assessed.get(goal.pk)
-        if assessment is None:
-            Assessment.objects.create(
+        if assessment is None or assessment.status == GoalStatus.NOT_ASSESSED:
+            # Nothing under these goals to judge them by: the demo's own figures,
+            # assessed by the official a few days before the cut-off.
+            assessment, _created = Assessment.objects.update_or_create(
                 node=goal,
                 period=interim,
-                status=status,
-                analysis=ANALYSIS[status],
-                forecast_status=forecast,
+                defaults={
+                    "status": status,
+                    "analysis": DEMO_GEH_ANALYSES[goal.title],
+                    "forecast_status": forecast,
+                },
+            )
+            cutoff = timezone.make_aware(
+                datetime.datetime.combine(interim.cutoff_date, datetime.time())
+            )
+            Assessment.objects.filter(pk=assessment.pk).update(
+                updated_at=cutoff - datetime.timedelta(days=3),
+                updated_by=User.objects.filter(username=MUNICIPAL_ASSESSOR).first(),
             )
         elif not assessment.forecast_status:
             assessment.forecast_status = forecast

@@ -30,12 +30,17 @@ from followup.models import (
     status_label,
 )
 from followup.outcomeimport import MAX_BYTES as OUTCOME_FILE_LIMIT
-from followup.redthread import RedThreadFilter, node_url_parts
+from followup.redthread import (
+    ALL_LEVELS,
+    DEFAULT_DEPTH,
+    RedThreadFilter,
+    node_url_parts,
+)
 from followup.search import MAX_QUERY_LENGTH
 from followup.services import Entry
 from goals import fields as id_fields
 from goals import rules
-from goals.models import Committee, GehRole, Node, NodeKind, PlanYear
+from goals.models import KIND_ORDER, Committee, GehRole, Node, NodeKind, PlanYear
 from goals.text import PlainTextFormField
 
 
@@ -165,6 +170,13 @@ class RedThreadFilterForm(forms.Form):
         label=_("Perspective"), coerce=int, required=False, widget=QuickSelect
     )
     status = forms.ChoiceField(label=_("Status"), required=False, widget=QuickSelect)
+    # What is shown of the tree; set by the page's links, so hidden from the form.
+    level = forms.ChoiceField(
+        required=False,
+        choices=[(kind, kind) for kind in KIND_ORDER[1 : ALL_LEVELS + 1]],
+        widget=forms.HiddenInput,
+    )
+    analyses = forms.BooleanField(label=_("Show the analyses"), required=False)
 
     def __init__(self, data, *, periods: list[Period], committees: list[Committee]) -> None:
         super().__init__(data)
@@ -195,11 +207,24 @@ class RedThreadFilterForm(forms.Form):
         if self.is_bound:
             self.is_valid()  # keeps the valid fields in cleaned_data, errors for the rest
         cleaned = getattr(self, "cleaned_data", {})
+        level = cleaned.get("level")
         return RedThreadFilter(
             committee_id=cleaned.get("committee") or None,
             status=cleaned.get("status") or None,
             perspective_id=cleaned.get("perspective") or None,
+            depth=KIND_ORDER.index(level) if level else DEFAULT_DEPTH,
+            open_ids=self._open_ids(),
+            analyses=bool(cleaned.get("analyses")),
+            period_id=cleaned.get("period") or None,
         )
+
+    def _open_ids(self) -> frozenset[int]:
+        """The opened branches' node ids; anything that is not one is left out.
+        At most a thousand: each is a link a person followed."""
+        if not self.is_bound or not hasattr(self.data, "getlist"):
+            return frozenset()
+        values = self.data.getlist("open")[:1000]
+        return frozenset(int(value) for value in values if value.isdigit() and len(value) < 12)
 
 
 class PlanYearStartForm(forms.Form):
@@ -463,7 +488,7 @@ class IndicatorForm(forms.ModelForm):
             "direction": _("Direction"),
             "kolada_kpi": _("Kolada KPI id"),
             "kolada_ou": _("Kolada unit id"),
-            "order": _("Order"),
+            "order": _("Place in the list"),
         }
         widgets = {"definition": forms.Textarea(attrs={"rows": 4})}
         help_texts = {

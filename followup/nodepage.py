@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.utils import timezone
 
-from followup import counts, indicators, rollup
+from followup import counts, indicators, rollup, trends
 from followup.comparisons import Comparison, comparisons_for
 from followup.models import (
     Assessment,
@@ -43,6 +43,8 @@ class NodePage:
     indicator_table: list[indicators.IndicatorRow]
     # Kolada's figures beside the indicators that have a KPI, in the indicators' order.
     comparisons: list[Comparison]
+    # Each indicator's outcomes over the periods of this year and the years before.
+    indicator_trends: list
     # Status counts of everything under the node in the period shown.
     distribution: list[tuple[str, str]]
 
@@ -55,11 +57,12 @@ def node_page(pk: int, user) -> NodePage:
     period = default_period(periods, timezone.localdate())
     # The children, and their statuses in every period: their badges, and the suggestions.
     children, child_statuses = children_with_statuses(node, periods)
-    indicator_table, comparisons = [], {}
+    indicator_table, comparisons, indicator_trends = [], {}, []
     if node.kind in INDICATOR_KINDS:
         node_indicators, outcomes = indicators_and_outcomes(node, periods)
         indicator_table = indicators.indicator_rows(node_indicators, periods, outcomes)
         comparisons = comparisons_for(node_indicators, node.plan_year.year)
+        indicator_trends = trends.indicator_trends(node_indicators, user)
     period_assessments = []
     if node.kind in ASSESSABLE_KINDS:
         for index, each in enumerate(periods):
@@ -78,6 +81,7 @@ def node_page(pk: int, user) -> NodePage:
         current_statuses=child_statuses.get(period.pk, {}) if period else {},
         period_assessments=period_assessments,
         indicator_table=indicator_table,
+        indicator_trends=indicator_trends,
         comparisons=[
             comparisons[row.indicator.pk]
             for row in indicator_table

@@ -19,13 +19,16 @@ from itertools import compress
 
 from django.db import connection
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from followup.bars import ACTIVITY_SCALE, GOAL_SCALE, StackedBars, goal_bar
+from followup.bars import activity_bar as activity_bar_of
 from followup.models import MISSING, STATUS_ORDER, Assessment, GoalStatus, Period, status_label
-from followup.rollup import DistributionText, descendant_counts
-from goals.models import ASSESSABLE_KINDS, ListedNode, Node, NodeKind, PlanYear
+from followup.rollup import descendant_counts
+from goals.models import ASSESSABLE_KINDS, KIND_ORDER, ListedNode, Node, NodeKind, PlanYear
 
 # How many nodes' HTML is joined and encoded at a time.
 CHUNK_NODES = 1024
@@ -70,17 +73,25 @@ def node_url_parts() -> tuple[str, str]:
 
 @dataclass
 class PerspectiveSummary:
+    """A perspective's goals and activities that match the filters, counted apart."""
+
     id: int
     title: str
-    counts: Counter[str] = field(default_factory=Counter)
+    goal_counts: Counter[str] = field(default_factory=Counter)
+    activity_counts: Counter[str] = field(default_factory=Counter)
 
-    def items(self) -> list[tuple[str, str, int]]:
-        """(status, label, count) in the scale's order, statuses with no nodes left out."""
-        return [
-            (status, status_label(status), self.counts[status])
-            for status in STATUS_ORDER
-            if self.counts[status]
-        ]
+    @property
+    def counts(self) -> Counter[str]:
+        """Goals and activities together: their statuses differ but for "not reported"."""
+        return self.goal_counts + self.activity_counts
+
+    @property
+    def goal_bar(self) -> SafeString:
+        return goal_bar(self.goal_counts)
+
+    @property
+    def activity_bar(self) -> SafeString:
+        return activity_bar_of(self.activity_counts)
 
 
 @dataclass
@@ -98,37 +109,120 @@ class RedThread:
         return b"".join(self.chunks).decode()
 
 
+# How deep the tree is shown by default: down to the municipal goals.
+DEFAULT_DEPTH = KIND_ORDER.index(NodeKind.MUNICIPAL_GOAL)
+ALL_LEVELS = len(KIND_ORDER) - 1
+
+
 @dataclass(frozen=True)
 class RedThreadFilter:
     committee_id: int | None = None
     status: str | None = None
     perspective_id: int | None = None
+    # What is shown: the levels down to `depth` (0 the vision), and below that
+    # the whole branch of each node in `open_ids`; each goal's analysis too
+    # when `analyses` is set. None of them filters what is counted.
+    depth: int = DEFAULT_DEPTH
+    open_ids: frozenset[int] = frozenset()
+    analyses: bool = False
+    # The period asked for in the address, kept in every link the page makes.
+    period_id: int | None = None
 
     @property
     def active(self) -> bool:
         return bool(self.committee_id or self.status or self.perspective_id)
 
+    @property
+    def searching(self) -> bool:
+        """A committee or a status is asked for: the nodes that match are shown
+        wherever they lie, with their ancestors, whatever the level."""
+        return bool(self.committee_id or self.status)
+
+    def query(self, **changes: object) -> str:
+        """The page's query string with `changes`, starting with "?"; a None drops a key."""
+        params: dict[str, object] = {
+            "period": self.period_id,
+            "committee": self.committee_id,
+            "perspective": self.perspective_id,
+            "status": self.status,
+            "level": None if self.depth == DEFAULT_DEPTH else KIND_ORDER[self.depth],
+            "open": sorted(self.open_ids) or None,
+            "analyses": 1 if self.analyses else None,
+        }
+        params.update(changes)
+        kept = {key: value for key, value in params.items() if value not in (None, "", [])}
+        return "?" + urlencode(kept, doseq=True) if kept else "?"
+
+    def level_links(self) -> list[tuple[str, str, bool]]:
+        """(label, query, current) for each level the tree can be shown down to."""
+        labels = {
+            NodeKind.PERSPECTIVE: _("Perspectives"),
+            NodeKind.DIRECTION_GOAL: _("Direction goals"),
+            NodeKind.MUNICIPAL_GOAL: _("Municipal goals"),
+            NodeKind.COMMITTEE_GOAL: _("Committee goals"),
+            NodeKind.ACTIVITY: _("All levels"),
+        }
+        return [
+            (
+                str(label),
+                self.query(level=None if depth == DEFAULT_DEPTH else kind, open=None),
+                depth == self.depth,
+            )
+            for depth, kind in enumerate(KIND_ORDER)
+            if (label := labels.get(kind))
+        ]
+
 
 def build_red_thread(
-    rows: list[tuple], committee_labels: dict[int, str], filters: RedThreadFilter
+    rows: list[tuple],
+    committee_labels: dict[int, str],
+    filters: RedThreadFilter,
+    *,
+    period: Period | int | None = None,
 ) -> RedThread:
-    """The page's tree from `tree_rows`: the HTML, what it shows, and the summaries."""
+    """The page's tree from `tree_rows`: the HTML, what it shows, and the summaries.
+    With `filters.analyses`, each shown goal's analysis in `period` is read (one query)."""
     if not rows:
         return RedThread(chunks=[], shown=0, total=0, perspectives=[])
     levels = [row[LEVEL] for row in rows]
     effective = _effective_statuses(rows)
-    included = _select(rows, effective, filters)
-    perspectives = _summaries(rows, levels, effective, included, filters)
+    matched = _matches(rows, effective, filters)
+    included = _with_ancestors(levels, matched)
+    if not filters.searching:
+        included = _within_depth(rows, filters, included)
+    perspectives = _summaries(rows, levels, effective, matched, filters)
     shown = len(rows) if included is None else sum(included)
     if not shown:
         return RedThread(chunks=[], shown=0, total=len(rows), perspectives=perspectives)
-    # Each node's whole subtree, whatever the filters show of it.
-    rollups = descendant_counts(levels, effective)
+    # Each node's whole subtree, whatever the filters show of it; activities
+    # not reported counted apart from goals not reported.
+    rollups = descendant_counts(
+        levels,
+        [
+            _ACTIVITY_MISSING if status == MISSING and row[KIND] == NodeKind.ACTIVITY else status
+            for row, status in zip(rows, effective, strict=True)
+        ],
+    )
+    analyses = _analyses(period) if filters.analyses and period is not None else {}
     return RedThread(
-        chunks=_render(rows, effective, included, committee_labels, rollups),
+        chunks=_render(rows, effective, included, committee_labels, rollups, filters, analyses),
         shown=shown,
         total=len(rows),
         perspectives=perspectives,
+    )
+
+
+# In the roll-up, an activity without an assessment: "not reported" on the activity scale.
+_ACTIVITY_MISSING = "missing_activity"
+
+
+def _analyses(period: Period | int) -> dict[int, str]:
+    """Every written analysis of the period, by node. One query; the tree is
+    already in memory, so they are matched to the rows shown there."""
+    return dict(
+        Assessment.objects.filter(period=period)
+        .exclude(analysis="")
+        .values_list("node_id", "analysis")
     )
 
 
@@ -139,20 +233,16 @@ def _effective_statuses(rows: list[tuple]) -> list[str | None]:
     return [(row[STATUS] or MISSING) if row[KIND] in assessable else None for row in rows]
 
 
-def _select(
+def _matches(
     rows: list[tuple], effective: list[str | None], filters: RedThreadFilter
 ) -> list[bool] | None:
-    """Which rows to show: those matching every filter, and their ancestors for
-    context. None when there is no filter: every row is shown."""
+    """Which rows match every filter; None when there is no filter."""
     if not filters.active:
         return None
-    included = [False] * len(rows)
-    ancestors: list[int] = []  # ancestors[k]: index of the current row's ancestor at level k
+    matched = [False] * len(rows)
     in_perspective = False
     for index, row in enumerate(rows):
-        level = row[LEVEL]
-        del ancestors[level:]
-        if level == 1:
+        if row[LEVEL] == 1:
             in_perspective = row[ID] == filters.perspective_id
         matches = True
         if filters.perspective_id:
@@ -161,7 +251,19 @@ def _select(
             matches = row[COMMITTEE] == filters.committee_id
         if matches and filters.status:
             matches = effective[index] == filters.status
-        if matches:
+        matched[index] = matches
+    return matched
+
+
+def _with_ancestors(levels: list[int], matched: list[bool] | None) -> list[bool] | None:
+    """The rows that match and their ancestors, for context; None: every row."""
+    if matched is None:
+        return None
+    included = [False] * len(levels)
+    ancestors: list[int] = []  # ancestors[k]: index of the current row's ancestor at level k
+    for index, level in enumerate(levels):
+        del ancestors[level:]
+        if matched[index]:
             included[index] = True
             for ancestor in reversed(ancestors):
                 if included[ancestor]:
@@ -171,29 +273,62 @@ def _select(
     return included
 
 
+def _within_depth(
+    rows: list[tuple], filters: RedThreadFilter, included: list[bool] | None
+) -> list[bool] | None:
+    """`included` cut to the rows down to the chosen depth, and the branches
+    below each opened node."""
+    if filters.depth >= ALL_LEVELS:
+        return included
+    depth, open_ids = filters.depth, filters.open_ids
+    shown = [False] * len(rows)
+    opened_at: int | None = None  # the level of the opened ancestor the rows lie under
+    for index, row in enumerate(rows):
+        level = row[LEVEL]
+        if opened_at is not None and level <= opened_at:
+            opened_at = None
+        shown[index] = level <= depth or opened_at is not None
+        if opened_at is None and row[ID] in open_ids:
+            opened_at = level
+    if included is None:
+        return shown
+    return [a and b for a, b in zip(included, shown, strict=True)]
+
+
 def _summaries(
     rows: list[tuple],
     levels: list[int],
     effective: list[str | None],
-    included: list[bool] | None,
+    matched: list[bool] | None,
     filters: RedThreadFilter,
 ) -> list[PerspectiveSummary]:
-    """Status counts per perspective over the nodes shown.
+    """Per perspective, its goals and its activities that match the filters,
+    counted apart; the goals shown only for context are not counted.
 
     The perspectives are the vision's children, the rows at level 1. In tree
     order a perspective's descendants are the rows up to the next one, so
     each is counted over a slice.
     """
     starts = [index for index, level in enumerate(levels) if level == 1]
+    kinds = [row[KIND] for row in rows]
     summaries: list[PerspectiveSummary] = []
     for start, end in zip(starts, [*starts[1:], len(rows)], strict=True):
         row = rows[start]
         if row[KIND] != NodeKind.PERSPECTIVE or filters.perspective_id not in (None, row[ID]):
             continue
-        below = effective[start + 1 : end]
-        counts = Counter(below if included is None else compress(below, included[start + 1 : end]))
-        counts.pop(None, None)  # kinds that are not assessed
-        summaries.append(PerspectiveSummary(id=row[ID], title=row[TITLE], counts=counts))
+        summary = PerspectiveSummary(id=row[ID], title=row[TITLE])
+        # (kind, status) pairs counted at C speed, then split by kind.
+        pairs = zip(kinds[start + 1 : end], effective[start + 1 : end], strict=True)
+        if matched is not None:
+            pairs = compress(pairs, matched[start + 1 : end])
+        for (kind, status), number in Counter(pairs).items():
+            if status is None:
+                continue  # kinds that are not assessed
+            if kind == NodeKind.ACTIVITY:
+                summary.activity_counts[status] += number
+            else:
+                summary.goal_counts[status] += number
+        summaries.append(summary)
     return summaries
 
 
@@ -203,12 +338,15 @@ def _render(
     included: list[bool] | None,
     committee_labels: dict[int, str],
     rollups: list[dict[str, int] | None],
+    filters: RedThreadFilter,
+    analyses: dict[int, str],
 ) -> list[bytes]:
     """The nested list, one f-string per node, encoded in chunks of CHUNK_NODES.
 
     Everything that repeats (the kind, committee and status markup, the
-    toggle labels) is built once, and the titles are escaped in one call.
-    This loop is the page's main cost, so it avoids all per-row work it can.
+    toggle labels, the roll-up bars) is built once, and the titles are escaped
+    in one call. This loop is the page's main cost, so it avoids all per-row
+    work it can.
     """
     url_start, url_end = node_url_parts()
     row_start = {
@@ -218,12 +356,14 @@ def _render(
         )
         for kind, label in NodeKind.choices
     }
-    rollup_prefix = escape(_("Underlying:"))
-    distribution = DistributionText(
-        lambda text: f' <span class="rollup">{rollup_prefix} {escape(text)}</span>'
-    )
+    rollup_html = _RollupBars()
     tails = _tails(committee_labels)
     forecasts = _forecast_markup()
+    # Searching for a committee or a status shows every match whatever its
+    # level; otherwise a node at the chosen depth whose children are not shown
+    # gets a link that opens its branch, saying how many children it has.
+    cut = filters.depth if not filters.searching and filters.depth < ALL_LEVELS else None
+    all_children = Counter([row[PARENT_ID] for row in rows]) if cut is not None else {}
 
     if included is not None:
         rows = list(compress(rows, included))
@@ -232,52 +372,153 @@ def _render(
     # How many shown children each shown node has, for the toggles.
     shown_children = Counter([row[PARENT_ID] for row in rows])
     titles = _escape_all([row[TITLE] for row in rows])
-    rollup_texts = [distribution(counts) if counts else "" for counts in rollups]
     toggle_labels: dict[int, str] = {}
+    open_labels: dict[int, str] = {}
+    close_label = escape(_("Hide what lies under"))
+    # An opened branch's link: the page's own address with one more node open.
+    base = filters.query()
+    open_prefix = escape(base + ("&" if len(base) > 1 else "") + "open=")
+    open_ids = filters.open_ids
 
     out: list[str] = ['<ul class="tree" role="list">']
     append = out.append
-    close = "</ul></details></li>"
-    closes = [close * count for count in range(max(row[LEVEL] for row in rows) + 2)]
-    # How many <li><details><ul> are open. A shown node's ancestors are all
-    # shown, and all open, so before a node at level n exactly n are open.
+    # The vision and the perspectives have no toggle of their own: the levels
+    # and the perspective filter show or hide what is under them, and the page
+    # stays short. closes[d][n]: the markup that closes the lists open at
+    # depth d down to a node at level n.
+    deepest = max(row[LEVEL] for row in rows) + 2
+    close_at = ["</ul></li>" if level <= 1 else "</ul></details></li>" for level in range(deepest)]
+    closes = [
+        ["".join(close_at[k] for k in range(d - 1, n - 1, -1)) for n in range(deepest)]
+        for d in range(deepest)
+    ]
+    # How many lists are open. A shown node's ancestors are all shown, and all
+    # open, so before a node at level n exactly n are open.
     depth = 0
     children_of = shown_children.get
+    # A roll-up is drawn where it tells what the page does not show at a
+    # glance: under the direction and municipal goals, and under any node whose
+    # children are out of sight. The vision's and the perspectives' are the
+    # summary above the tree; a committee goal's shown activities speak for
+    # themselves, each with its status.
     for (
         (node_id, _parent, level, kind, _raw, committee_id, _status, forecast),
         title,
         status,
-        rollup,
-    ) in zip(rows, titles, effective, rollup_texts, strict=True):
+        counts,
+    ) in zip(rows, titles, effective, rollups, strict=True):
         children = children_of(node_id)
+        rollup = (
+            rollup_html(counts)
+            if counts and (1 < level <= _ROLLED_UP_DOWN_TO or not children)
+            else ""
+        )
+        analysis = analyses.get(node_id) if analyses else None
+        links = ""
+        opening = row_start[kind]
+        if open_ids and node_id in open_ids:
+            opening = opening.replace("<li ", f'<li id="n{node_id}" ', 1)
+            others = escape(filters.query(open=sorted(open_ids - {node_id}) or None))
+            links = (
+                f'<a class="branch-link" href="{others}#n{node_id}">{close_label}'
+                f'<span class="visually-hidden"> – {title}</span></a>'
+            )
+        extra = ""
         if children:
+            # The roll-up sits on the toggle's line, the links (never inside a summary) apart.
+            extra = _meta("", links, analysis) if links or analysis else ""
             label = toggle_labels.get(children)
             if label is None:
                 label = toggle_labels[children] = escape(
                     ngettext("%(count)d underlying item", "%(count)d underlying items", children)
                     % {"count": children}
                 )
-            append(
-                f"{closes[depth - level] if depth > level else ''}{row_start[kind]}{node_id}"
-                f'{url_end}">{title}</a>{tails[committee_id][status]}{forecasts[forecast]}'
-                f"{rollup}</div>"
-                f'<details open><summary>{label}<span class="visually-hidden"> – {title}'
-                '</span></summary><ul role="list">'
-            )
+            if level <= 1:
+                append(
+                    f"{closes[depth][level]}{opening}{node_id}"
+                    f'{url_end}">{title}</a>{tails[committee_id][status]}{forecasts[forecast]}</div>{extra}'
+                    '<ul role="list">'
+                )
+            else:
+                append(
+                    f"{closes[depth][level]}{opening}{node_id}"
+                    f'{url_end}">{title}</a>{tails[committee_id][status]}{forecasts[forecast]}</div>{extra}'
+                    f'<details open><summary><span class="toggle">{label}'
+                    f'<span class="visually-hidden"> – {title}</span></span>{rollup}</summary>'
+                    '<ul role="list">'
+                )
             depth = level + 1
         else:
+            hidden = all_children.get(node_id) if cut is not None and level >= cut else None
+            if hidden:
+                label = open_labels.get(hidden)
+                if label is None:
+                    label = open_labels[hidden] = escape(
+                        ngettext(
+                            "Show %(count)d underlying item",
+                            "Show %(count)d underlying items",
+                            hidden,
+                        )
+                        % {"count": hidden}
+                    )
+                links += (
+                    f'<a class="branch-link" href="{open_prefix}{node_id}#n{node_id}">{label}'
+                    f'<span class="visually-hidden"> – {title}</span></a>'
+                )
+                opening = opening.replace("<li ", f'<li id="n{node_id}" ', 1)
+            extra = _meta(rollup, links, analysis) if rollup or links or analysis else ""
             append(
-                f"{closes[depth - level] if depth > level else ''}{row_start[kind]}{node_id}"
-                f'{url_end}">{title}</a>{tails[committee_id][status]}{forecasts[forecast]}'
-                f"{rollup}</div></li>"
+                f"{closes[depth][level]}{opening}{node_id}"
+                f'{url_end}">{title}</a>{tails[committee_id][status]}{forecasts[forecast]}</div>{extra}</li>'
             )
             depth = level
-    append(closes[depth])
+    append(closes[depth][0])
     append("</ul>")
     return [
         "".join(out[start : start + CHUNK_NODES]).encode()
         for start in range(0, len(out), CHUNK_NODES)
     ]
+
+
+# The deepest level whose roll-up is drawn even when its children are shown.
+_ROLLED_UP_DOWN_TO = KIND_ORDER.index(NodeKind.MUNICIPAL_GOAL)
+
+
+class _RollupBars:
+    """A node's roll-up as two stacked bars, its goals and its activities below
+    it; each distinct roll-up made once."""
+
+    def __init__(self) -> None:
+        self.goals = StackedBars(GOAL_SCALE, _("Goals"))
+        self.activities = StackedBars(ACTIVITY_SCALE, _("Activities"))
+        self._made: dict[tuple, str] = {}
+
+    def __call__(self, counts: dict[str, int] | None) -> str:
+        if not counts:
+            return ""
+        key = tuple(sorted(counts.items()))
+        made = self._made.get(key)
+        if made is None:
+            activities = dict(counts)
+            activities[MISSING] = counts.get(_ACTIVITY_MISSING, 0)
+            made = self._made[key] = self.goals(counts) + self.activities(activities)
+        return made
+
+
+def _meta(rollup: str, links: str, analysis: str | None) -> str:
+    """What follows a node's row: its roll-up bars and branch links on one line,
+    then its analysis when asked for."""
+    meta = f'<div class="node-meta">{rollup}{links}</div>' if rollup or links else ""
+    return meta + _analysis_html(analysis) if analysis else meta
+
+
+def _analysis_html(analysis: str) -> str:
+    paragraphs = [part.strip() for part in analysis.replace("\r\n", "\n").split("\n\n")]
+    return (
+        '<div class="analysis">'
+        + "".join(f"<p>{escape(part)}</p>" for part in paragraphs if part)
+        + "</div>"
+    )
 
 
 def _tails(committee_labels: dict[int, str]) -> defaultdict[int | None, dict[str | None, str]]:

@@ -34,7 +34,7 @@ from followup.models import (
     PeriodKind,
     status_label,
 )
-from goals.models import Committee, GehRole, Node, NodeKind, TreeRow
+from goals.models import Committee, GehRole, Node, NodeKind
 
 GOAL_SCALE = [
     GoalStatus.MET,
@@ -376,68 +376,4 @@ def committee_report(period: Period, committee: Committee) -> CommitteeReport:
         sections=sections,
         goal_summary=goal_summary,
         activity_summary=activity_summary,
-    )
-
-
-# --- the overview ------------------------------------------------------------
-
-
-@dataclass
-class Distribution:
-    label: str
-    counts: Counter[str]
-
-    def total(self) -> int:
-        return sum(self.counts.values())
-
-
-@dataclass
-class Overview:
-    by_perspective: list[Distribution]  # the goals of each perspective
-    goals_by_committee: list[Distribution]  # each committee's goals
-    activities_by_committee: list[Distribution]  # each committee's activities
-    municipal_summary: Summary
-
-
-def period_overview(
-    rows: list[TreeRow], statuses: dict[int, str], committees: list[Committee]
-) -> Overview:
-    """Statuses counted per perspective and per committee, in one pass over the
-    year's rows in tree order; no query of its own."""
-    by_perspective: list[Distribution] = []
-    goals_by_committee = {committee.pk: Counter() for committee in committees}
-    activities_by_committee = {committee.pk: Counter() for committee in committees}
-    municipal: Counter[str] = Counter()
-    current: Distribution | None = None
-    for row in rows:
-        if row.kind == NodeKind.PERSPECTIVE:
-            current = Distribution(row.title, Counter())
-            by_perspective.append(current)
-            continue
-        if row.kind == NodeKind.VISION:
-            continue
-        status = statuses.get(row.id, MISSING)
-        if row.kind == NodeKind.ACTIVITY:
-            activities_by_committee.setdefault(row.committee_id, Counter())[status] += 1
-            continue
-        if current is not None:
-            current.counts[status] += 1
-        if row.kind == NodeKind.MUNICIPAL_GOAL:
-            municipal[status] += 1
-        elif row.kind == NodeKind.COMMITTEE_GOAL:
-            goals_by_committee.setdefault(row.committee_id, Counter())[status] += 1
-    names = {committee.pk: committee.name for committee in committees}
-    return Overview(
-        by_perspective=by_perspective,
-        goals_by_committee=[
-            Distribution(names[pk], counts)
-            for pk, counts in goals_by_committee.items()
-            if counts and pk in names
-        ],
-        activities_by_committee=[
-            Distribution(names[pk], counts)
-            for pk, counts in activities_by_committee.items()
-            if counts and pk in names
-        ],
-        municipal_summary=Summary(municipal),
     )

@@ -78,7 +78,18 @@ class CommitteeForm(forms.ModelForm):
         fields = ["name", "short_name", "slug", "order", "is_active", "members"]
         widgets = {"members": forms.CheckboxSelectMultiple}
         field_classes = {"members": id_fields.ModelMultipleChoiceField}
-        labels = {"members": _("Secretaries")}
+        labels = {
+            "members": _("Secretaries"),
+            "slug": _("Name in the web address"),
+            "order": _("Place in the list"),
+        }
+        help_texts = {
+            "slug": _(
+                "The committee's operational plan is found at an address ending in this, "
+                "for example bun. Small letters a–z, digits and hyphens."
+            ),
+            "order": _("Committees are listed by this number, smallest first."),
+        }
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -121,6 +121,26 @@ class GehRole(models.TextChoices):
     OPERATIONAL = "operational", _("Operational goal of importance for sound financial management")
 
 
+# A form's heading for a new node of each kind, and the link that adds one:
+# Swedish needs the noun's gender ("nytt mål", "ny aktivitet"), so each is whole.
+NEW_KIND_TITLES = {
+    NodeKind.VISION: _("New vision"),
+    NodeKind.PERSPECTIVE: _("New perspective"),
+    NodeKind.DIRECTION_GOAL: _("New direction goal"),
+    NodeKind.MUNICIPAL_GOAL: _("New municipal goal"),
+    NodeKind.COMMITTEE_GOAL: _("New committee goal"),
+    NodeKind.ACTIVITY: _("New activity"),
+}
+ADD_KIND_LABELS = {
+    NodeKind.VISION: _("Add a vision"),
+    NodeKind.PERSPECTIVE: _("Add a perspective"),
+    NodeKind.DIRECTION_GOAL: _("Add a direction goal"),
+    NodeKind.MUNICIPAL_GOAL: _("Add a municipal goal"),
+    NodeKind.COMMITTEE_GOAL: _("Add a committee goal"),
+    NodeKind.ACTIVITY: _("Add an activity"),
+}
+
+
 class NodeQuerySet(TreeQuerySet):
     def for_year(self, plan_year: PlanYear | int) -> NodeQuerySet:
         return self.filter(plan_year=plan_year)

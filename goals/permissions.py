@@ -195,6 +195,12 @@ def can_see_history(user: User) -> bool:
     return user.is_authenticated
 
 
+def can_see_suggestions(user: User) -> bool:
+    """The status suggested from what lies under a goal is a tool for those who
+    assess it; to a resident it reads as a second, contradicting status."""
+    return user.is_authenticated
+
+
 # --- the goal tree -----------------------------------------------------------
 
 

@@ -28,7 +28,15 @@ from goals.forms import (
     WelcomeForm,
     move_targets,
 )
-from goals.models import COMMITTEE_KINDS, Committee, Node, NodeKind, PlanYear, kind_label
+from goals.models import (
+    COMMITTEE_KINDS,
+    NEW_KIND_TITLES,
+    Committee,
+    Node,
+    NodeKind,
+    PlanYear,
+    kind_label,
+)
 from goals.services import StaleEditError
 
 
@@ -134,6 +142,7 @@ def node_add(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "parent": parent,
             "kind_label": kind_label(kind),
+            "new_title": NEW_KIND_TITLES[kind],
             "next": _next_url(request, ""),
         },
     )
@@ -160,7 +169,12 @@ def vision_add(request: HttpRequest, year: int) -> HttpResponse:
     return render(
         request,
         "goals/node_form.html",
-        {"form": form, "plan_year": plan_year, "kind_label": kind_label(NodeKind.VISION)},
+        {
+            "form": form,
+            "plan_year": plan_year,
+            "kind_label": kind_label(NodeKind.VISION),
+            "new_title": NEW_KIND_TITLES[NodeKind.VISION],
+        },
     )
 
 

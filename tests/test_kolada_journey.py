@@ -42,7 +42,7 @@ def test_official_adds_a_kolada_key_figure_imports_it_and_compares(demo):
     assert indicator.unit == "%" and indicator.definition.startswith("Antal förvärvsarbetande")
 
     official.click("Planår och perioder")
-    official.click("Importera utfall för indikatorer från Kolada")
+    official.click("Importera utfall för nyckeltal från Kolada")
     official.submit(
         button="Importera",
         file=[SimpleUploadedFile("kolada.json", RECORDED.read_bytes(), "application/json")],

@@ -10,7 +10,7 @@ from followup.nodepage import node_page
 from followup.redthread import render_node_list
 from followup.yearly import earlier_years
 from goals import permissions
-from goals.models import Node, NodeKind
+from goals.models import ADD_KIND_LABELS, Node
 from goals.rules import INDICATOR_KINDS
 
 
@@ -35,6 +35,8 @@ def node_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "distribution": page.distribution,
             "indicator_kinds": node.kind in INDICATOR_KINDS,
             "indicator_table": page.indicator_table,
+            "indicator_trends": page.indicator_trends,
+            "show_suggestions": permissions.can_see_suggestions(request.user),
             "indicator_periods": page.periods,
             "comparisons": page.comparisons,
             "can_edit_indicators": permissions.can_edit_indicators(request.user, node),
@@ -44,6 +46,6 @@ def node_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else None,
             "can_edit": permissions.can_edit_node(request.user, node),
             "can_add_child": permissions.can_add_child(request.user, node),
-            "child_kind_label": NodeKind(node.child_kind).label if node.child_kind else "",
+            "add_child_label": ADD_KIND_LABELS.get(node.child_kind, ""),
         },
     )

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from followup import redthread, services
+from followup import dashboard, redthread, services
 from followup.forms import RedThreadFilterForm
 from followup.models import Period, default_period
 from followup.redthread import build_red_thread, tree_rows
@@ -35,6 +35,11 @@ def start(request: HttpRequest) -> HttpResponse:
             "due": due,
             "open_periods": open_periods,
             "own_committees": own_committees,
+            "dashboard": (
+                dashboard.dashboard_for(request.user, plan_years)
+                if permissions.can_read(request.user)
+                else None
+            ),
         },
     )
 
@@ -67,7 +72,7 @@ def red_thread(request: HttpRequest, year: int) -> HttpResponse:
         ]
     )
     tree = build_red_thread(
-        rows, {committee.pk: committee.label for committee in committees}, filters
+        rows, {committee.pk: committee.label for committee in committees}, filters, period=period
     )
     has_rows = bool(rows)
     del rows  # tens of megabytes in the largest years: not kept while the page is written

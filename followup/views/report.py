@@ -5,17 +5,17 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from followup import charts, exports, reports
+from followup import comparison, exports, reports
 from followup.forms import PeriodChoiceForm
-from followup.models import Assessment, Period, default_period, status_label
+from followup.models import Period, default_period
 from goals import permissions
-from goals.models import Committee, Node, PlanYear
+from goals.models import Committee, PlanYear
 
 
 def overview(request: HttpRequest, year: int) -> HttpResponse:
-    """A period in figures: charts per perspective and committee, and the summary
+    """A period in figures: stacked bars per perspective and committee beside the
+    period before and the year before, the goals not met named, and the summary
     of the municipal goals the annual report needs."""
     if not permissions.can_read(request.user):
         return permissions.deny(request)
@@ -24,29 +24,9 @@ def overview(request: HttpRequest, year: int) -> HttpResponse:
     form = PeriodChoiceForm(request.GET or None, periods=periods)
     period = form.selection(default_period(periods, timezone.localdate()))
     committees = list(Committee.objects.all())
-    rows = Node.objects.for_year(plan_year).in_tree_order().rows()
-    statuses = Assessment.objects.for_period(period).status_by_node() if period else {}
-    figures = reports.period_overview(rows, statuses, committees)
-    sections = [
-        (
-            "perspectives",
-            _("Goals per perspective"),
-            figures.by_perspective,
-            reports.GOAL_SCALE,
-        ),
-        (
-            "committee-goals",
-            _("Committee goals per committee"),
-            figures.goals_by_committee,
-            reports.GOAL_SCALE,
-        ),
-        (
-            "activities",
-            _("Activities per committee"),
-            figures.activities_by_committee,
-            reports.ACTIVITY_SCALE,
-        ),
-    ]
+    found = comparison.period_comparison(
+        plan_year, period, user=request.user, committees=committees
+    )
     return render(
         request,
         "followup/overview.html",
@@ -55,22 +35,8 @@ def overview(request: HttpRequest, year: int) -> HttpResponse:
             "periods": periods,
             "period": period,
             "form": form,
-            "summary": figures.municipal_summary,
-            "charts": [
-                {
-                    "id": chart_id,
-                    "title": title,
-                    "svg": charts.bar_chart(
-                        chart_id=f"chart-{chart_id}", title=title, groups=groups, scale=scale
-                    ),
-                    "headers": [status_label(status) for status in scale],
-                    "rows": [
-                        (group.label, [group.counts[status] for status in scale], group.total())
-                        for group in groups
-                    ],
-                }
-                for chart_id, title, groups, scale in sections
-            ],
+            "comparison": found,
+            "summary": found.summary if found else None,
         },
     )
 

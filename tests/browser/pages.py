@@ -160,7 +160,7 @@ def _page_type(name: str, demo: Demo) -> PageType:
     red_thread = f"Röd tråd {YEAR}"
     match name:
         case "start":
-            return PageType("/", "Mål och uppföljning", f"Röd tråd {YEAR - 1}")
+            return PageType("/", f"Så går det för kommunen {YEAR}", f"Röd tråd {YEAR - 1}")
         case "red-thread":
             return PageType(demo.red_thread(), red_thread, "Status per perspektiv")
         case "red-thread-filtered":
@@ -245,9 +245,14 @@ def _logged_in_page_type(name: str, demo: Demo) -> PageType:
         case "password-reset":
             return PageType(reverse("password_reset"), "Glömt lösenord")
         case "start-secretary":
-            return PageType("/", "Mål och uppföljning", "Ditt arbete", role=SECRETARY)
+            return PageType("/", f"Så går det för kommunen {YEAR}", "Ditt arbete", role=SECRETARY)
         case "start-official":
-            return PageType("/", "Mål och uppföljning", "Kommunövergripande mål", role=OFFICIAL)
+            return PageType(
+                "/",
+                f"Så går det för kommunen {YEAR}",
+                "Inriktningsmål och kommunövergripande mål",
+                role=OFFICIAL,
+            )
         case "operational-plan-secretary":
             return PageType(plan, plan_heading, "Lägg till nämndmål", role=SECRETARY)
         case "operational-plan-councillor":
@@ -262,18 +267,18 @@ def _logged_in_page_type(name: str, demo: Demo) -> PageType:
             return PageType(goal.get_absolute_url(), goal.title, "Historik", role=SECRETARY)
         case "node-add":
             path = reverse("goals:node_add", kwargs={"pk": goal.pk})
-            return PageType(path, "Nytt: Aktivitet", goal.title, role=SECRETARY)
+            return PageType(path, "Ny aktivitet", goal.title, role=SECRETARY)
         case "node-edit":
             path = reverse("goals:node_edit", kwargs={"pk": goal.pk})
-            return PageType(path, "Ändra Nämndmål", role=SECRETARY)
+            return PageType(path, "Ändra nämndmål", role=SECRETARY)
         case "node-edit-errors":
             path = reverse("goals:node_edit", kwargs={"pk": goal.pk})
             act = _submit("Spara", title="")
-            return PageType(path, "Ändra Nämndmål", "måste fyllas i", 200, SECRETARY, act)
+            return PageType(path, "Ändra nämndmål", "måste fyllas i", 200, SECRETARY, act)
         case "node-edit-conflict":
             path = reverse("goals:node_edit", kwargs={"pk": goal.pk})
             act = _edit_meanwhile(goal)
-            return PageType(path, "Ändra Nämndmål", "ändrat", 409, SECRETARY, act)
+            return PageType(path, "Ändra nämndmål", "ändrat", 409, SECRETARY, act)
         case "node-delete":
             path = reverse("goals:node_delete", kwargs={"pk": goal.pk})
             return PageType(path, f"Ta bort ”{goal.title}”?", role=SECRETARY)

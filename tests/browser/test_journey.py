@@ -32,10 +32,10 @@ def test_councillor_follows_the_red_thread_to_an_activity_and_back(way, new_page
     driver.follow(page, page.locator("main").get_by_role("link", name=red_thread, exact=True))
     assert heading() == red_thread
 
-    # Fold away the first perspective, then open it again.
+    # Fold away the first direction goal's municipal goals, then open them again.
     tree = page.locator(".tree")
-    summary = tree.locator("summary", has_text=re.compile(r"– Kramforsbon$"))
-    first_goal = tree.locator(".node--direction_goal a").first
+    summary = tree.locator("summary", has_text=re.compile(r"– Kramforsbon upplever"))
+    first_goal = tree.locator(".node--municipal_goal a").first
     assert first_goal.is_visible()
     driver.toggle(page, summary, "Enter")
     assert first_goal.is_hidden()
@@ -47,6 +47,10 @@ def test_councillor_follows_the_red_thread_to_an_activity_and_back(way, new_page
     driver.toggle(page, summary, "Space")
     assert first_goal.is_visible()
 
+    # The tree shows down to the municipal goals; a link opens one's branch.
+    assert tree.get_by_role("link", name=pages.COMMITTEE_GOAL, exact=True).count() == 0
+    opens = re.compile(rf"^Visa \d+ underliggande – {re.escape(pages.MUNICIPAL_GOAL)}$")
+    driver.follow(page, tree.get_by_role("link", name=opens))
     driver.follow(page, tree.get_by_role("link", name=pages.COMMITTEE_GOAL, exact=True))
     assert heading() == pages.COMMITTEE_GOAL
     underlying = page.locator(".children")

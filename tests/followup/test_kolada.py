@@ -418,7 +418,7 @@ def test_upload_shows_the_report(client, official, indicators, periods):
     assert response.status_code == 200
     html = response.content.decode()
     assert "Andel i arbete" in html and "80,500" in html  # a Swedish decimal comma
-    assert "Ingen indikator har detta nyckeltals-id</strong>: 1" in html
+    assert "Inget nyckeltal har detta Kolada-id</strong>: 1" in html
     assert "N99999 2282 2026" in html
     assert "Kommun eller enhet utanför jämförelsegruppen</strong>: 1" in html
     outcome = IndicatorOutcome.objects.get()

@@ -102,3 +102,35 @@ def test_demo_has_sound_financial_management_in_the_interim_report(db):
     assert Indicator.objects.filter(node_id__in=financial_ids).count() >= 4
     assert IndicatorOutcome.objects.filter(period=interim, forecast__isnull=False).count() >= 4
     assert Assessment.objects.filter(period=interim).exclude(forecast_status="").exists()
+
+
+def test_demo_reads_like_a_municipalitys_follow_up(db, settings):
+    """Each goal's analysis is its own; a goal is never met while one of its
+    nyckeltal is not; every perspective has a goal not met; the assessments are
+    dated before the cut-off and named by the demo user who made them."""
+    settings.DEMO = True
+    call_command("load_demo", "--year", "2026")
+    interim = Period.objects.get(kind="interim")
+    goals = list(
+        Assessment.objects.filter(period=interim)
+        .exclude(node__kind=NodeKind.ACTIVITY)
+        .select_related("node", "updated_by")
+    )
+    analyses = [assessment.analysis for assessment in goals]
+    assert len(set(analyses)) == len(analyses)
+    outcomes = {
+        outcome.indicator.node_id: indicator_status(outcome.indicator, outcome.value)
+        for outcome in IndicatorOutcome.objects.filter(period=interim).select_related("indicator")
+    }
+    for assessment in goals:
+        if outcomes.get(assessment.node_id) == "not_met":
+            assert assessment.status != "met", assessment.node.title
+    perspectives = Node.objects.filter(kind=NodeKind.PERSPECTIVE)
+    for perspective in perspectives:
+        assert any(
+            assessment.status == "not_met" and assessment.node.is_descendant_of(perspective)
+            for assessment in goals
+        ), perspective.title
+    for assessment in Assessment.objects.filter(period=interim).select_related("updated_by"):
+        assert assessment.updated_at.date() < interim.cutoff_date
+        assert assessment.updated_by is not None and assessment.updated_by.get_full_name()

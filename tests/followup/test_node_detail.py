@@ -76,16 +76,17 @@ def test_query_count_does_not_grow_with_the_tree(
     assess_all(nodes, periods[0])
     municipal = next(n for n in nodes if n.kind == "municipal_goal")
     add_indicator(municipal, outcomes={periods[0]: 95})
-    # Expect 10 queries:
+    # Expect 11 queries:
     # * the session and the user
     # * the node with its plan year and committee, and its ancestors (breadcrumbs)
     # * the year's periods, each with the node's assessment and who made it
     # * its children with their committees and their statuses in every period
     # * the node's indicators with their outcomes (none for a kind without indicators)
+    # * the indicators' outcomes over periods and years (their trends)
     # * its descendants' statuses counted in the current period (the roll-up counts)
     # * the user's groups and committees (roles: what may be edited)
     # * the history of the node, its assessments, its indicators and their outcomes
     # * the names of the parents the node's history mentions
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = councillor_client.get(municipal.get_absolute_url())
     assert response.status_code == 200

@@ -200,3 +200,17 @@ def test_header_offers_search_only_to_those_who_may_read(client, settings, db, p
     settings.PUBLIC_ACCESS = public_access
     html = client.get(reverse("login")).content.decode()
     assert ('role="search"' in html) == public_access
+
+
+def test_residents_see_no_suggested_status_but_readers_who_log_in_do(
+    client, public, tree, councillor
+):
+    # Trygg kommun's child Fler i arbete has no assessment; Fler i arbete's
+    # child Läsa bättre is partly met, which suggests a status for it.
+    goal = tree["Fler i arbete"]
+    Assessment.objects.create(node=goal, period=Period.objects.get(kind="interim"), status="met")
+    html = client.get(goal.get_absolute_url()).content.decode()
+    assert "Förslag utifrån" not in html
+    client.force_login(councillor)
+    html = client.get(goal.get_absolute_url()).content.decode()
+    assert "Förslag utifrån" in html

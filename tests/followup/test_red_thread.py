@@ -38,7 +38,7 @@ def _url(plan_year, **params):
 
 
 def test_shows_every_level_with_status_text(councillor_client, plan_year, tree, periods):
-    response = councillor_client.get(_url(plan_year, period=periods[0].pk))
+    response = councillor_client.get(_url(plan_year, period=periods[0].pk, level="activity"))
     assert response.status_code == 200
     html = response.content.decode()
     for title in ["Vision", "Kramforsbon", "Trygg kommun", "Läsa bättre", "Lovskola"]:
@@ -98,7 +98,7 @@ def test_another_period_shows_its_own_statuses(councillor_client, plan_year, tre
 
 def test_invalid_filter_values_are_ignored_with_a_message(councillor_client, plan_year, tree):
     response = councillor_client.get(
-        _url(plan_year, committee="999999", status="bogus", period="abc")
+        _url(plan_year, committee="999999", status="bogus", period="abc", level="activity")
     )
     assert response.status_code == 200
     html = response.content.decode()
@@ -138,8 +138,17 @@ def test_query_count_does_not_grow_with_the_tree(
     # * the whole tree in tree order, with each node's status in the period
     # * the user's groups and committees, in one query (roles, for the menu)
     with django_assert_num_queries(6):
-        response = councillor_client.get(_url(plan_year, period=periods[0].pk))
+        response = councillor_client.get(_url(plan_year, period=periods[0].pk, level="activity"))
     assert response.content.decode().count('class="node ') == len(nodes)
+    # Down to the municipal goals by default: the vision, four perspectives,
+    # their direction goals and two municipal goals under each.
+    with django_assert_num_queries(6):
+        response = councillor_client.get(_url(plan_year, period=periods[0].pk))
+    assert response.content.decode().count('class="node ') == 1 + 4 + 4 + 8
+    # With the analyses: one query more, for the period's analyses.
+    with django_assert_num_queries(7):
+        response = councillor_client.get(_url(plan_year, period=periods[0].pk, analyses="on"))
+    assert response.content.decode().count('class="analysis"') == 8 + 4
 
 
 def test_start_page_leads_to_the_current_years_red_thread(councillor_client, plan_year):

@@ -103,18 +103,18 @@ def test_the_kept_counts_agree_with_the_whole_tree_pass(plan_year, tree, periods
 
 def test_red_thread_shows_each_goals_distribution_as_text(councillor_client, plan_year, tree):
     html = councillor_client.get(
-        reverse("followup:red_thread", kwargs={"year": 2026})
+        reverse("followup:red_thread", kwargs={"year": 2026}) + "?level=activity"
     ).content.decode()
-    assert "Underliggande: 1 genomförd · 1 pågår" in html
-    assert (
-        "Underliggande: 1 uppfyllt · 1 ej uppfyllt · 1 genomförd · 1 pågår</span>" in html
-    )  # Fler i arbete
+    # Goals and activities in separate bars, each with its figures in words.
+    assert "Aktiviteter:</span> 1 genomförd · 1 pågår</span>" in html
+    assert "Mål:</span> 1 uppfyllt · 1 ej uppfyllt</span>" in html  # Fler i arbete
 
 
 def test_the_distribution_covers_the_whole_subtree_whatever_the_filter(plan_year, tree, periods):
     rows = tree_rows(plan_year, periods[0])
     filtered = build_red_thread(rows, {}, RedThreadFilter(status="not_met"))
-    assert "1 uppfyllt · 1 ej uppfyllt · 1 genomförd · 1 pågår" in filtered.html
+    assert "Mål:</span> 1 uppfyllt · 1 ej uppfyllt</span>" in filtered.html
+    assert "Aktiviteter:</span> 1 genomförd · 1 pågår</span>" in filtered.html
 
 
 def test_node_page_shows_the_distribution_of_its_subtree(councillor_client, tree):
