@@ -13,7 +13,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from followup import exports, geh, pdf, reports
-from followup.forms import BalanceStatementForm, GehEvaluationForm, GehGoalsForm
+from followup.geh_forms import BalanceStatementForm, GehEvaluationForm, GehGoalsForm
 from followup.models import BalanceDeficit, BalanceStatement, GehEvaluation, Period
 from followup.services import PeriodClosedError
 from goals import permissions

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from followup import indicators, services
-from followup.forms import IndicatorForm, KpiSearchForm, OutcomeForm
+from followup.indicator_forms import IndicatorForm, KpiSearchForm, OutcomeForm
 from followup.koladamodels import KoladaArea, KoladaKpi
 from followup.models import Indicator, IndicatorOutcome, Period, PeriodKind
 from goals import conflicts, permissions, rules

@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from followup import kolada, koladafiles
-from followup.forms import KoladaUploadForm
+from followup.indicator_forms import KoladaUploadForm
 from goals import permissions
 
 

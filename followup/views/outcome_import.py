@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from followup import outcomeimport
-from followup.forms import OutcomeFileForm
+from followup.indicator_forms import OutcomeFileForm
 from goals import permissions
 from goals.models import PlanYear
 

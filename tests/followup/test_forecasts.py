@@ -14,7 +14,8 @@ from docx import Document
 from openpyxl import load_workbook
 
 from followup import indicators, services
-from followup.forms import AssessmentEntryForm, OutcomeForm
+from followup.forms import AssessmentEntryForm
+from followup.indicator_forms import OutcomeForm
 from followup.models import Assessment, IndicatorOutcome
 from tests.factories import add_indicator, build_tree
 

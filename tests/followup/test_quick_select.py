@@ -5,7 +5,8 @@ import re
 import pytest
 from django import forms
 
-from followup.forms import QuickSelect, RedThreadFilterForm
+from followup.forms import RedThreadFilterForm
+from followup.formwidgets import QuickSelect
 
 CHOICES = [("", "Alla"), (1, "Barn & utbildning"), (2, '"Social" <nämnd>'), (30, "Kultur")]
 
