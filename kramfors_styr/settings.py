@@ -5,67 +5,25 @@ DEBUG is off unless set, and with DEBUG off a SECRET_KEY must be given.
 """
 
 import datetime
-import json
-import os
 import re
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured, ValidationError
-from django.core.validators import validate_email
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from kramfors_styr.env import (
+    env_bool,
+    env_email,
+    env_int,
+    env_list,
+    env_role_map,
+    env_str,
+    url_origin,
+)
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off", ""}
-
-
-def env_bool(name: str, default: bool = False) -> bool:
-    raw = os.environ.get(name)
-    if raw is None:
-        return default
-    value = raw.strip().lower()
-    if value in _TRUE:
-        return True
-    if value in _FALSE:
-        return False
-    raise ImproperlyConfigured(f"{name} must be a boolean (1/0, true/false), not {raw!r}.")
-
-
-def env_int(name: str, default: int) -> int:
-    raw = os.environ.get(name)
-    if raw is None or raw.strip() == "":
-        return default
-    try:
-        return int(raw)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name} must be an integer, not {raw!r}.") from None
-
-
-def env_str(name: str, default: str = "") -> str:
-    return os.environ.get(name, default).strip()
-
-
-def env_email(name: str, default: str = "") -> str:
-    value = env_str(name, default)
-    if value:
-        try:
-            validate_email(value)
-        except ValidationError:
-            raise ImproperlyConfigured(
-                f"{name} must be an e-mail address, not {value!r}."
-            ) from None
-    return value
-
-
-def env_list(name: str, default: list[str] | None = None) -> list[str]:
-    raw = os.environ.get(name)
-    if raw is None:
-        return list(default or [])
-    return [item.strip() for item in raw.split(",") if item.strip()]
-
 
 DEBUG = env_bool("DEBUG", default=False)
 
@@ -421,36 +379,6 @@ LOGGING = {
 # The provider's endpoints are read from its discovery document
 # (sso/provider.py) unless given one by one below.
 
-_ROLE = re.compile(r"official|councillor|auditor|secretary:[-a-zA-Z0-9_]+")
-_SIGNING_ALGORITHMS = {"RS256", "RS384", "RS512", "ES256", "ES384", "ES512"}
-
-
-def env_role_map(name: str) -> dict[str, tuple[str, ...]]:
-    """A JSON object from directory group to a role or a list of roles."""
-    raw = env_str(name)
-    if not raw:
-        return {}
-    try:
-        data = json.loads(raw)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a JSON object, not {raw!r}.") from None
-    if not isinstance(data, dict):
-        raise ImproperlyConfigured(f"{name} must be a JSON object from group to role.")
-    role_map = {}
-    for group, roles in data.items():
-        roles = [roles] if isinstance(roles, str) else roles
-        if not isinstance(roles, list) or not roles:
-            raise ImproperlyConfigured(f"{name}: the group {group!r} needs a role or a list.")
-        for role in roles:
-            if not isinstance(role, str) or not _ROLE.fullmatch(role):
-                raise ImproperlyConfigured(
-                    f"{name}: {role!r} (for the group {group!r}) is not a role; use official, "
-                    "councillor, auditor or secretary:<committee slug>."
-                )
-        role_map[group] = tuple(roles)
-    return role_map
-
-
 # Exactly as the provider writes it in its tokens ("iss"), trailing slash and all.
 OIDC_ISSUER = env_str("OIDC_ISSUER")
 SSO_ENABLED = bool(OIDC_ISSUER)
@@ -471,6 +399,7 @@ OIDC_RP_SCOPES = env_str("OIDC_RP_SCOPES", "openid email profile") or "openid em
 if "openid" not in OIDC_RP_SCOPES.split():
     raise ImproperlyConfigured("OIDC_RP_SCOPES must include openid.")
 OIDC_RP_SIGN_ALGO = env_str("OIDC_RP_SIGN_ALGO", "RS256") or "RS256"
+_SIGNING_ALGORITHMS = {"RS256", "RS384", "RS512", "ES256", "ES384", "ES512"}
 if OIDC_RP_SIGN_ALGO not in _SIGNING_ALGORITHMS:
     raise ImproperlyConfigured(
         f"OIDC_RP_SIGN_ALGO must be one of {', '.join(sorted(_SIGNING_ALGORITHMS))}, "
@@ -493,11 +422,6 @@ OIDC_LOGIN_LABEL = env_str("OIDC_LOGIN_LABEL")
 OIDC_PROVIDER_LOGOUT = env_bool("OIDC_PROVIDER_LOGOUT", default=True)
 # Where the provider sends the browser back (mozilla-django-oidc's setting).
 OIDC_AUTHENTICATION_CALLBACK_URL = "sso:callback"
-
-
-def url_origin(url: str) -> str:
-    scheme, _sep, rest = url.partition("://")
-    return f"{scheme}://{rest.split('/', 1)[0]}"
 
 
 if SSO_ENABLED and OIDC_PROVIDER_LOGOUT:
