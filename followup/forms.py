@@ -26,11 +26,11 @@ from followup.models import (
     status_choices_for,
     status_label,
 )
+from followup.nodemarkup import node_url_parts
 from followup.redthread import (
     ALL_LEVELS,
     DEFAULT_DEPTH,
     RedThreadFilter,
-    node_url_parts,
 )
 from followup.search import MAX_QUERY_LENGTH
 from followup.services import Entry

@@ -12,23 +12,31 @@ flat list of nodes, such as a node page's children, the same way.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from html import escape
 from itertools import compress
 
 from django.db import connection
-from django.urls import reverse
 from django.utils.http import urlencode
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from followup.bars import ACTIVITY_SCALE, GOAL_SCALE, StackedBars, goal_bar
 from followup.bars import activity_bar as activity_bar_of
-from followup.models import MISSING, STATUS_ORDER, Assessment, GoalStatus, Period, status_label
+from followup.bars import goal_bar
+from followup.models import MISSING, Assessment, Period
+from followup.nodemarkup import (
+    ACTIVITY_MISSING,
+    RollupBars,
+    escape_all,
+    forecast_markup,
+    meta_html,
+    node_url_parts,
+    row_tails,
+)
 from followup.rollup import descendant_counts
-from goals.models import ASSESSABLE_KINDS, KIND_ORDER, ListedNode, Node, NodeKind, PlanYear
+from goals.models import ASSESSABLE_KINDS, KIND_ORDER, Node, NodeKind, PlanYear
 
 # How many nodes' HTML is joined and encoded at a time.
 CHUNK_NODES = 1024
@@ -62,13 +70,6 @@ def tree_rows(plan_year: PlanYear | int, period: Period | None) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql, [period.pk if period else None, plan_year_id])
         return cursor.fetchall()
-
-
-def node_url_parts() -> tuple[str, str]:
-    """A node page's URL split around the node's id, so a long list of links
-    costs one reverse() instead of one per node."""
-    start, end = reverse("followup:node_detail", kwargs={"pk": 987654321}).split("987654321")
-    return start, end
 
 
 @dataclass
@@ -199,7 +200,7 @@ def build_red_thread(
     rollups = descendant_counts(
         levels,
         [
-            _ACTIVITY_MISSING if status == MISSING and row[KIND] == NodeKind.ACTIVITY else status
+            ACTIVITY_MISSING if status == MISSING and row[KIND] == NodeKind.ACTIVITY else status
             for row, status in zip(rows, effective, strict=True)
         ],
     )
@@ -210,10 +211,6 @@ def build_red_thread(
         total=len(rows),
         perspectives=perspectives,
     )
-
-
-# In the roll-up, an activity without an assessment: "not reported" on the activity scale.
-_ACTIVITY_MISSING = "missing_activity"
 
 
 def _analyses(period: Period | int) -> dict[int, str]:
@@ -356,9 +353,9 @@ def _render(
         )
         for kind, label in NodeKind.choices
     }
-    rollup_html = _RollupBars()
-    tails = _tails(committee_labels)
-    forecasts = _forecast_markup()
+    rollup_html = RollupBars()
+    tails = row_tails(committee_labels)
+    forecasts = forecast_markup()
     # Searching for a committee or a status shows every match whatever its
     # level; otherwise a node at the chosen depth whose children are not shown
     # gets a link that opens its branch, saying how many children it has.
@@ -371,7 +368,7 @@ def _render(
         rollups = list(compress(rollups, included))
     # How many shown children each shown node has, for the toggles.
     shown_children = Counter([row[PARENT_ID] for row in rows])
-    titles = _escape_all([row[TITLE] for row in rows])
+    titles = escape_all([row[TITLE] for row in rows])
     toggle_labels: dict[int, str] = {}
     open_labels: dict[int, str] = {}
     close_label = escape(_("Hide what lies under"))
@@ -426,7 +423,7 @@ def _render(
         extra = ""
         if children:
             # The roll-up sits on the toggle's line, the links (never inside a summary) apart.
-            extra = _meta("", links, analysis) if links or analysis else ""
+            extra = meta_html("", links, analysis) if links or analysis else ""
             label = toggle_labels.get(children)
             if label is None:
                 label = toggle_labels[children] = escape(
@@ -466,7 +463,7 @@ def _render(
                     f'<span class="visually-hidden"> – {title}</span></a>'
                 )
                 opening = opening.replace("<li ", f'<li id="n{node_id}" ', 1)
-            extra = _meta(rollup, links, analysis) if rollup or links or analysis else ""
+            extra = meta_html(rollup, links, analysis) if rollup or links or analysis else ""
             append(
                 f"{closes[depth][level]}{opening}{node_id}"
                 f'{url_end}">{title}</a>{tails[committee_id][status]}{forecasts[forecast]}</div>{extra}</li>'
@@ -482,133 +479,3 @@ def _render(
 
 # The deepest level whose roll-up is drawn even when its children are shown.
 _ROLLED_UP_DOWN_TO = KIND_ORDER.index(NodeKind.MUNICIPAL_GOAL)
-
-
-class _RollupBars:
-    """A node's roll-up as two stacked bars, its goals and its activities below
-    it; each distinct roll-up made once."""
-
-    def __init__(self) -> None:
-        self.goals = StackedBars(GOAL_SCALE, _("Goals"))
-        self.activities = StackedBars(ACTIVITY_SCALE, _("Activities"))
-        self._made: dict[tuple, str] = {}
-
-    def __call__(self, counts: dict[str, int] | None) -> str:
-        if not counts:
-            return ""
-        key = tuple(sorted(counts.items()))
-        made = self._made.get(key)
-        if made is None:
-            activities = dict(counts)
-            activities[MISSING] = counts.get(_ACTIVITY_MISSING, 0)
-            made = self._made[key] = self.goals(counts) + self.activities(activities)
-        return made
-
-
-def _meta(rollup: str, links: str, analysis: str | None) -> str:
-    """What follows a node's row: its roll-up bars and branch links on one line,
-    then its analysis when asked for."""
-    meta = f'<div class="node-meta">{rollup}{links}</div>' if rollup or links else ""
-    return meta + _analysis_html(analysis) if analysis else meta
-
-
-def _analysis_html(analysis: str) -> str:
-    paragraphs = [part.strip() for part in analysis.replace("\r\n", "\n").split("\n\n")]
-    return (
-        '<div class="analysis">'
-        + "".join(f"<p>{escape(part)}</p>" for part in paragraphs if part)
-        + "</div>"
-    )
-
-
-def _tails(committee_labels: dict[int, str]) -> defaultdict[int | None, dict[str | None, str]]:
-    """The markup after a node's link for each committee and status: the
-    committee's label and the status badge, built once per pair."""
-    status_markup = _status_markup()
-    committee_prefix = escape(_("Committee:"))
-
-    def committee_tail(label: str) -> dict[str | None, str]:
-        committee = (
-            f' <span class="committee"><span class="visually-hidden">{committee_prefix} '
-            f"</span>{escape(label)}</span>"
-        )
-        return {status: committee + badge for status, badge in status_markup.items()}
-
-    # A committee missing from the labels still gets its (empty) label.
-    tails: defaultdict[int | None, dict[str | None, str]] = defaultdict(lambda: committee_tail(""))
-    tails[None] = status_markup
-    for committee_id, label in committee_labels.items():
-        tails[committee_id] = committee_tail(label)
-    return tails
-
-
-def render_node_list(nodes: list[ListedNode], statuses: dict[int, str]) -> SafeString:
-    """The <li> items of a flat list of nodes, such as a node page's children, escaped.
-
-    Built with str.join for the same reason as the tree: a goal in a big year
-    has hundreds of children, and a template loop costs tens of milliseconds.
-    """
-    url_start, url_end = node_url_parts()
-    kind_labels = {kind: escape(str(label)) for kind, label in NodeKind.choices}
-    status_markup = _status_markup()
-    items = []
-    for node in nodes:
-        committee = (
-            f' <span class="committee">{escape(node.committee_label)}</span>'
-            if node.committee_label
-            else ""
-        )
-        status = statuses.get(node.id, MISSING) if node.kind in ASSESSABLE_KINDS else None
-        items.append(
-            f'<li><span class="kind">{kind_labels[node.kind]}</span> '
-            f'<a href="{url_start}{node.id}{url_end}">{escape(node.title)}</a>'
-            f"{committee}{status_markup[status]}</li>"
-        )
-    return mark_safe("".join(items))  # every text in it is escaped above
-
-
-def _status_markup() -> dict[str | None, str]:
-    """Each status's badge, with its label for screen readers; nothing for None."""
-    prefix = escape(_("Status:"))
-    markup: dict[str | None, str] = {
-        status: (
-            f' <span class="badge badge--{status}"><span class="visually-hidden">'
-            f"{prefix} </span>{escape(status_label(status))}</span>"
-        )
-        for status in STATUS_ORDER
-    }
-    markup[None] = ""
-    return markup
-
-
-def _forecast_markup() -> dict[str | None, str]:
-    """Each forecast status's badge after the status; nothing for no forecast."""
-    prefix = escape(_("Forecast for the full year:"))
-    markup: dict[str | None, str] = {
-        status: (
-            f' <span class="forecast">{prefix} <span class="badge badge--{status}">'
-            f"{escape(status_label(status))}</span></span>"
-        )
-        for status in GoalStatus.values
-    }
-    markup[None] = markup[""] = ""
-    return markup
-
-
-def _escape_all(texts: list[str]) -> list[str]:
-    """`html.escape` of every text, in one pass over them all.
-
-    Most titles hold nothing to escape: the texts are joined and searched
-    once for each character that needs it (a C-speed scan), and only when
-    one occurs is each text checked and, if need be, escaped. Ten thousand
-    calls to `escape` would cost more than the rest of the rendering.
-    """
-    joined = "".join(texts)
-    if not any(character in joined for character in "&<>\"'"):
-        return texts
-    return [
-        escape(text)
-        if "&" in text or "<" in text or ">" in text or '"' in text or "'" in text
-        else text
-        for text in texts
-    ]

@@ -6,8 +6,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from followup.history import node_history
+from followup.nodemarkup import render_node_list
 from followup.nodepage import node_page
-from followup.redthread import render_node_list
 from followup.yearly import earlier_years
 from goals import permissions
 from goals.models import ADD_KIND_LABELS, Node
