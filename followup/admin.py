@@ -1,16 +1,9 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from followup.gehmodels import BalanceDeficit, BalanceStatement, GehEvaluation
 from followup.koladamodels import KoladaArea, KoladaKpi, KpiValue
-from followup.models import (
-    Assessment,
-    BalanceDeficit,
-    BalanceStatement,
-    GehEvaluation,
-    Indicator,
-    IndicatorOutcome,
-    Period,
-)
+from followup.models import Assessment, Indicator, IndicatorOutcome, Period
 
 
 @admin.register(Period)

@@ -21,17 +21,8 @@ from followup.demofigures import (
 from followup.demotree import (
     MUNICIPAL_ASSESSOR,
 )
-from followup.models import (
-    Assessment,
-    BalanceDeficit,
-    BalanceStatement,
-    GehEvaluation,
-    GehVerdict,
-    GoalStatus,
-    Indicator,
-    IndicatorOutcome,
-    Period,
-)
+from followup.gehmodels import BalanceDeficit, BalanceStatement, GehEvaluation, GehVerdict
+from followup.models import Assessment, GoalStatus, Indicator, IndicatorOutcome, Period
 from goals import services
 from goals.models import Node, NodeKind, PlanYear
 from goals.permissions import Role

@@ -24,17 +24,8 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from followup.models import (
-    MISSING,
-    Assessment,
-    BalanceDeficit,
-    BalanceStatement,
-    GehEvaluation,
-    GoalStatus,
-    Period,
-    PeriodKind,
-    status_label,
-)
+from followup.gehmodels import BalanceDeficit, BalanceStatement, GehEvaluation
+from followup.models import MISSING, Assessment, GoalStatus, Period, PeriodKind, status_label
 from followup.services import PeriodClosedError
 from goals.models import GehRole, Node, NodeKind
 from goals.services import StaleEditError

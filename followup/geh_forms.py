@@ -10,9 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from followup.geh import COMPUTED_LINES, ENTERED_LINES, BalanceEntry, DeficitEntry
-from followup.models import (
-    GehVerdict,
-)
+from followup.gehmodels import GehVerdict
 from goals.models import GehRole
 
 

@@ -282,7 +282,7 @@ def test_login_form(client, councillor, username, password):
 @FUZZ
 @given(result=texts, gains=texts, year=ids, amount=texts, version=ids)
 def test_balance_statement_form(client, official, periods, result, gains, year, amount, version):
-    from followup.models import BalanceDeficit, BalanceStatement
+    from followup.gehmodels import BalanceDeficit, BalanceStatement
 
     client.force_login(official)
     before = (BalanceStatement.objects.count(), BalanceDeficit.objects.count())

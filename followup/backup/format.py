@@ -13,15 +13,8 @@ from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from followup.models import (
-    Assessment,
-    BalanceDeficit,
-    BalanceStatement,
-    GehEvaluation,
-    Indicator,
-    IndicatorOutcome,
-    Period,
-)
+from followup.gehmodels import BalanceDeficit, BalanceStatement, GehEvaluation
+from followup.models import Assessment, Indicator, IndicatorOutcome, Period
 from goals.models import (
     Committee,
     Node,

@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 
 from followup import exports, geh, pdf, reports
 from followup.geh_forms import BalanceStatementForm, GehEvaluationForm, GehGoalsForm
-from followup.models import BalanceDeficit, BalanceStatement, GehEvaluation, Period
+from followup.gehmodels import BalanceDeficit, BalanceStatement, GehEvaluation
+from followup.models import Period
 from followup.services import PeriodClosedError
 from goals import permissions
 from goals.models import Committee, Node, NodeKind, PlanYear

@@ -8,13 +8,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from followup import geh
-from followup.models import (
-    Assessment,
-    BalanceDeficit,
-    BalanceStatement,
-    GehEvaluation,
-    IndicatorOutcome,
-)
+from followup.gehmodels import BalanceDeficit, BalanceStatement, GehEvaluation
+from followup.models import Assessment, IndicatorOutcome
 from followup.services import PeriodClosedError
 from goals import services as goal_services
 from goals.models import GehRole, Node
