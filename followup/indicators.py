@@ -163,6 +163,20 @@ def indicator_delete(*, indicator: Indicator, expected_version: int, user=None) 
 KEEP = object()
 
 
+def _locked_outcome(indicator: Indicator, period: Period) -> tuple[Period, IndicatorOutcome | None]:
+    """The period, locked and open, and the indicator's outcome in it locked for
+    a change (None when there is none); PeriodClosedError for a closed period."""
+    locked = Period.objects.locked().get(pk=period.pk)
+    if locked.is_closed:
+        raise PeriodClosedError
+    current = (
+        IndicatorOutcome.objects.select_for_update()
+        .filter(indicator=indicator, period=period)
+        .first()
+    )
+    return locked, current
+
+
 def outcome_save(
     *,
     indicator: Indicator,
@@ -185,14 +199,7 @@ def outcome_save(
     if year_error:
         raise ValidationError(year_error)
     with transaction.atomic():
-        locked = Period.objects.locked().get(pk=period.pk)
-        if locked.is_closed:
-            raise PeriodClosedError
-        current = (
-            IndicatorOutcome.objects.select_for_update()
-            .filter(indicator=indicator, period=period)
-            .first()
-        )
+        locked, current = _locked_outcome(indicator, period)
         if (current.version if current else 0) != expected_version:
             raise StaleEditError(current)
         if current is None:
@@ -223,14 +230,7 @@ def outcome_delete(
 ) -> None:
     """Remove an outcome from an open period, if nobody has changed it meanwhile."""
     with transaction.atomic():
-        locked = Period.objects.locked().get(pk=period.pk)
-        if locked.is_closed:
-            raise PeriodClosedError
-        current = (
-            IndicatorOutcome.objects.select_for_update()
-            .filter(indicator=indicator, period=period)
-            .first()
-        )
+        _, current = _locked_outcome(indicator, period)
         if current is None:
             return
         if current.version != expected_version:

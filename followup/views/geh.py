@@ -4,6 +4,9 @@ as PDF."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -16,18 +19,12 @@ from followup import exports, geh, pdf, reports
 from followup.forms import BalanceStatementForm, GehEvaluationForm, GehGoalsForm
 from followup.models import BalanceDeficit, BalanceStatement, GehEvaluation, Period
 from followup.services import PeriodClosedError
+from followup.views.report import visible_period
 from goals import permissions
 from goals.models import Committee, Node, NodeKind, PlanYear
 from goals.services import StaleEditError, nodes_geh_roles_set
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def _readable_period(request: HttpRequest, pk: int) -> Period:
-    """The period if the user may read its follow-up; 404 for a hidden one."""
-    return get_object_or_404(
-        Period.objects.visible_to(request.user).select_related("plan_year"), pk=pk
-    )
 
 
 def _geh_keeper_only(request: HttpRequest) -> HttpResponse | None:
@@ -63,7 +60,7 @@ def geh_period(request: HttpRequest, pk: int) -> HttpResponse:
     requirement statement of one period."""
     if not permissions.can_read(request.user):
         return permissions.deny(request)
-    period = _readable_period(request, pk)
+    period = visible_period(request, pk)
     return render(
         request,
         "followup/geh.html",
@@ -82,6 +79,29 @@ def _period_for_edit(pk: int) -> Period:
     return get_object_or_404(Period.objects.select_related("plan_year"), pk=pk)
 
 
+def _save_period_record(
+    form: forms.Form, save: Callable[[], object]
+) -> tuple[bool, int, object | None]:
+    """Run `save`, writing a period's record from `form`; a refusal goes on the
+    form. Answers whether it was saved, the page's status and, when someone
+    else saved meanwhile, the stored record (the form then keeps what was
+    entered, with the stored version, to be saved again knowingly)."""
+    try:
+        save()
+    except PeriodClosedError:
+        form.add_error(None, _("The period is closed: nothing was saved."))
+        return False, 409, None
+    except StaleEditError as stale:
+        conflict = stale.current
+        form.data = form.data.copy()
+        form.data["version"] = conflict.version if conflict else 0
+        return False, 409, conflict
+    except ValidationError as error:
+        form.add_error(None, error.messages)
+        return False, 400, None
+    return True, 200, None
+
+
 def geh_evaluation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if denied := _geh_keeper_only(request):
         return denied
@@ -95,25 +115,17 @@ def geh_evaluation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         status = 400
         if form.is_valid():
-            try:
-                geh.geh_evaluation_save(
+            saved, status, conflict = _save_period_record(
+                form,
+                lambda: geh.geh_evaluation_save(
                     period=period,
                     verdict=form.cleaned_data["verdict"],
                     justification=form.cleaned_data["justification"],
                     expected_version=form.cleaned_data["version"],
                     user=request.user,
-                )
-            except PeriodClosedError:
-                form.add_error(None, _("The period is closed: nothing was saved."))
-                status = 409
-            except StaleEditError as stale:
-                conflict = stale.current
-                form.data = form.data.copy()
-                form.data["version"] = conflict.version if conflict else 0
-                status = 409
-            except ValidationError as error:
-                form.add_error(None, error.messages)
-            else:
+                ),
+            )
+            if saved:
                 messages.success(request, _("The evaluation was saved."))
                 return redirect("followup:geh_period", pk=period.pk)
     return render(
@@ -141,24 +153,16 @@ def balance_statement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         status = 400
         if form.is_valid():
-            try:
-                geh.balance_statement_save(
+            saved, status, conflict = _save_period_record(
+                form,
+                lambda: geh.balance_statement_save(
                     period=period,
                     entry=form.entry(),
                     expected_version=form.cleaned_data["version"],
                     user=request.user,
-                )
-            except PeriodClosedError:
-                form.add_error(None, _("The period is closed: nothing was saved."))
-                status = 409
-            except StaleEditError as stale:
-                conflict = stale.current
-                form.data = form.data.copy()
-                form.data["version"] = conflict.version if conflict else 0
-                status = 409
-            except ValidationError as error:
-                form.add_error(None, error.messages)
-            else:
+                ),
+            )
+            if saved:
                 messages.success(request, _("The balance requirement statement was saved."))
                 return redirect("followup:geh_period", pk=period.pk)
     return render(
@@ -240,7 +244,7 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The goal section of the interim or annual report as the council adopts it."""
     if not permissions.can_read(request.user):
         return permissions.deny(request)
-    period = _readable_period(request, pk)
+    period = visible_period(request, pk)
     context = _document_context(period) | {"report": reports.period_report(period)}
     return pdf.pdf_response(
         request,
@@ -251,7 +255,7 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _committee_report(request: HttpRequest, pk: int, slug: str) -> reports.CommitteeReport:
-    period = _readable_period(request, pk)
+    period = visible_period(request, pk)
     committee = get_object_or_404(Committee, slug=slug)
     return reports.committee_report(period, committee)
 
