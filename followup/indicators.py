@@ -33,6 +33,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from followup.models import (
     GoalStatus,
@@ -308,3 +309,26 @@ def indicator_rows(
             )
         rows.append(IndicatorRow(indicator=indicator, cells=cells))
     return rows
+
+
+def outcomes_bulk_save(
+    to_create: list[IndicatorOutcome],
+    to_update: list[IndicatorOutcome],
+    *,
+    user,
+    reason: str | None = None,
+) -> None:
+    """Write imported outcomes in bulk, each change in the history by `user`
+    and, when given, with `reason` (the source, such as Kolada)."""
+    if to_create:
+        bulk_create_with_history(
+            to_create, IndicatorOutcome, default_user=user, default_change_reason=reason
+        )
+    if to_update:
+        bulk_update_with_history(
+            to_update,
+            IndicatorOutcome,
+            ["value", "source", "updated_by", "updated_at", "version"],
+            default_user=user,
+            default_change_reason=reason,
+        )
