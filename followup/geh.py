@@ -33,7 +33,7 @@ from followup.models import (
     GoalStatus,
     Period,
     PeriodKind,
-    status_label,
+    StatusLabels,
 )
 from followup.services import PeriodClosedError
 from goals.models import GehRole, Node, NodeKind
@@ -198,19 +198,11 @@ class BalanceRequirement:
 
 
 @dataclass(frozen=True)
-class GehGoal:
+class GehGoal(StatusLabels):
     id: int
     title: str
     status: str  # MISSING when not assessed
     forecast_status: str  # "" when none
-
-    @property
-    def status_label(self) -> str:
-        return status_label(self.status)
-
-    @property
-    def forecast_label(self) -> str:
-        return status_label(self.forecast_status) if self.forecast_status else ""
 
 
 @dataclass
