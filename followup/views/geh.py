@@ -79,27 +79,42 @@ def _period_for_edit(pk: int) -> Period:
     return get_object_or_404(Period.objects.select_related("plan_year"), pk=pk)
 
 
-def _save_period_record(
-    form: forms.Form, save: Callable[[], object]
-) -> tuple[bool, int, object | None]:
-    """Run `save`, writing a period's record from `form`; a refusal goes on the
-    form. Answers whether it was saved, the page's status and, when someone
-    else saved meanwhile, the stored record (the form then keeps what was
-    entered, with the stored version, to be saved again knowingly)."""
-    try:
-        save()
-    except PeriodClosedError:
-        form.add_error(None, _("The period is closed: nothing was saved."))
-        return False, 409, None
-    except StaleEditError as stale:
-        conflict = stale.current
-        form.data = form.data.copy()
-        form.data["version"] = conflict.version if conflict else 0
-        return False, 409, conflict
-    except ValidationError as error:
-        form.add_error(None, error.messages)
-        return False, 400, None
-    return True, 200, None
+def _period_record_edit(
+    request: HttpRequest,
+    form: forms.Form,
+    save: Callable[[], object],
+    *,
+    saved_message: str,
+    template: str,
+    context: dict,
+) -> HttpResponse:
+    """The edit page of one of a period's records (`context["period"]`'s): on a
+    valid POST `save` writes it from `form` and the page goes back to the
+    period. A refusal goes on the form: 409 for a closed period and for someone
+    else's save meanwhile, whose stored record the page shows as `conflict`
+    (the form keeps what was entered, with the stored version, to be saved
+    again knowingly); 400 for invalid input."""
+    period = context["period"]
+    status, conflict = 200, None
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                save()
+            except PeriodClosedError:
+                form.add_error(None, _("The period is closed: nothing was saved."))
+                status = 409
+            except StaleEditError as stale:
+                conflict = stale.current
+                form.data = form.data.copy()
+                form.data["version"] = conflict.version if conflict else 0
+                status = 409
+            except ValidationError as error:
+                form.add_error(None, error.messages)
+            else:
+                messages.success(request, saved_message)
+                return redirect("followup:geh_period", pk=period.pk)
+    return render(request, template, {**context, "form": form, "conflict": conflict}, status=status)
 
 
 def geh_evaluation_edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -111,28 +126,19 @@ def geh_evaluation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if evaluation:
         initial.update(verdict=evaluation.verdict, justification=evaluation.justification)
     form = GehEvaluationForm(request.POST or None, initial=initial)
-    status, conflict = 200, None
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            saved, status, conflict = _save_period_record(
-                form,
-                lambda: geh.geh_evaluation_save(
-                    period=period,
-                    verdict=form.cleaned_data["verdict"],
-                    justification=form.cleaned_data["justification"],
-                    expected_version=form.cleaned_data["version"],
-                    user=request.user,
-                ),
-            )
-            if saved:
-                messages.success(request, _("The evaluation was saved."))
-                return redirect("followup:geh_period", pk=period.pk)
-    return render(
+    return _period_record_edit(
         request,
-        "followup/geh_evaluation_form.html",
-        {"period": period, "form": form, "conflict": conflict},
-        status=status,
+        form,
+        lambda: geh.geh_evaluation_save(
+            period=period,
+            verdict=form.cleaned_data["verdict"],
+            justification=form.cleaned_data["justification"],
+            expected_version=form.cleaned_data["version"],
+            user=request.user,
+        ),
+        saved_message=_("The evaluation was saved."),
+        template="followup/geh_evaluation_form.html",
+        context={"period": period},
     )
 
 
@@ -149,27 +155,18 @@ def balance_statement_edit(request: HttpRequest, pk: int) -> HttpResponse:
         deficit_rows=len(deficits),
         initial=_statement_initial(statement, deficits, unit),
     )
-    status, conflict = 200, None
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            saved, status, conflict = _save_period_record(
-                form,
-                lambda: geh.balance_statement_save(
-                    period=period,
-                    entry=form.entry(),
-                    expected_version=form.cleaned_data["version"],
-                    user=request.user,
-                ),
-            )
-            if saved:
-                messages.success(request, _("The balance requirement statement was saved."))
-                return redirect("followup:geh_period", pk=period.pk)
-    return render(
+    return _period_record_edit(
         request,
-        "followup/balance_statement_form.html",
-        {"period": period, "form": form, "unit": unit, "conflict": conflict},
-        status=status,
+        form,
+        lambda: geh.balance_statement_save(
+            period=period,
+            entry=form.entry(),
+            expected_version=form.cleaned_data["version"],
+            user=request.user,
+        ),
+        saved_message=_("The balance requirement statement was saved."),
+        template="followup/balance_statement_form.html",
+        context={"period": period, "unit": unit},
     )
 
 
