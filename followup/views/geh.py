@@ -20,7 +20,7 @@ from followup.forms import BalanceStatementForm, GehEvaluationForm, GehGoalsForm
 from followup.models import BalanceDeficit, BalanceStatement, GehEvaluation, Period
 from followup.services import PeriodClosedError
 from followup.views.report import visible_period
-from goals import permissions
+from goals import conflicts, permissions
 from goals.models import Committee, Node, NodeKind, PlanYear
 from goals.services import StaleEditError, nodes_geh_roles_set
 
@@ -106,8 +106,7 @@ def _period_record_edit(
                 status = 409
             except StaleEditError as stale:
                 conflict = stale.current
-                form.data = form.data.copy()
-                form.data["version"] = conflict.version if conflict else 0
+                conflicts.keep_input(form, version=conflict.version if conflict else 0)
                 status = 409
             except ValidationError as error:
                 form.add_error(None, error.messages)
