@@ -208,6 +208,15 @@ def _analysis(document, goal: ReportGoal) -> None:
         document.add_paragraph(writable(text))
 
 
+def _goal_section(document, goal: ReportGoal, heading: str, level: int, forecasts: bool) -> None:
+    """A goal under its heading: its status, its analysis and its indicators."""
+    document.add_heading(writable(heading), level=level)
+    _status_paragraph(document, goal, forecasts)
+    _analysis(document, goal)
+    if goal.indicators:
+        _indicator_table(document, goal, forecasts)
+
+
 def _indicator_table(document, goal: ReportGoal, forecasts: bool = False) -> None:
     headings = [_("Indicator"), _("Baseline"), _("Target"), _("Outcome"), _("Status")]
     if forecasts:
@@ -259,18 +268,10 @@ def to_docx(report: PeriodReport) -> bytes:
             _status_paragraph(document, direction, forecasts)
             _analysis(document, direction)
             for municipal in direction.children:
-                document.add_heading(writable(municipal.title), level=3)
-                _status_paragraph(document, municipal, forecasts)
-                _analysis(document, municipal)
-                if municipal.indicators:
-                    _indicator_table(document, municipal, forecasts)
+                _goal_section(document, municipal, municipal.title, 3, forecasts)
                 for goal in municipal.children:
                     committee = goal.committee.name if goal.committee else ""
-                    document.add_heading(writable(f"{goal.title} ({committee})"), level=4)
-                    _status_paragraph(document, goal, forecasts)
-                    _analysis(document, goal)
-                    if goal.indicators:
-                        _indicator_table(document, goal, forecasts)
+                    _goal_section(document, goal, f"{goal.title} ({committee})", 4, forecasts)
     if report.geh is not None:
         _geh_section(document, report.geh)
     output = io.BytesIO()
@@ -368,11 +369,7 @@ def committee_to_docx(report: CommitteeReport) -> bytes:
             writable(f"{_('Municipal goal')}: {section.municipal_goal_title}"), level=1
         )
         for goal in section.goals:
-            document.add_heading(writable(goal.title), level=2)
-            _status_paragraph(document, goal, forecasts)
-            _analysis(document, goal)
-            if goal.indicators:
-                _indicator_table(document, goal, forecasts)
+            _goal_section(document, goal, goal.title, 2, forecasts)
             if goal.children:
                 document.add_heading(_("Activities"), level=3)
                 for activity in goal.children:

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from followup.gehmodels import BalanceDeficit, BalanceStatement, GehEvaluation
-from followup.models import MISSING, Assessment, GoalStatus, Period, PeriodKind, status_label
+from followup.models import MISSING, Assessment, GoalStatus, Period, PeriodKind, StatusLabels
 from followup.services import PeriodClosedError
 from goals.models import GehRole, Node, NodeKind
 from goals.services import StaleEditError
@@ -189,19 +189,11 @@ class BalanceRequirement:
 
 
 @dataclass(frozen=True)
-class GehGoal:
+class GehGoal(StatusLabels):
     id: int
     title: str
     status: str  # MISSING when not assessed
     forecast_status: str  # "" when none
-
-    @property
-    def status_label(self) -> str:
-        return status_label(self.status)
-
-    @property
-    def forecast_label(self) -> str:
-        return status_label(self.forecast_status) if self.forecast_status else ""
 
 
 @dataclass
@@ -286,6 +278,26 @@ def _locked_open_period(period: Period) -> Period:
     return locked
 
 
+def _locked_for_edit[RecordT: GehEvaluation | BalanceStatement](
+    model: type[RecordT], period: Period, expected_version: int
+) -> RecordT:
+    """The period's record of `model` (one per period), locked with the period
+    for a change, its version counted on; a new one when there is none yet.
+
+    Raises PeriodClosedError for a closed period and StaleEditError when the
+    stored version is not `expected_version` (0 for none): someone else saved
+    since the form was opened.
+    """
+    _locked_open_period(period)
+    current = model.objects.select_for_update().filter(period=period).first()
+    if (current.version if current else 0) != expected_version:
+        raise StaleEditError(current)
+    if current is None:
+        return model(period=period)
+    current.version += 1
+    return current
+
+
 def geh_evaluation_save(
     *, period: Period, verdict: str, justification: str, expected_version: int, user=None
 ) -> GehEvaluation:
@@ -296,14 +308,7 @@ def geh_evaluation_save(
     else saved meanwhile.
     """
     with transaction.atomic():
-        _locked_open_period(period)
-        current = GehEvaluation.objects.select_for_update().filter(period=period).first()
-        if (current.version if current else 0) != expected_version:
-            raise StaleEditError(current)
-        if current is None:
-            current = GehEvaluation(period=period)
-        else:
-            current.version += 1
+        current = _locked_for_edit(GehEvaluation, period, expected_version)
         current.verdict = verdict
         current.justification = (justification or "").strip()
         current.updated_by = user if user is not None and user.is_authenticated else None
@@ -347,14 +352,7 @@ def balance_statement_save(
     if len(years) != len(set(years)):
         raise ValidationError(_("Each year's deficit can be listed only once."))
     with transaction.atomic():
-        _locked_open_period(period)
-        current = BalanceStatement.objects.select_for_update().filter(period=period).first()
-        if (current.version if current else 0) != expected_version:
-            raise StaleEditError(current)
-        if current is None:
-            current = BalanceStatement(period=period)
-        else:
-            current.version += 1
+        current = _locked_for_edit(BalanceStatement, period, expected_version)
         for line in ENTERED_LINES:
             setattr(current, line.name, entry.amounts[line.name])
         current.updated_by = user if user is not None and user.is_authenticated else None

@@ -33,6 +33,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from followup.models import (
     GoalStatus,
@@ -163,6 +164,20 @@ def indicator_delete(*, indicator: Indicator, expected_version: int, user=None) 
 KEEP = object()
 
 
+def _locked_outcome(indicator: Indicator, period: Period) -> tuple[Period, IndicatorOutcome | None]:
+    """The period, locked and open, and the indicator's outcome in it locked for
+    a change (None when there is none); PeriodClosedError for a closed period."""
+    locked = Period.objects.locked().get(pk=period.pk)
+    if locked.is_closed:
+        raise PeriodClosedError
+    current = (
+        IndicatorOutcome.objects.select_for_update()
+        .filter(indicator=indicator, period=period)
+        .first()
+    )
+    return locked, current
+
+
 def outcome_save(
     *,
     indicator: Indicator,
@@ -185,14 +200,7 @@ def outcome_save(
     if year_error:
         raise ValidationError(year_error)
     with transaction.atomic():
-        locked = Period.objects.locked().get(pk=period.pk)
-        if locked.is_closed:
-            raise PeriodClosedError
-        current = (
-            IndicatorOutcome.objects.select_for_update()
-            .filter(indicator=indicator, period=period)
-            .first()
-        )
+        locked, current = _locked_outcome(indicator, period)
         if (current.version if current else 0) != expected_version:
             raise StaleEditError(current)
         if current is None:
@@ -223,14 +231,7 @@ def outcome_delete(
 ) -> None:
     """Remove an outcome from an open period, if nobody has changed it meanwhile."""
     with transaction.atomic():
-        locked = Period.objects.locked().get(pk=period.pk)
-        if locked.is_closed:
-            raise PeriodClosedError
-        current = (
-            IndicatorOutcome.objects.select_for_update()
-            .filter(indicator=indicator, period=period)
-            .first()
-        )
+        _, current = _locked_outcome(indicator, period)
         if current is None:
             return
         if current.version != expected_version:
@@ -308,3 +309,26 @@ def indicator_rows(
             )
         rows.append(IndicatorRow(indicator=indicator, cells=cells))
     return rows
+
+
+def outcomes_bulk_save(
+    to_create: list[IndicatorOutcome],
+    to_update: list[IndicatorOutcome],
+    *,
+    user,
+    reason: str | None = None,
+) -> None:
+    """Write imported outcomes in bulk, each change in the history by `user`
+    and, when given, with `reason` (the source, such as Kolada)."""
+    if to_create:
+        bulk_create_with_history(
+            to_create, IndicatorOutcome, default_user=user, default_change_reason=reason
+        )
+    if to_update:
+        bulk_update_with_history(
+            to_update,
+            IndicatorOutcome,
+            ["value", "source", "updated_by", "updated_at", "version"],
+            default_user=user,
+            default_change_reason=reason,
+        )

@@ -26,7 +26,7 @@ from __future__ import annotations
 import json
 import urllib.error
 import urllib.request
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urljoin, urlsplit
@@ -37,9 +37,9 @@ from django.db import models, transaction
 from django.db.models.functions import Trim, Upper
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from followup import koladavalues
+from followup.indicators import outcomes_bulk_save
 from followup.jsonfile import read_json
 from followup.koladareport import (
     ImportedOutcome,
@@ -104,29 +104,48 @@ def _number(raw: object) -> Decimal | None:
 
 def read_values(pages: list[object]) -> list[KoladaValue]:
     """Every value of every page, checked; raises KoladaError listing what is wrong."""
+    return read_pages(
+        pages,
+        _read_value,
+        not_a_page=_(
+            "Page %(page)s is not a Kolada data response: an object with a list "
+            "“values” was expected."
+        ),
+        where=_("page %(page)s, value %(number)s"),
+    )
+
+
+def read_pages[T](
+    pages: list[object],
+    read_one: Callable[[object, str, list[str]], T | None],
+    *,
+    not_a_page: str,
+    where: str,
+) -> list[T]:
+    """Each entry in the list "values" of each of Kolada's pages, read by
+    `read_one`, which is told where the entry stands and adds what is wrong to
+    the errors (answering None). Raises KoladaError listing the first
+    MAX_ERRORS errors.
+
+    `not_a_page` names a page that is not such an object (with %(page)s) and
+    `where` an entry (with %(page)s and %(number)s).
+    """
     errors: list[str] = []
-    values: list[KoladaValue] = []
+    found: list[T] = []
     for page_number, page in enumerate(pages, start=1):
         if not isinstance(page, dict) or not isinstance(page.get("values"), list):
-            errors.append(
-                _(
-                    "Page %(page)s is not a Kolada data response: an object with a list "
-                    "“values” was expected."
-                )
-                % {"page": page_number}
-            )
+            errors.append(not_a_page % {"page": page_number})
             continue
         for number, entry in enumerate(page["values"], start=1):
-            where = _("page %(page)s, value %(number)s") % {"page": page_number, "number": number}
-            value = _read_value(entry, where, errors)
-            if value is not None:
-                values.append(value)
+            item = read_one(entry, where % {"page": page_number, "number": number}, errors)
+            if item is not None:
+                found.append(item)
     if errors:
         shown = errors[:MAX_ERRORS]
         if len(errors) > MAX_ERRORS:
             shown.append(_("… and %(count)s more errors.") % {"count": len(errors) - MAX_ERRORS})
         raise KoladaError(shown)
-    return values
+    return found
 
 
 def _read_value(entry: object, where: str, errors: list[str]) -> KoladaValue | None:
@@ -296,7 +315,7 @@ def kolada_import(
         targets = _targets_of(ours)
         to_create, to_update = _outcomes_matched(ours, targets, report, user)
         if not dry_run:
-            _outcomes_save(to_create, to_update, user)
+            outcomes_bulk_save(to_create, to_update, user=user, reason=SOURCE)
     return report
 
 
@@ -459,24 +478,6 @@ def _imported(
         previous=previous,
         action=action,
     )
-
-
-def _outcomes_save(
-    to_create: list[IndicatorOutcome], to_update: list[IndicatorOutcome], user
-) -> None:
-    """Write the outcomes with their history, in bulk, named as Kolada's."""
-    if to_create:
-        bulk_create_with_history(
-            to_create, IndicatorOutcome, default_user=user, default_change_reason=SOURCE
-        )
-    if to_update:
-        bulk_update_with_history(
-            to_update,
-            IndicatorOutcome,
-            ["value", "source", "updated_by", "updated_at", "version"],
-            default_user=user,
-            default_change_reason=SOURCE,
-        )
 
 
 def _reason(value: KoladaValue, targets: _Targets) -> str | None:

@@ -22,7 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from followup.kolada import MAX_ERRORS, KoladaError
+from followup.kolada import read_pages
 from followup.koladamodels import AreaKind, KoladaArea, KoladaKpi
 
 KPI_FIELDS = [
@@ -72,29 +72,14 @@ def _text(entry: dict, key: str, limit: int) -> str:
 
 
 def _entries(pages: list[object], read_one) -> list:
-    errors: list[str] = []
-    found = []
-    for page_number, page in enumerate(pages, start=1):
-        if not isinstance(page, dict) or not isinstance(page.get("values"), list):
-            errors.append(
-                _(
-                    "Page %(page)s is not a Kolada list: an object with a list “values” "
-                    "was expected."
-                )
-                % {"page": page_number}
-            )
-            continue
-        for number, entry in enumerate(page["values"], start=1):
-            where = _("page %(page)s, entry %(number)s") % {"page": page_number, "number": number}
-            item = read_one(entry, where, errors)
-            if item is not None:
-                found.append(item)
-    if errors:
-        shown = errors[:MAX_ERRORS]
-        if len(errors) > MAX_ERRORS:
-            shown.append(_("… and %(count)s more errors.") % {"count": len(errors) - MAX_ERRORS})
-        raise KoladaError(shown)
-    return found
+    return read_pages(
+        pages,
+        read_one,
+        not_a_page=_(
+            "Page %(page)s is not a Kolada list: an object with a list “values” was expected."
+        ),
+        where=_("page %(page)s, entry %(number)s"),
+    )
 
 
 def _entry_id(entry: object, where: str, errors: list[str], limit: int) -> str | None:

@@ -204,6 +204,22 @@ def status_label(status: str) -> str:
     return str(STATUS_LABELS[status])
 
 
+class StatusLabels:
+    """The labels of a read goal's `status` (MISSING when not assessed) and of
+    its `forecast_status` for the full year ("" for none)."""
+
+    status: str
+    forecast_status: str
+
+    @property
+    def status_label(self) -> str:
+        return status_label(self.status)
+
+    @property
+    def forecast_label(self) -> str:
+        return status_label(self.forecast_status) if self.forecast_status else ""
+
+
 def status_choices_for(kind: str) -> list[tuple[str, str]]:
     return ActivityStatus.choices if kind == NodeKind.ACTIVITY else GoalStatus.choices
 

@@ -29,8 +29,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from followup.indicators import outcomes_bulk_save
 from followup.models import Indicator, IndicatorOutcome, Period
 from goals import permissions
 from goals.models import PlanYear
@@ -274,15 +274,7 @@ def outcome_file_import(
         }
         report = OutcomeImportReport()
         to_create, to_update = _changes(checked, existing, user, report)
-        if to_create:
-            bulk_create_with_history(to_create, IndicatorOutcome, default_user=user)
-        if to_update:
-            bulk_update_with_history(
-                to_update,
-                IndicatorOutcome,
-                ["value", "source", "updated_by", "updated_at", "version"],
-                default_user=user,
-            )
+        outcomes_bulk_save(to_create, to_update, user=user)
     return report
 
 

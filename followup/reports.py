@@ -32,6 +32,7 @@ from followup.models import (
     IndicatorOutcome,
     Period,
     PeriodKind,
+    StatusLabels,
     status_label,
 )
 from goals.models import Committee, GehRole, Node, NodeKind
@@ -88,7 +89,7 @@ class IndicatorLine:
 
 
 @dataclass
-class ReportGoal:
+class ReportGoal(StatusLabels):
     id: int
     kind: str
     title: str
@@ -99,14 +100,6 @@ class ReportGoal:
     children: list[ReportGoal] = field(default_factory=list)
     forecast_status: str = ""  # for the full year, in an interim period; "" for none
     geh_role: str = ""
-
-    @property
-    def status_label(self) -> str:
-        return status_label(self.status)
-
-    @property
-    def forecast_label(self) -> str:
-        return status_label(self.forecast_status) if self.forecast_status else ""
 
     @property
     def geh_label(self) -> str:

@@ -101,6 +101,25 @@ def _plan_url(node: Node) -> str:
     return node.get_absolute_url()
 
 
+def _back_to_plan(request: HttpRequest, node: Node, message: str) -> HttpResponse:
+    """After a node was saved: say so, and go back where the form was opened
+    from, or else to the node in its plan."""
+    messages.success(request, message)
+    return redirect(_next_url(request, _plan_url(node)))
+
+
+def _node_form_page(
+    request: HttpRequest, form: NodeForm, label: str, *, status: int = 200, **context
+) -> HttpResponse:
+    """The form to add or change a node, keeping where it was opened from."""
+    return render(
+        request,
+        "goals/node_form.html",
+        {"form": form, "kind_label": label, "next": _next_url(request, ""), **context},
+        status=status,
+    )
+
+
 def node_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Add the next kind of node under `pk`: the form, and its POST."""
     parent = Node.objects.select_related("plan_year", "committee").filter(pk=pk).first()
@@ -133,18 +152,9 @@ def node_add(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, _("“%(title)s” was added.") % {"title": node.title})
-            return redirect(_next_url(request, _plan_url(node)))
-    return render(
-        request,
-        "goals/node_form.html",
-        {
-            "form": form,
-            "parent": parent,
-            "kind_label": kind_label(kind),
-            "new_title": NEW_KIND_TITLES[kind],
-            "next": _next_url(request, ""),
-        },
+            return _back_to_plan(request, node, _("“%(title)s” was added.") % {"title": node.title})
+    return _node_form_page(
+        request, form, kind_label(kind), parent=parent, new_title=NEW_KIND_TITLES[kind]
     )
 
 
@@ -200,19 +210,14 @@ def node_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 return _gone(request)
             form.add_error(None, error)
         else:
-            messages.success(request, _("The changes were saved."))
-            return redirect(_next_url(request, _plan_url(node)))
-    return render(
+            return _back_to_plan(request, node, _("The changes were saved."))
+    return _node_form_page(
         request,
-        "goals/node_form.html",
-        {
-            "form": form,
-            "node": node,
-            "kind_label": node.get_kind_display(),
-            "conflict": conflict,
-            "next": _next_url(request, ""),
-        },
+        form,
+        node.get_kind_display(),
         status=409 if conflict else 200,
+        node=node,
+        conflict=conflict,
     )
 
 

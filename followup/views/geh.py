@@ -4,6 +4,9 @@ as PDF."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -17,18 +20,12 @@ from followup.geh_forms import BalanceStatementForm, GehEvaluationForm, GehGoals
 from followup.gehmodels import BalanceDeficit, BalanceStatement, GehEvaluation
 from followup.models import Period
 from followup.services import PeriodClosedError
-from goals import permissions
+from followup.views.report import visible_period
+from goals import conflicts, permissions
 from goals.models import Committee, Node, NodeKind, PlanYear
 from goals.services import StaleEditError, nodes_geh_roles_set
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def _readable_period(request: HttpRequest, pk: int) -> Period:
-    """The period if the user may read its follow-up; 404 for a hidden one."""
-    return get_object_or_404(
-        Period.objects.visible_to(request.user).select_related("plan_year"), pk=pk
-    )
 
 
 def _geh_keeper_only(request: HttpRequest) -> HttpResponse | None:
@@ -64,7 +61,7 @@ def geh_period(request: HttpRequest, pk: int) -> HttpResponse:
     requirement statement of one period."""
     if not permissions.can_read(request.user):
         return permissions.deny(request)
-    period = _readable_period(request, pk)
+    period = visible_period(request, pk)
     return render(
         request,
         "followup/geh.html",
@@ -83,6 +80,43 @@ def _period_for_edit(pk: int) -> Period:
     return get_object_or_404(Period.objects.select_related("plan_year"), pk=pk)
 
 
+def _period_record_edit(
+    request: HttpRequest,
+    form: forms.Form,
+    save: Callable[[], object],
+    *,
+    saved_message: str,
+    template: str,
+    context: dict,
+) -> HttpResponse:
+    """The edit page of one of a period's records (`context["period"]`'s): on a
+    valid POST `save` writes it from `form` and the page goes back to the
+    period. A refusal goes on the form: 409 for a closed period and for someone
+    else's save meanwhile, whose stored record the page shows as `conflict`
+    (the form keeps what was entered, with the stored version, to be saved
+    again knowingly); 400 for invalid input."""
+    period = context["period"]
+    status, conflict = 200, None
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                save()
+            except PeriodClosedError:
+                form.add_error(None, _("The period is closed: nothing was saved."))
+                status = 409
+            except StaleEditError as stale:
+                conflict = stale.current
+                conflicts.keep_input(form, version=conflict.version if conflict else 0)
+                status = 409
+            except ValidationError as error:
+                form.add_error(None, error.messages)
+            else:
+                messages.success(request, saved_message)
+                return redirect("followup:geh_period", pk=period.pk)
+    return render(request, template, {**context, "form": form, "conflict": conflict}, status=status)
+
+
 def geh_evaluation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if denied := _geh_keeper_only(request):
         return denied
@@ -92,36 +126,19 @@ def geh_evaluation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if evaluation:
         initial.update(verdict=evaluation.verdict, justification=evaluation.justification)
     form = GehEvaluationForm(request.POST or None, initial=initial)
-    status, conflict = 200, None
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                geh.geh_evaluation_save(
-                    period=period,
-                    verdict=form.cleaned_data["verdict"],
-                    justification=form.cleaned_data["justification"],
-                    expected_version=form.cleaned_data["version"],
-                    user=request.user,
-                )
-            except PeriodClosedError:
-                form.add_error(None, _("The period is closed: nothing was saved."))
-                status = 409
-            except StaleEditError as stale:
-                conflict = stale.current
-                form.data = form.data.copy()
-                form.data["version"] = conflict.version if conflict else 0
-                status = 409
-            except ValidationError as error:
-                form.add_error(None, error.messages)
-            else:
-                messages.success(request, _("The evaluation was saved."))
-                return redirect("followup:geh_period", pk=period.pk)
-    return render(
+    return _period_record_edit(
         request,
-        "followup/geh_evaluation_form.html",
-        {"period": period, "form": form, "conflict": conflict},
-        status=status,
+        form,
+        lambda: geh.geh_evaluation_save(
+            period=period,
+            verdict=form.cleaned_data["verdict"],
+            justification=form.cleaned_data["justification"],
+            expected_version=form.cleaned_data["version"],
+            user=request.user,
+        ),
+        saved_message=_("The evaluation was saved."),
+        template="followup/geh_evaluation_form.html",
+        context={"period": period},
     )
 
 
@@ -138,35 +155,18 @@ def balance_statement_edit(request: HttpRequest, pk: int) -> HttpResponse:
         deficit_rows=len(deficits),
         initial=_statement_initial(statement, deficits, unit),
     )
-    status, conflict = 200, None
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                geh.balance_statement_save(
-                    period=period,
-                    entry=form.entry(),
-                    expected_version=form.cleaned_data["version"],
-                    user=request.user,
-                )
-            except PeriodClosedError:
-                form.add_error(None, _("The period is closed: nothing was saved."))
-                status = 409
-            except StaleEditError as stale:
-                conflict = stale.current
-                form.data = form.data.copy()
-                form.data["version"] = conflict.version if conflict else 0
-                status = 409
-            except ValidationError as error:
-                form.add_error(None, error.messages)
-            else:
-                messages.success(request, _("The balance requirement statement was saved."))
-                return redirect("followup:geh_period", pk=period.pk)
-    return render(
+    return _period_record_edit(
         request,
-        "followup/balance_statement_form.html",
-        {"period": period, "form": form, "unit": unit, "conflict": conflict},
-        status=status,
+        form,
+        lambda: geh.balance_statement_save(
+            period=period,
+            entry=form.entry(),
+            expected_version=form.cleaned_data["version"],
+            user=request.user,
+        ),
+        saved_message=_("The balance requirement statement was saved."),
+        template="followup/balance_statement_form.html",
+        context={"period": period, "unit": unit},
     )
 
 
@@ -241,7 +241,7 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The goal section of the interim or annual report as the council adopts it."""
     if not permissions.can_read(request.user):
         return permissions.deny(request)
-    period = _readable_period(request, pk)
+    period = visible_period(request, pk)
     context = _document_context(period) | {"report": reports.period_report(period)}
     return pdf.pdf_response(
         request,
@@ -252,7 +252,7 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _committee_report(request: HttpRequest, pk: int, slug: str) -> reports.CommitteeReport:
-    period = _readable_period(request, pk)
+    period = visible_period(request, pk)
     committee = get_object_or_404(Committee, slug=slug)
     return reports.committee_report(period, committee)
 

@@ -41,7 +41,7 @@ def overview(request: HttpRequest, year: int) -> HttpResponse:
     )
 
 
-def _visible_period(request: HttpRequest, pk: int) -> Period:
+def visible_period(request: HttpRequest, pk: int) -> Period:
     """The period if the user may read its follow-up; 404 for a hidden one."""
     return get_object_or_404(
         Period.objects.visible_to(request.user).select_related("plan_year"), pk=pk
@@ -52,7 +52,7 @@ def period_report(request: HttpRequest, pk: int) -> HttpResponse:
     """The goal section of the interim or annual report, printable."""
     if not permissions.can_read(request.user):
         return permissions.deny(request)
-    period = _visible_period(request, pk)
+    period = visible_period(request, pk)
     return render(
         request,
         "followup/report.html",
@@ -81,7 +81,7 @@ def report_export(request: HttpRequest, pk: int, file_format: str) -> HttpRespon
         return permissions.deny(request)
     if file_format not in EXPORTS:
         raise Http404
-    period = _visible_period(request, pk)
+    period = visible_period(request, pk)
     write, content_type, extension = EXPORTS[file_format]
     response = HttpResponse(write(reports.period_report(period)), content_type=content_type)
     response["Content-Disposition"] = (
