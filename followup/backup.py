@@ -73,7 +73,7 @@ from goals.models import (
 )
 
 FORMAT = "kramfors-styr/plan-year"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 # A plan year with thousands of nodes and years of history stays far below this.
 MAX_FILE_SIZE = 200 * 1024 * 1024
 BATCH_SIZE = 500
@@ -118,6 +118,15 @@ SECTION_BY_MODEL = {section.model: section for section in SECTIONS}
 # a log of e-mails sent, not part of the year's content; the roll-up counts
 # are made afresh from the restored tree and assessments.
 LEFT_OUT = ("followup.ReminderLog", "followup.SubtreeCount")
+# Not yet in the document: the committees' approvals of their operational plans
+# and of their follow-up (with their decisions) stay with the database they
+# were made in; a restored year's committees start in progress.
+LEFT_OUT += (
+    "goals.OperationalPlan",
+    "goals.HistoricalOperationalPlan",
+    "followup.CommitteeReport",
+    "followup.HistoricalCommitteeReport",
+)
 
 
 # --- model metadata ----------------------------------------------------------
@@ -669,6 +678,51 @@ def _plain_value(model_field, raw: Any, where: str) -> Any:
     return model_field.to_python(raw)
 
 
+# Version 2: a period's state replaced its closed flag; plan years record their
+# adoption; activities have a responsible, dates and a cost estimate.
+_V2_PLAN_YEAR = {
+    "state": "draft",
+    "decision_body": "",
+    "decided_on": None,
+    "paragraph": "",
+    "registration_number": "",
+    "minutes_url": "",
+}
+_V2_NODE = {"responsible": "", "start_date": None, "end_date": None, "cost_estimate": None}
+
+
+def _period_v2(record: Any) -> Any:
+    if isinstance(record, dict) and "is_closed" in record:
+        record = dict(record)
+        closed = record.pop("is_closed")
+        published = record.get("published_at") is not None
+        record["state"] = "published" if published else ("closed" if closed else "open")
+    return record
+
+
+def _with_defaults(record: Any, defaults: dict) -> Any:
+    return {**defaults, **record} if isinstance(record, dict) else record
+
+
+def _upgraded(raw: Any) -> Any:
+    """A format version 1 document as version 2; anything else as it is."""
+    if not isinstance(raw, dict) or raw.get("format_version") != 1:
+        return raw
+    raw = dict(raw, format_version=2)
+    try:
+        raw["plan_year"] = _with_defaults(raw["plan_year"], _V2_PLAN_YEAR)
+        raw["periods"] = [_period_v2(record) for record in raw["periods"]]
+        raw["nodes"] = [_with_defaults(record, _V2_NODE) for record in raw["nodes"]]
+        history = dict(raw["history"])
+        history["plan_year"] = [_with_defaults(r, _V2_PLAN_YEAR) for r in history["plan_year"]]
+        history["periods"] = [_period_v2(record) for record in history["periods"]]
+        history["nodes"] = [_with_defaults(record, _V2_NODE) for record in history["nodes"]]
+        raw["history"] = history
+    except (KeyError, TypeError):
+        return raw  # the reader names what is missing or of the wrong type
+    return raw
+
+
 class _Reader:
     """Turns the JSON document into records, checking everything that needs no database."""
 
@@ -679,6 +733,7 @@ class _Reader:
         raw = self.raw
         if not isinstance(raw, dict) or raw.get("format") != FORMAT:
             raise BackupError(_("This is not a backup of a plan year from Kramfors styr."))
+        raw = _upgraded(raw)
         version = raw.get("format_version")
         if type(version) is not int or version != FORMAT_VERSION:
             raise BackupError(

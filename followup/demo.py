@@ -27,6 +27,7 @@ from followup.models import (
     IndicatorOutcome,
     Period,
     PeriodKind,
+    PeriodState,
 )
 from goals import services
 from goals.models import Committee, Node, NodeKind, PlanYear
@@ -503,7 +504,7 @@ def _periods(plan_year: PlanYear) -> tuple[Period, Period]:
             defaults={
                 "kind": kind,
                 "deadline": deadline,
-                "is_closed": past,
+                "state": PeriodState.PUBLISHED if past else PeriodState.OPEN,
                 "published_at": timezone.now() if past else None,
             },
         )

@@ -25,6 +25,7 @@ from followup.models import (
 from followup.redthread import STATUS_ORDER, RedThreadFilter, node_url_parts, status_label
 from followup.search import MAX_QUERY_LENGTH
 from goals import fields as id_fields
+from goals.forms import ReasonForm
 from goals.models import Committee, Node, NodeKind, PlanYear
 
 
@@ -520,3 +521,14 @@ class SearchForm(forms.Form):
     def __init__(self, data, *, years: list[int]) -> None:
         super().__init__(data)
         self.fields["ar"].choices = [(year, str(year)) for year in years]
+
+
+# --- the year's states ---------------------------------------------------------------
+
+
+class PeriodReopenForm(ReasonForm):
+    deadline = forms.DateField(
+        label=_("New deadline"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": _("Give a new deadline.")},
+    )

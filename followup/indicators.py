@@ -42,7 +42,7 @@ from followup.models import (
     IndicatorOutcome,
     Period,
 )
-from followup.services import PeriodClosedError
+from followup.services import PeriodClosedError, refuse_if_approved
 from goals.models import Node
 from goals.services import StaleEditError
 
@@ -167,6 +167,7 @@ def outcome_save(
         locked = Period.objects.select_for_update().get(pk=period.pk)
         if locked.is_closed:
             raise PeriodClosedError
+        refuse_if_approved(period.pk, [indicator.node.committee_id])
         current = (
             IndicatorOutcome.objects.select_for_update()
             .filter(indicator=indicator, period=period)
@@ -202,6 +203,7 @@ def outcome_delete(
         locked = Period.objects.select_for_update().get(pk=period.pk)
         if locked.is_closed:
             raise PeriodClosedError
+        refuse_if_approved(period.pk, [indicator.node.committee_id])
         current = (
             IndicatorOutcome.objects.select_for_update()
             .filter(indicator=indicator, period=period)

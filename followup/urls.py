@@ -1,6 +1,6 @@
 from django.urls import path
 
-from followup import api, views
+from followup import api, views, year_views
 
 app_name = "followup"
 
@@ -12,7 +12,14 @@ urlpatterns = [
     path("planar/", views.plan_year_list, name="plan_year_list"),
     path("planar/<year:year>/perioder/ny/", views.period_form, name="period_add"),
     path("planar/<year:year>/perioder/<id:pk>/", views.period_form, name="period_edit"),
-    path("perioder/<id:pk>/status/", views.period_action, name="period_action"),
+    path("perioder/<id:pk>/status/", year_views.period_change, name="period_action"),
+    path("perioder/<id:pk>/rapportering/", year_views.period_progress, name="period_progress"),
+    path("perioder/<id:pk>/granskning/", year_views.period_audit, name="period_audit"),
+    path(
+        "perioder/<id:pk>/namnd/<slug:slug>/<slug:step>/",
+        year_views.committee_report_step,
+        name="committee_report_step",
+    ),
 ]
 
 urlpatterns += [

@@ -10,7 +10,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from followup import (
     charts,
@@ -62,22 +61,33 @@ from goals.services import StaleEditError
 
 def start(request: HttpRequest) -> HttpResponse:
     plan_years = list(PlanYear.objects.all())
-    current = plan_years[0] if plan_years else None
     roles = permissions.roles_of(request.user)
     due, open_periods, own_committees = [], [], []
-    if roles.editor and current is not None:
-        open_periods = list(Period.objects.for_year(current).open())
+    if roles.editor or roles.auditor:
+        # Every open period of every year: starting next year leaves this year's
+        # annual report on the list until it closes.
+        open_periods = list(Period.objects.open().select_related("plan_year"))
+    if roles.editor and open_periods:
         due = services.due_for(
             periods=open_periods,
             committee_ids=None if roles.superuser else set(roles.committee_ids),
             municipal=roles.official or roles.superuser,
         )
+    current = services.featured_year(
+        plan_years, open_periods, public=not permissions.can_see_unpublished(request.user)
+    )
     if roles.committee_ids:
         own_committees = list(Committee.objects.filter(pk__in=roles.committee_ids))
+    audit_periods = (
+        list(Period.objects.select_related("plan_year").order_by("-cutoff_date"))
+        if roles.auditor
+        else []
+    )
     return render(
         request,
         "followup/start.html",
         {
+            "audit_periods": audit_periods,
             "plan_years": plan_years,
             "current_year": current,
             "roles": roles,
@@ -472,26 +482,6 @@ def period_form(request: HttpRequest, year: int, pk: int | None = None) -> HttpR
     )
 
 
-@require_POST
-def period_action(request: HttpRequest, pk: int) -> HttpResponse:
-    if denied := _officials_only(request):
-        return denied
-    period = get_object_or_404(Period, pk=pk)
-    action = request.POST.get("action")
-    texts = {
-        "close": _("%(period)s was closed."),
-        "reopen": _("%(period)s was reopened."),
-        "publish": _("%(period)s was published."),
-        "unpublish": _("%(period)s is no longer published."),
-    }
-    if action not in texts:
-        messages.error(request, _("Unknown action."))
-    else:
-        period = services.period_set_state(period=period, action=action)
-        messages.success(request, texts[action] % {"period": period.display_title})
-    return redirect("followup:plan_year_list")
-
-
 # --- indicators (nyckeltal) --------------------------------------------------
 
 
@@ -674,7 +664,7 @@ def outcome_edit(request: HttpRequest, pk: int, period_pk: int) -> HttpResponse:
                     )
                     messages.success(request, _("The outcome was saved."))
             except services.PeriodClosedError:
-                period.is_closed = True
+                period.refresh_from_db(fields=["state", "deadline", "published_at"])
                 status = 409
             except StaleEditError as stale:
                 conflict = stale.current

@@ -157,3 +157,60 @@ class UserForm(forms.ModelForm):
         for committee in wanted - current:
             committee.members.add(user)
         return user
+
+
+# --- decisions and state changes ------------------------------------------------
+
+
+class DecisionForm(forms.Form):
+    """A committee's or the council's decision, as its minutes cite it."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    decided_on = forms.DateField(
+        label=_("Decision date"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": _("Give the date of the decision.")},
+    )
+    paragraph = forms.CharField(
+        label=_("Paragraph (§)"), max_length=20, required=False, help_text=_("For example 112.")
+    )
+    registration_number = forms.CharField(
+        label=_("Registration number"),
+        max_length=60,
+        required=False,
+        help_text=_("The diarienummer, for example KS 2025/301."),
+    )
+    minutes_url = forms.URLField(
+        label=_("Link to the minutes"), required=False, assume_scheme="https"
+    )
+
+    def decision(self) -> dict:
+        return {
+            name: self.cleaned_data[name]
+            for name in ("decided_on", "paragraph", "registration_number", "minutes_url")
+        }
+
+
+class PlanYearAdoptForm(DecisionForm):
+    decision_body = forms.CharField(
+        label=_("Decided by"), max_length=200, initial=_("Kommunfullmäktige")
+    )
+    field_order = ["decision_body", "decided_on", "paragraph", "registration_number"]
+
+
+class ReasonForm(forms.Form):
+    """Why something decided is opened again: kept in its history."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Give the reason for reopening.")},
+    )
+
+
+class ConfirmForm(forms.Form):
+    """A state change with nothing to fill in: the version the page showed."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)

@@ -8,7 +8,9 @@ membership:
   manages committees and users;
 - committee secretary (nämndsekreterare): keeps the committee goals and
   activities of the committees they are a member of, and their assessments;
-- councillor (förtroendevald): reads.
+- councillor (förtroendevald): reads;
+- auditor (revisor): reads everything, published or not, and the audit
+  pages; edits nothing.
 
 Superusers may do everything. Views ask these functions; they never test
 groups or committees themselves.
@@ -35,6 +37,7 @@ class Role(models.TextChoices):
     OFFICIAL = "official", _("Official")
     SECRETARY = "secretary", _("Committee secretary")
     COUNCILLOR = "councillor", _("Councillor")
+    AUDITOR = "auditor", _("Auditor")
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,7 @@ class Roles:
     official: bool = False
     secretary: bool = False
     councillor: bool = False
+    auditor: bool = False
     committee_ids: frozenset[int] = frozenset()
 
     @property
@@ -79,6 +83,7 @@ def roles_of(user: User) -> Roles:
         official=Role.OFFICIAL in groups,
         secretary=Role.SECRETARY in groups,
         councillor=Role.COUNCILLOR in groups,
+        auditor=Role.AUDITOR in groups,
         # Membership of a committee counts only for a secretary.
         committee_ids=committee_ids if Role.SECRETARY in groups else frozenset(),
     )
@@ -186,6 +191,39 @@ def can_manage_years(user: User) -> bool:
     """Plan years, follow-up periods, committees and users."""
     roles = roles_of(user)
     return roles.superuser or roles.official
+
+
+def can_see_progress(user: User) -> bool:
+    """The reporting progress of a period: officials, and auditors (who only read it)."""
+    roles = roles_of(user)
+    return roles.superuser or roles.official or roles.auditor
+
+
+def can_audit(user: User) -> bool:
+    """The audit page of a period: the auditors, and the officials who answer them."""
+    roles = roles_of(user)
+    return roles.superuser or roles.official or roles.auditor
+
+
+def can_mark_ready(user: User, committee_id: int) -> bool:
+    """A committee's secretary marks its part ready for the committee, and unmarks it."""
+    roles = roles_of(user)
+    return roles.superuser or committee_id in roles.committee_ids
+
+
+def can_record_approval(user: User) -> bool:
+    """Recording a committee's decision, and reopening what it approved: officials."""
+    return can_manage_years(user)
+
+
+def sees_only_approved(user: User) -> bool:
+    """Before publication, may the user see a committee's assessments only once
+    the committee has approved them? Readers who edit nothing, where the
+    municipality says so; auditors read everything."""
+    if not settings.READERS_SEE_ONLY_APPROVED:
+        return False
+    roles = roles_of(user)
+    return not (roles.editor or roles.auditor)
 
 
 def can_edit_indicators(user: User, node: Node) -> bool:

@@ -199,11 +199,12 @@ def test_query_count(
 
 # The session and the user, the period, the roles, the nodes the user may
 # assess, their assessments; then the save: the savepoint, the period locked,
-# a savepoint and the tree locked (the roll-up counts are the tree's), the
+# whether the committees have approved their part (locked), a savepoint and
+# the tree locked (the roll-up counts are the tree's), the
 # assessments locked, one UPDATE, the history records, the changed nodes'
 # ancestors, the counts added to, the savepoints released (what the database
 # needs of a transaction).
-SECOND_SAVE_QUERIES = 17
+SECOND_SAVE_QUERIES = 18
 
 
 @pytest.mark.parametrize("goals", [3, 30])

@@ -15,7 +15,7 @@ def _snapshot() -> dict:
                 "pk", "parent_id", "kind", "title", "description", "committee_id", "lft", "rght"
             )
         ),
-        "periods": list(Period.objects.values_list("pk", "kind", "cutoff_date", "is_closed")),
+        "periods": list(Period.objects.values_list("pk", "kind", "cutoff_date", "state")),
         "assessments": list(
             Assessment.objects.order_by("pk").values_list("node_id", "period_id", "status")
         ),

@@ -308,7 +308,7 @@ def test_history_for_periods_plan_years_and_committees(official_client, tree, pe
     official_client.post(
         reverse("followup:period_action", kwargs={"pk": periods[1].pk}), {"action": "close"}
     )
-    assert periods[1].history.filter(is_closed=True).exists()
+    assert periods[1].history.filter(state="closed").exists()
     official_client.post(
         reverse("goals:committee_edit", kwargs={"pk": committees["bun"].pk}),
         {"name": "BUN ny", "short_name": "BUN", "slug": "bun", "order": 0, "is_active": "on"},
