@@ -45,11 +45,16 @@ def columns() -> list[str]:
         _("Outcome"),
         _("Indicator status"),
         _("Kolada KPI id"),
+        _("Responsible"),
+        _("Start date"),
+        _("End date"),
+        _("Cost estimate (kr)"),
     ]
 
 
 def rows(report: PeriodReport) -> list[list]:
-    """One row per goal, and one per indicator right after its goal's row."""
+    """One row per goal, one per indicator right after its goal's row, and one
+    per activity with its plan after its committee goal's."""
     result: list[list] = []
     direction_title = ""
     for perspective, goal in report.goals():
@@ -72,6 +77,7 @@ def rows(report: PeriodReport) -> list[list]:
                 None,
                 "",
                 "",
+                *PLAN_BLANK,
             ]
         )
         for line in goal.indicators:
@@ -91,9 +97,36 @@ def rows(report: PeriodReport) -> list[list]:
                     line.outcome,
                     line.status_label,
                     line.kolada_kpi,
+                    *PLAN_BLANK,
+                ]
+            )
+        for activity in goal.activities:
+            result.append(
+                [
+                    perspective.title,
+                    direction_title,
+                    _("Activity"),
+                    activity.title,
+                    committee,
+                    activity.status_label,
+                    activity.analysis,
+                    "",
+                    "",
+                    None,
+                    None,
+                    None,
+                    "",
+                    "",
+                    activity.responsible,
+                    activity.start_date,
+                    activity.end_date,
+                    activity.cost_estimate,
                 ]
             )
     return result
+
+
+PLAN_BLANK = ["", None, None, None]
 
 
 def _csv_value(value) -> str:
@@ -116,7 +149,7 @@ def to_csv(report: PeriodReport) -> bytes:
 
 
 # Column widths in characters, in the order of `columns()`.
-XLSX_WIDTHS = [18, 30, 22, 45, 28, 16, 60, 40, 8, 12, 12, 12, 18, 12]
+XLSX_WIDTHS = [18, 30, 22, 45, 28, 16, 60, 40, 8, 12, 12, 12, 18, 12, 24, 12, 12, 14]
 
 
 def to_xlsx(report: PeriodReport) -> bytes:

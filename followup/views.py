@@ -21,6 +21,7 @@ from followup import (
     reports,
     rollup,
     services,
+    year_views,
     yearly,
 )
 from followup.forms import (
@@ -417,7 +418,12 @@ def assessment_entry(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "followup/assessment_entry.html",
-        {"period": period, "form": form, "rows_html": form.rows_html(conflicts)},
+        {
+            "period": period,
+            "form": form,
+            "rows_html": form.rows_html(conflicts),
+            **year_views.entry_approvals(request.user, period),
+        },
         status=status,
     )
 

@@ -260,6 +260,37 @@ def committee_report_step(request: HttpRequest, pk: int, slug: str, step: str) -
     )
 
 
+def entry_approvals(user, period: Period) -> dict:
+    """On the follow-up entry page: the state of each of the user's committees'
+    part of the period, and the step a secretary may take. Two queries."""
+    committee_ids = permissions.roles_of(user).committee_ids
+    if not committee_ids:
+        return {"approvals": []}
+    reports = {
+        report.committee_id: report
+        for report in CommitteeReport.objects.filter(
+            period=period, committee_id__in=committee_ids
+        ).select_related("committee")
+    }
+    approvals = []
+    for committee in Committee.objects.filter(pk__in=committee_ids):
+        report = reports.get(committee.pk)
+        state = report.state if report else ApprovalState.IN_PROGRESS
+        step = {ApprovalState.IN_PROGRESS: "klar", ApprovalState.READY: "ej-klar"}.get(state)
+        label = REPORT_STEP_TEXTS[REPORT_STEPS[step]][0] if step else ""
+        approvals.append(
+            {
+                "committee": committee,
+                "state": state,
+                "state_label": ApprovalState(state).label,
+                "report": report,
+                "step": step,
+                "step_label": label % {"committee": committee.name} if step else "",
+            }
+        )
+    return {"approvals": approvals}
+
+
 def _after_step(request: HttpRequest, period: Period) -> str:
     if permissions.can_see_progress(request.user):
         return reverse("followup:period_progress", kwargs={"pk": period.pk})

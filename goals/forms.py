@@ -32,12 +32,50 @@ class NodeForm(forms.Form):
             self.fields["committee"].empty_label = None
         else:
             del self.fields["committee"]
+        if kind == NodeKind.ACTIVITY:
+            self.fields.update(_activity_plan_fields())
 
     def clean_title(self) -> str:
         title = self.cleaned_data["title"].strip()
         if not title:
             raise forms.ValidationError(_("Write a title."))
         return title
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("The end date cannot be before the start date."))
+        return cleaned
+
+    def plan(self) -> dict:
+        """An activity's plan fields as `goals.services` takes them; nothing for other kinds."""
+        names = ("responsible", "start_date", "end_date", "cost_estimate")
+        return {name: self.cleaned_data[name] for name in names if name in self.fields}
+
+
+def _activity_plan_fields() -> dict[str, forms.Field]:
+    return {
+        "responsible": forms.CharField(
+            label=_("Responsible"),
+            max_length=200,
+            required=False,
+            help_text=_("A person's name or a role, for example “rektor”."),
+        ),
+        "start_date": forms.DateField(
+            label=_("Start date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        ),
+        "end_date": forms.DateField(
+            label=_("End date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        ),
+        "cost_estimate": forms.DecimalField(
+            label=_("Cost estimate (kr)"),
+            required=False,
+            min_value=0,
+            max_digits=14,
+            decimal_places=0,
+        ),
+    }
 
 
 class MoveForm(forms.Form):

@@ -8,6 +8,8 @@ a concurrent insert can never corrupt the nested sets.
 
 from __future__ import annotations
 
+import datetime
+from decimal import Decimal
 from typing import NamedTuple
 
 from django.conf import settings
@@ -259,11 +261,30 @@ class NodeQuerySet(TreeQuerySet):
         )
         return self.filter(pk__in=RawSQL(chain, (node.pk, limit)))
 
+    def activity_plans(self, committee_id: int) -> dict[int, ActivityPlan]:
+        """A committee's activities' plan fields, by node id: one query."""
+        return {
+            values[0]: ActivityPlan(*values[1:])
+            for values in self.filter(kind=NodeKind.ACTIVITY, committee_id=committee_id)
+            .order_by()
+            .values_list("id", "responsible", "start_date", "end_date", "cost_estimate")
+        }
+
     def rows(self) -> list[TreeRow]:
         """The listing columns as light tuples: a big tree renders without model instances."""
         # tuple.__new__ skips the Python-level constructor of the named tuple.
         new = tuple.__new__
         return [new(TreeRow, values) for values in self.values_list(*TreeRow._fields)]
+
+
+class ActivityPlan(NamedTuple):
+    responsible: str
+    start_date: datetime.date | None
+    end_date: datetime.date | None
+    cost_estimate: Decimal | None
+
+    def __bool__(self) -> bool:
+        return bool(self.responsible or self.start_date or self.end_date or self.cost_estimate)
 
 
 class ListedNode(NamedTuple):
@@ -626,6 +647,12 @@ class OperationalPlan(Approval):
 
     def __str__(self) -> str:
         return f"{self.committee} {self.plan_year}"
+
+    @classmethod
+    def of(cls, plan_year: PlanYear, committee: Committee) -> OperationalPlan:
+        """The committee's plan for the year; a draft not yet stored if it has none. One query."""
+        found = cls.objects.filter(plan_year=plan_year, committee=committee).first()
+        return found or cls(plan_year=plan_year, committee=committee)
 
     @property
     def state_label(self) -> str:

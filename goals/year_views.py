@@ -16,7 +16,14 @@ from django.utils.translation import gettext_lazy
 
 from goals import permissions, services
 from goals.forms import ConfirmForm, DecisionForm, PlanYearAdoptForm, ReasonForm
-from goals.models import ApprovalState, Committee, OperationalPlan, PlanYear, plan_state_label
+from goals.models import (
+    ApprovalState,
+    Committee,
+    Node,
+    OperationalPlan,
+    PlanYear,
+    plan_state_label,
+)
 from goals.services import StaleEditError
 
 
@@ -100,6 +107,27 @@ def plan_year_reopen(request: HttpRequest, year: int) -> HttpResponse:
         },
         status=status,
     )
+
+
+def plan_context(user, plan_year: PlanYear, committee: Committee) -> dict:
+    """What the operational plan page shows of the plan's approval and its
+    activities' plans, and the steps the user may take. Two queries."""
+    plan = OperationalPlan.of(plan_year, committee)
+    steps = [
+        (slug, PLAN_STEP_HEADINGS[step] % {"committee": committee.name})
+        for slug, step in PLAN_STEPS.items()
+        if services.APPROVAL_STEPS[step][0] == plan.state
+        and (
+            permissions.can_mark_ready(user, committee.pk)
+            if services.APPROVAL_STEPS[step][2] == "secretary"
+            else permissions.can_record_approval(user)
+        )
+    ]
+    return {
+        "plan": plan,
+        "plan_steps": steps,
+        "activity_plans": Node.objects.for_year(plan_year).activity_plans(committee.pk),
+    }
 
 
 # The operational plan's steps in the URL, Swedish as the other URLs.

@@ -184,7 +184,7 @@ def test_query_count(
     )
     counts.rebuild(plan_year.pk)  # written in bulk, past the model
     client.force_login(secretary)
-    # Expect 9 queries:
+    # Expect 11 queries:
     # * the session and the user
     # * the period with its plan year
     # * the user's groups and committees, in one query (roles)
@@ -192,7 +192,8 @@ def test_query_count(
     #   the indicators' statuses
     # * the nodes the user may assess, with parents and committees
     # * their assessments in the period, with who saved each
-    with django_assert_num_queries(9):
+    # * the user's committees and their approval of the period
+    with django_assert_num_queries(11):
         response = client.get(_url(periods[1]))
     assert response.status_code == 200
 
