@@ -10,6 +10,7 @@ same data and never overwrites what someone has since edited.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -22,6 +23,7 @@ from followup import counts
 from followup.models import (
     ActivityStatus,
     Assessment,
+    CommitteeReport,
     GoalStatus,
     Indicator,
     IndicatorOutcome,
@@ -30,7 +32,7 @@ from followup.models import (
     PeriodState,
 )
 from goals import services
-from goals.models import Committee, Node, NodeKind, PlanYear
+from goals.models import ApprovalState, Committee, Node, NodeKind, PlanYear
 from goals.permissions import Role
 
 DEMO_NOTE = "Exempeldata för demonstration."
@@ -424,6 +426,7 @@ DEMO_USERS = [
     ("sekreterare", "Sara", "Sekreterare", Role.SECRETARY, "BUN"),
     ("sekreterare2", "Sune", "Sekreterare", Role.SECRETARY, "SN"),
     ("fortroendevald", "Frida", "Förtroendevald", Role.COUNCILLOR, None),
+    ("revisor", "Rut", "Revisor", Role.AUDITOR, None),
 ]
 DEMO_PASSWORD = "demo"
 
@@ -458,6 +461,7 @@ def demo_load(*, year: int) -> DemoResult:
         # Written in bulk, past the model: the roll-up counts are made afresh.
         counts.rebuild(plan_year.pk)
         _indicators(plan_year, interim)
+        _decisions(plan_year, interim, committees)
         users = _users(committees) if settings.DEBUG else []
     return DemoResult(plan_year, loader.created, created_assessments, users)
 
@@ -479,6 +483,41 @@ def _users(committees: dict[str, Committee]) -> list[str]:
                 committees[committee].members.add(user)
         names.append(username)
     return names
+
+
+# The interim report's approval by each committee: two have approved it, one
+# has it ready for its meeting, the others are still at work.
+DEMO_APPROVALS = {
+    "KS": ApprovalState.APPROVED,
+    "BUN": ApprovalState.APPROVED,
+    "SN": ApprovalState.READY,
+}
+
+
+def _decisions(plan_year: PlanYear, interim: Period, committees: dict[str, Committee]) -> None:
+    """The council's adoption of the year's goals (in the November before, with
+    the budget) and the committees' approvals of the interim report."""
+    if not plan_year.is_adopted:
+        services.plan_year_adopt(
+            plan_year=plan_year,
+            decision_body="Kommunfullmäktige",
+            decided_on=datetime.date(plan_year.year - 1, 11, 24),
+            paragraph="112",
+            registration_number=f"KS {plan_year.year - 1}/301",
+        )
+    decided_on = interim.deadline + datetime.timedelta(days=7)
+    for short, state in DEMO_APPROVALS.items():
+        approved = state == ApprovalState.APPROVED
+        CommitteeReport.objects.get_or_create(
+            period=interim,
+            committee=committees[short],
+            defaults={
+                "state": state,
+                "decided_on": decided_on if approved else None,
+                "paragraph": f"{40 + len(short)}" if approved else "",
+                "registration_number": f"{short} {plan_year.year}/12" if approved else "",
+            },
+        )
 
 
 def _committees() -> dict[str, Committee]:

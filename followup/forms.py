@@ -529,6 +529,11 @@ class SearchForm(forms.Form):
 class PeriodReopenForm(ReasonForm):
     deadline = forms.DateField(
         label=_("New deadline"),
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"required": _("Give a new deadline.")},
+        help_text=_("As 2026-11-24."),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"autocomplete": "off"}),
+        input_formats=["%Y-%m-%d"],
+        error_messages={
+            "required": _("Give a new deadline."),
+            "invalid": _("Write the date as 2026-11-24."),
+        },
     )

@@ -204,10 +204,17 @@ class DecisionForm(forms.Form):
     """A committee's or the council's decision, as its minutes cite it."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # A text field for the date as minutes write it: typed the same way with
+    # any keyboard, browser or locale.
     decided_on = forms.DateField(
         label=_("Decision date"),
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"required": _("Give the date of the decision.")},
+        help_text=_("As 2026-11-24."),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"autocomplete": "off"}),
+        input_formats=["%Y-%m-%d"],
+        error_messages={
+            "required": _("Give the date of the decision."),
+            "invalid": _("Write the date as 2026-11-24."),
+        },
     )
     paragraph = forms.CharField(
         label=_("Paragraph (§)"), max_length=20, required=False, help_text=_("For example 112.")

@@ -216,16 +216,6 @@ def can_record_approval(user: User) -> bool:
     return can_manage_years(user)
 
 
-def sees_only_approved(user: User) -> bool:
-    """Before publication, may the user see a committee's assessments only once
-    the committee has approved them? Readers who edit nothing, where the
-    municipality says so; auditors read everything."""
-    if not settings.READERS_SEE_ONLY_APPROVED:
-        return False
-    roles = roles_of(user)
-    return not (roles.editor or roles.auditor)
-
-
 def can_edit_indicators(user: User, node: Node) -> bool:
     """Indicators and their outcomes are kept as the goal itself is: by officials
     for a municipal goal, by the committee's secretaries for a committee goal."""

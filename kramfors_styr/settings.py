@@ -228,10 +228,6 @@ PUBLIC_ACCESS = env_bool("PUBLIC_ACCESS", default=False)
 # process, read from the stored date; `manage.py close_periods` (daily) records
 # the closing in the period's history. Off: periods close only by hand.
 PERIODS_CLOSE_AT_DEADLINE = env_bool("PERIODS_CLOSE_AT_DEADLINE", default=True)
-# Before a period is published, readers who edit nothing (councillors) see a
-# committee's assessments only once the committee has approved them. Off: they
-# see the work as it is saved.
-READERS_SEE_ONLY_APPROVED = env_bool("READERS_SEE_ONLY_APPROVED", default=False)
 
 # The municipality's id in Kolada (its four-digit municipality code): an import
 # of Kolada data stores the values for this municipality and skips the rest.

@@ -85,3 +85,27 @@ def test_demo_has_indicators_with_outcomes_in_the_interim_report(db):
     assert set(outcomes) == {indicator.pk for indicator in indicators}
     statuses = {indicator_status(i, outcomes[i.pk]) for i in indicators}
     assert statuses == {"met", "partly_met", "not_met"}  # the demo shows every light
+
+
+def test_demo_year_is_adopted_and_the_interim_report_partly_approved(db, settings):
+    from followup.models import CommitteeReport
+    from goals.models import ApprovalState, PlanYearState
+
+    settings.DEBUG = True
+    call_command("load_demo", "--year", "2026")
+    plan_year = PlanYear.objects.get(year=2026)
+    assert plan_year.state == PlanYearState.ADOPTED and plan_year.decided_on is not None
+    interim = Period.objects.get(plan_year=plan_year, kind="interim")
+    states = dict(
+        CommitteeReport.objects.filter(period=interim).values_list("committee__short_name", "state")
+    )
+    assert sorted(states.values()) == [
+        ApprovalState.APPROVED,
+        ApprovalState.APPROVED,
+        ApprovalState.READY,
+    ]
+    # Two of the five committees have no report yet: in progress.
+    assert Committee.objects.count() - len(states) == 2
+    from django.contrib.auth.models import User
+
+    assert User.objects.get(username="revisor").groups.get().name == "auditor"

@@ -416,3 +416,18 @@ def test_the_auditor_reads_but_cannot_assess(client, auditor, tree, periods):
     )
     assert response.status_code == 403
     assert not Assessment.objects.exists()
+
+
+def test_the_public_start_page_leads_with_the_latest_year_with_published_follow_up(
+    client, settings, tree, periods
+):
+    settings.PUBLIC_ACCESS = True
+    services.plan_year_start(source=periods[1].plan_year, year=2027)
+    html = client.get(reverse("followup:start")).content.decode()
+    assert "Ingen uppföljning har publicerats än." in html
+    Period.objects.filter(pk=periods[0].pk).update(
+        state=PeriodState.PUBLISHED, published_at=timezone.now()
+    )
+    response = client.get(reverse("followup:start"))
+    assert response.context["current_year"].year == 2026
+    assert "Röd tråd 2026" in response.content.decode()
