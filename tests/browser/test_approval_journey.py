@@ -1,7 +1,8 @@
 """A committee's approval of its follow-up, in the browser: the secretary marks
 it ready for the committee, an official records the committee's decision, and
 the secretary can then change nothing — with the mouse, with the keyboard
-alone, and with JavaScript turned off; every page on the way passes axe."""
+alone, and with JavaScript turned off; every page on the way passes axe
+(where scripts run: axe-core is one)."""
 
 from __future__ import annotations
 
@@ -37,6 +38,13 @@ def test_secretary_marks_ready_official_records_the_decision_secretary_is_refuse
     way, new_page, site
 ):
     driver, context_options = WAYS[way]
+    # axe-core runs as a script: checked where the browser runs scripts.
+    scripts = context_options.get("java_script_enabled", True)
+
+    def check_axe(page) -> None:
+        if scripts:
+            assert_no_axe_violations(page)
+
     site.demo()
     mark_ready = f"Markera uppföljningen för {BUN} klar för nämnd"
 
@@ -47,7 +55,7 @@ def test_secretary_marks_ready_official_records_the_decision_secretary_is_refuse
     entry_url = secretary.url
     driver.follow(secretary, _link(secretary, mark_ready))
     assert secretary.locator("h1").inner_text() == mark_ready
-    assert_no_axe_violations(secretary)
+    check_axe(secretary)
     driver.submit(secretary, _button(secretary, mark_ready))
     assert secretary.url == entry_url
     assert "klar för nämnd" in secretary.locator("main").inner_text()
@@ -58,9 +66,9 @@ def test_secretary_marks_ready_official_records_the_decision_secretary_is_refuse
     site.log_in(official, pages.OFFICIAL)
     official.goto(site.url + "/")
     driver.follow(official, _link(official, f"Rapportering {ANNUAL}"))
-    assert_no_axe_violations(official)
+    check_axe(official)
     driver.follow(official, _link(official, f"Registrera nämndens beslut – {BUN}"))
-    assert_no_axe_violations(official)
+    check_axe(official)
     driver.fill(official, _field(official, "decided_on"), f"{YEAR}-12-01")
     driver.fill(official, _field(official, "paragraph"), "87")
     driver.fill(official, _field(official, "registration_number"), f"BUN {YEAR}/44")
@@ -81,4 +89,4 @@ def test_secretary_marks_ready_official_records_the_decision_secretary_is_refuse
     assert response.status == 403
     assert "beslutad av nämnden och låst" in secretary.locator("main").inner_text()
     assert not Assessment.objects.filter(node=school_goal, period__kind="annual").exists()
-    assert_no_axe_violations(secretary)
+    check_axe(secretary)
