@@ -10,7 +10,7 @@ import datetime
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.db.models import Q
+from django.db.models import Min, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,6 +24,7 @@ from followup.models import (
     Indicator,
     IndicatorOutcome,
     Period,
+    PeriodState,
 )
 from followup.services import Due, due_for
 from goals.models import ASSESSABLE_KINDS, GOAL_KINDS, ApprovalState, Committee, Node
@@ -151,13 +152,23 @@ class Listed:
 @dataclass
 class Audit:
     period: Period
-    deadline_passed_at: datetime.datetime
+    deadline_passed_at: datetime.datetime  # the end of the first deadline day
     late_changes: list[LateChange]
     more_late_changes: bool
     divergences: list[Divergence]
     without_indicators: list[Listed]
     without_analysis: list[Listed]
     counts: dict[str, int] = field(default_factory=dict)
+
+
+def first_deadline(period: Period) -> datetime.date:
+    """The deadline in force when the period was first closed. Reopening moves a
+    period's deadline on; what was changed after the first one is what an auditor
+    asks about. The current deadline if the period was never closed. One query."""
+    earliest = period.history.filter(
+        state__in=[PeriodState.CLOSED, PeriodState.PUBLISHED]
+    ).aggregate(earliest=Min("deadline"))["earliest"]
+    return min(earliest, period.deadline) if earliest else period.deadline
 
 
 def _end_of(day: datetime.date) -> datetime.datetime:
@@ -174,10 +185,10 @@ def _who(user) -> str:
 
 
 def period_audit(period: Period) -> Audit:
-    """What an auditor reviews in a period. Six queries: the year's goals and
-    activities, the changes after the deadline (assessments, and outcomes, each
-    with who made them), the statuses and analyses, the indicators' statuses
-    for the suggestions, and which goals have indicators."""
+    """What an auditor reviews in a period. Seven queries: the year's goals and
+    activities, the first deadline, the changes after it (assessments, and
+    outcomes, each with who made them), the statuses and analyses, the
+    indicators' statuses for the suggestions, and which goals have indicators."""
     nodes = {
         row[0]: row
         for row in Node.objects.for_year(period.plan_year_id)
@@ -185,7 +196,7 @@ def period_audit(period: Period) -> Audit:
         .in_tree_order()
         .values_list("id", "kind", "title", "committee__short_name", "committee__name", "parent_id")
     }
-    deadline_passed_at = _end_of(period.deadline)
+    deadline_passed_at = _end_of(first_deadline(period))
     late = _late_changes(period, deadline_passed_at, nodes)
     statuses: dict[int, str] = {}
     analysed: set[int] = set()

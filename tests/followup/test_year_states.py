@@ -379,13 +379,13 @@ def test_the_audit_page_costs_the_same_queries_at_any_size(
 ):
     grow_tree(plan_year, committees, goals)
     client.force_login(auditor)
-    # Expect 10 queries:
+    # Expect 11 queries:
     # * the session, the user, the user's roles
     # * the period with its plan year
-    # * the goals and activities; the assessments and the outcomes changed
-    #   after the deadline, each with who changed them
+    # * the goals and activities; the period's first deadline (its history);
+    #   the assessments and the outcomes changed after it, each with who changed them
     # * the statuses and analyses; the indicators' statuses; the goals with indicators
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = client.get(reverse("followup:period_audit", kwargs={"pk": periods[1].pk}))
     assert response.status_code == 200
 
@@ -431,3 +431,21 @@ def test_the_public_start_page_leads_with_the_latest_year_with_published_follow_
     response = client.get(reverse("followup:start"))
     assert response.context["current_year"].year == 2026
     assert "Röd tråd 2026" in response.content.decode()
+
+
+def test_the_audit_counts_changes_after_the_first_deadline_even_once_reopened(
+    auditor, tree, periods, secretary
+):
+    from followup.progress import period_audit
+
+    period = periods[1]
+    Period.objects.filter(pk=period.pk).update(deadline=TODAY - datetime.timedelta(days=3))
+    period.refresh_from_db()
+    services.period_set_state(period=period, action="close")
+    services.period_set_state(
+        period=period, action="reopen", reason="Sent inkommet", deadline=TODAY
+    )
+    _save(period, tree["Mål BUN"], secretary)
+    period.refresh_from_db()
+    assert period.deadline == TODAY
+    assert [change.what for change in period_audit(period).late_changes] == ["Mål BUN"]
