@@ -449,3 +449,31 @@ def test_the_audit_counts_changes_after_the_first_deadline_even_once_reopened(
     period.refresh_from_db()
     assert period.deadline == TODAY
     assert [change.what for change in period_audit(period).late_changes] == ["Mål BUN"]
+
+
+def test_an_operational_plan_goes_draft_ready_adopted_and_back_with_a_reason(
+    plan_year, committees, secretary, official
+):
+    from goals.models import OperationalPlan
+
+    bun = committees["bun"]
+
+    def step(name, version, **extra):
+        return goal_services.operational_plan_step(
+            plan_year=plan_year, committee=bun, step=name, expected_version=version, **extra
+        )
+
+    assert step("mark_ready", 1, user=secretary).state == ApprovalState.READY
+    assert step("unmark_ready", 2, user=secretary).state == ApprovalState.IN_PROGRESS
+    assert step("mark_ready", 3, user=secretary).state == ApprovalState.READY
+    with pytest.raises(ValidationError):
+        step("approve", 4, decision={})  # no decision date
+    adopted = step("approve", 4, user=official, decision={"decided_on": TODAY, "paragraph": "9"})
+    assert adopted.state == ApprovalState.APPROVED and adopted.updated_by == official
+    with pytest.raises(goal_services.StaleEditError):
+        step("reopen", 4, reason="x")
+    with pytest.raises(ValidationError):
+        step("reopen", 5, reason=" ")
+    reopened = step("reopen", 5, user=official, reason="Nytt uppdrag från KF")
+    assert reopened.state == ApprovalState.IN_PROGRESS
+    assert OperationalPlan.history.filter(history_change_reason="Nytt uppdrag från KF").exists()
