@@ -209,11 +209,14 @@ def _indicator_lines(period: Period) -> dict[int, list[IndicatorLine]]:
     return lines
 
 
-def period_report(period: Period) -> PeriodReport:
-    """The period's goal section, from perspective down to the committees' goals."""
-    nodes = list(
-        Node.objects.for_year(period.plan_year_id).select_related("committee").in_tree_order()
-    )
+def period_report(period: Period, *, with_activities: bool = False) -> PeriodReport:
+    """The period's goal section, from perspective down to the committees' goals;
+    `with_activities` adds each committee goal's activities with their plans
+    (the exports list them; the printed report does not, and is spared reading them)."""
+    nodes = Node.objects.for_year(period.plan_year_id).select_related("committee")
+    if not with_activities:
+        nodes = nodes.exclude(kind=NodeKind.ACTIVITY)
+    nodes = list(nodes.in_tree_order())
     assessments = {
         node_id: (status, analysis)
         for node_id, status, analysis in Assessment.objects.for_period(period).values_list(

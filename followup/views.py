@@ -449,6 +449,8 @@ def plan_year_list(request: HttpRequest) -> HttpResponse:
         },
     )
     if request.method == "POST" and form.is_valid():
+        if not request.POST.get("confirmed"):
+            return year_views.plan_year_start_confirm(request, form)
         plan_year = services.plan_year_start(
             source=form.cleaned_data["source"], year=form.cleaned_data["year"], user=request.user
         )
@@ -808,7 +810,8 @@ def report_export(request: HttpRequest, pk: int, file_format: str) -> HttpRespon
         raise Http404
     period = _visible_period(request, pk)
     write, content_type, extension = EXPORTS[file_format]
-    response = HttpResponse(write(reports.period_report(period)), content_type=content_type)
+    report = reports.period_report(period, with_activities=file_format != "docx")
+    response = HttpResponse(write(report), content_type=content_type)
     response["Content-Disposition"] = (
         f'attachment; filename="{exports.filename(period, extension)}"'
     )

@@ -123,6 +123,42 @@ def period_change(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def plan_year_start_confirm(request: HttpRequest, form) -> HttpResponse:
+    """What starting a plan year does, before it is done: the form's values are
+    sent again with `confirmed`."""
+    source = form.cleaned_data["source"]
+    year = form.cleaned_data["year"]
+    names = {"year": year, "source": source.year if source else ""}
+    consequences = [
+        _(
+            "The periods of %(year)s are created planned: nobody can enter assessments in them "
+            "until an official opens them."
+        )
+        % names,
+        _("Open periods of other years stay open, and stay on everyone's start page."),
+        _("The year is a draft until the council's decision is recorded."),
+    ]
+    if source is not None:
+        consequences.insert(
+            0,
+            _(
+                "Every goal and activity of %(source)s is copied, with its indicators but no "
+                "assessments or outcomes. %(source)s is not changed."
+            )
+            % names,
+        )
+    return render(
+        request,
+        "followup/plan_year_start.html",
+        {
+            "heading": _("Start the plan year %(year)s") % names,
+            "consequences": consequences,
+            "source": source,
+            "year": year,
+        },
+    )
+
+
 def period_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """Who has reported: each committee's assessed and unassessed items in the
     period, its approval and the deadline (officials; auditors read it)."""

@@ -261,9 +261,13 @@ def test_copy_year_links_each_copy_to_the_copy_of_its_parent_and_records_it(
 
 
 def test_copy_year_from_the_browser(official_client, tree, plan_year):
-    response = official_client.post(
-        reverse("followup:plan_year_list"), {"source": plan_year.pk, "year": 2027}
-    )
+    url = reverse("followup:plan_year_list")
+    # First what it will do, then (confirmed) it is done.
+    response = official_client.post(url, {"source": plan_year.pk, "year": 2027})
+    assert response.status_code == 200
+    assert "skapas som planerade" in response.content.decode()
+    assert not PlanYear.objects.filter(year=2027).exists()
+    response = official_client.post(url, {"source": plan_year.pk, "year": 2027, "confirmed": "1"})
     assert response.status_code == 302
     assert Node.objects.for_year(PlanYear.objects.get(year=2027)).count() == len(tree)
 
@@ -314,7 +318,9 @@ def test_history_for_periods_plan_years_and_committees(official_client, tree, pe
         {"name": "BUN ny", "short_name": "BUN", "slug": "bun", "order": 0, "is_active": "on"},
     )
     assert committees["bun"].history.filter(name="BUN ny").exists()
-    official_client.post(reverse("followup:plan_year_list"), {"source": "", "year": 2028})
+    official_client.post(
+        reverse("followup:plan_year_list"), {"source": "", "year": 2028, "confirmed": "1"}
+    )
     assert PlanYear.history.filter(year=2028, history_type="+").exists()
 
 

@@ -134,7 +134,7 @@ def _request(client, action: str, tree, periods, committees):
     if action == "start_year":
         return client.post(
             reverse("followup:plan_year_list"),
-            {"source": node("Vision").plan_year_id, "year": 2031},
+            {"source": node("Vision").plan_year_id, "year": 2031, "confirmed": "1"},
         )
     if action == "add_period":
         return client.post(
