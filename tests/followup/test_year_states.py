@@ -477,3 +477,11 @@ def test_an_operational_plan_goes_draft_ready_adopted_and_back_with_a_reason(
     reopened = step("reopen", 5, user=official, reason="Nytt uppdrag från KF")
     assert reopened.state == ApprovalState.IN_PROGRESS
     assert OperationalPlan.history.filter(history_change_reason="Nytt uppdrag från KF").exists()
+
+
+def test_a_planned_periods_entry_page_says_it_is_not_yet_open(client, secretary, tree, periods):
+    Period.objects.filter(pk=periods[1].pk).update(state=PeriodState.PLANNED)
+    client.force_login(secretary)
+    html = client.get(periods[1].entry_url()).content.decode()
+    assert "Perioden är inte öppen för inmatning än" in html
+    assert "Spara allt" not in html
