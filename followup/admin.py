@@ -15,8 +15,8 @@ from followup.models import (
 
 @admin.register(Period)
 class PeriodAdmin(SimpleHistoryAdmin):
-    list_display = ["__str__", "plan_year", "kind", "cutoff_date", "deadline", "is_closed"]
-    list_filter = ["plan_year", "kind", "is_closed"]
+    list_display = ["__str__", "plan_year", "kind", "cutoff_date", "deadline", "state"]
+    list_filter = ["plan_year", "kind", "state"]
     exclude = ["version"]
 
 

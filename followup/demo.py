@@ -10,6 +10,7 @@ same data and never overwrites what someone has since edited.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -26,6 +27,7 @@ from followup.models import (
     Assessment,
     BalanceDeficit,
     BalanceStatement,
+    CommitteeReport,
     GehEvaluation,
     GehVerdict,
     GoalStatus,
@@ -33,9 +35,10 @@ from followup.models import (
     IndicatorOutcome,
     Period,
     PeriodKind,
+    PeriodState,
 )
 from goals import services
-from goals.models import Committee, GehRole, Node, NodeKind, PlanYear
+from goals.models import ApprovalState, Committee, GehRole, Node, NodeKind, PlanYear
 from goals.permissions import Role
 
 DEMO_NOTE = "Exempeldata för demonstration."
@@ -526,6 +529,7 @@ DEMO_USERS = [
     ("sekreterare", "Sara", "Sekreterare", Role.SECRETARY, "BUN"),
     ("sekreterare2", "Sune", "Sekreterare", Role.SECRETARY, "SN"),
     ("fortroendevald", "Frida", "Förtroendevald", Role.COUNCILLOR, None),
+    ("revisor", "Rut", "Revisor", Role.AUDITOR, None),
 ]
 DEMO_PASSWORD = "demo"
 
@@ -562,6 +566,7 @@ def demo_load(*, year: int) -> DemoResult:
         _indicators(plan_year, interim)
         _geh(plan_year, interim)
         demo_kolada_load(plan_year=plan_year)
+        _decisions(plan_year, interim, committees)
         users = _users(committees) if settings.DEMO else []
     return DemoResult(plan_year, loader.created, created_assessments, users)
 
@@ -588,6 +593,41 @@ def _users(committees: dict[str, Committee]) -> list[str]:
     return names
 
 
+# The interim report's approval by each committee: two have approved it, one
+# has it ready for its meeting, the others are still at work.
+DEMO_APPROVALS = {
+    "KS": ApprovalState.APPROVED,
+    "BUN": ApprovalState.APPROVED,
+    "SN": ApprovalState.READY,
+}
+
+
+def _decisions(plan_year: PlanYear, interim: Period, committees: dict[str, Committee]) -> None:
+    """The council's adoption of the year's goals (in the November before, with
+    the budget) and the committees' approvals of the interim report."""
+    if not plan_year.is_adopted:
+        services.plan_year_adopt(
+            plan_year=plan_year,
+            decision_body="Kommunfullmäktige",
+            decided_on=datetime.date(plan_year.year - 1, 11, 24),
+            paragraph="112",
+            registration_number=f"KS {plan_year.year - 1}/301",
+        )
+    decided_on = interim.deadline + datetime.timedelta(days=7)
+    for short, state in DEMO_APPROVALS.items():
+        approved = state == ApprovalState.APPROVED
+        CommitteeReport.objects.get_or_create(
+            period=interim,
+            committee=committees[short],
+            defaults={
+                "state": state,
+                "decided_on": decided_on if approved else None,
+                "paragraph": f"{40 + len(short)}" if approved else "",
+                "registration_number": f"{short} {plan_year.year}/12" if approved else "",
+            },
+        )
+
+
 def _committees() -> dict[str, Committee]:
     by_short = {}
     for order, (name, short, slug) in enumerate(COMMITTEES):
@@ -611,7 +651,7 @@ def _periods(plan_year: PlanYear) -> tuple[Period, Period]:
             defaults={
                 "kind": kind,
                 "deadline": deadline,
-                "is_closed": past,
+                "state": PeriodState.PUBLISHED if past else PeriodState.OPEN,
                 "published_at": timezone.now() if past else None,
             },
         )

@@ -35,6 +35,7 @@ from followup.search import MAX_QUERY_LENGTH
 from followup.services import Entry
 from goals import fields as id_fields
 from goals import rules
+from goals.forms import ReasonForm
 from goals.models import Committee, GehRole, Node, NodeKind, PlanYear
 from goals.text import PlainTextFormField
 
@@ -863,3 +864,19 @@ class GehGoalsForm(forms.Form):
 
     def versions(self) -> dict[int, int]:
         return {goal.pk: self.cleaned_data[f"version-{goal.pk}"] for goal in self.goals}
+
+
+# --- the year's states ---------------------------------------------------------------
+
+
+class PeriodReopenForm(ReasonForm):
+    deadline = forms.DateField(
+        label=_("New deadline"),
+        help_text=_("As 2026-11-24."),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"autocomplete": "off"}),
+        input_formats=["%Y-%m-%d"],
+        error_messages={
+            "required": _("Give a new deadline."),
+            "invalid": _("Write the date as 2026-11-24."),
+        },
+    )

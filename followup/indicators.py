@@ -41,7 +41,7 @@ from followup.models import (
     IndicatorOutcome,
     Period,
 )
-from followup.services import PeriodClosedError
+from followup.services import PeriodClosedError, refuse_if_approved
 from goals import rules
 from goals.models import Node
 from goals.services import StaleEditError
@@ -188,6 +188,7 @@ def outcome_save(
         locked = Period.objects.locked().get(pk=period.pk)
         if locked.is_closed:
             raise PeriodClosedError
+        refuse_if_approved(period.pk, [indicator.node.committee_id])
         current = (
             IndicatorOutcome.objects.select_for_update()
             .filter(indicator=indicator, period=period)
@@ -226,6 +227,7 @@ def outcome_delete(
         locked = Period.objects.locked().get(pk=period.pk)
         if locked.is_closed:
             raise PeriodClosedError
+        refuse_if_approved(period.pk, [indicator.node.committee_id])
         current = (
             IndicatorOutcome.objects.select_for_update()
             .filter(indicator=indicator, period=period)

@@ -15,7 +15,14 @@ from simple_history.models import HistoricalRecords
 
 from goals import rules
 from goals.locking import tree_lock
-from goals.models import Committee, Node, NodeKind, PlanYear
+from goals.models import (
+    Approval,
+    ApprovalState,
+    Committee,
+    Node,
+    NodeKind,
+    PlanYear,
+)
 from goals.permissions import can_see_unpublished
 from goals.text import PlainCharField, PlainTextField
 
@@ -29,12 +36,42 @@ class PeriodKind(models.TextChoices):
 DEFAULT_CUTOFF = {PeriodKind.INTERIM: (8, 31), PeriodKind.ANNUAL: (12, 31)}
 
 
+class PeriodState(models.TextChoices):
+    PLANNED = "planned", _("planned")
+    OPEN = "open", _("open for input")
+    CLOSED = "closed", _("closed")
+    PUBLISHED = "published", _("published")
+
+
+def closes_at_deadline() -> bool:
+    return settings.PERIODS_CLOSE_AT_DEADLINE
+
+
+def last_open_day(today: datetime.date | None = None) -> datetime.date:
+    """A period whose deadline is before this day is closed for input."""
+    return today or timezone.localdate()
+
+
 class PeriodQuerySet(models.QuerySet["Period"]):
     def for_year(self, plan_year: PlanYear | int) -> PeriodQuerySet:
         return self.filter(plan_year=plan_year)
 
-    def open(self) -> PeriodQuerySet:
-        return self.filter(is_closed=False)
+    def open(self, today: datetime.date | None = None) -> PeriodQuerySet:
+        """Periods open for input, in every plan year: opened by an official and,
+        where periods close at their deadline, not past it. The rule is read from
+        the stored dates, so every process agrees without anyone closing the
+        period by hand."""
+        periods = self.filter(state=PeriodState.OPEN)
+        if closes_at_deadline():
+            periods = periods.filter(deadline__gte=last_open_day(today))
+        return periods
+
+    def past_deadline(self, today: datetime.date | None = None) -> PeriodQuerySet:
+        """Periods still marked open whose deadline has passed: the daily command closes them."""
+        return self.filter(state=PeriodState.OPEN, deadline__lt=last_open_day(today))
+
+    def published(self) -> PeriodQuerySet:
+        return self.filter(state=PeriodState.PUBLISHED)
 
     def locked(self) -> PeriodQuerySet:
         """The periods' rows, locked until commit; a plan year joined in is read, not locked.
@@ -53,7 +90,7 @@ class PeriodQuerySet(models.QuerySet["Period"]):
         """Unpublished follow-up is for logged-in users; the public sees published periods."""
         if can_see_unpublished(user):
             return self
-        return self.filter(published_at__isnull=False)
+        return self.published()
 
 
 class Period(models.Model):
@@ -66,7 +103,11 @@ class Period(models.Model):
     title = PlainCharField(_("title"), max_length=200, blank=True)
     cutoff_date = models.DateField(_("cut-off date"))
     deadline = models.DateField(_("deadline for input"))
-    is_closed = models.BooleanField(_("closed"), default=False)
+    # Open by default, as every period was before periods had states; a new
+    # year's periods are created planned (followup.services.plan_year_start).
+    state = models.CharField(
+        _("state"), max_length=10, choices=PeriodState.choices, default=PeriodState.OPEN
+    )
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
 
@@ -80,6 +121,11 @@ class Period(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["plan_year", "cutoff_date"], name="one_period_per_cutoff"
+            ),
+            models.CheckConstraint(
+                condition=Q(state=PeriodState.PUBLISHED, published_at__isnull=False)
+                | (~Q(state=PeriodState.PUBLISHED) & Q(published_at__isnull=True)),
+                name="published_period_has_publication_time",
             ),
         ]
 
@@ -100,7 +146,31 @@ class Period(models.Model):
 
     @property
     def is_published(self) -> bool:
-        return self.published_at is not None
+        return self.state == PeriodState.PUBLISHED
+
+    @property
+    def is_planned(self) -> bool:
+        return self.state == PeriodState.PLANNED
+
+    def is_past_deadline(self, today: datetime.date | None = None) -> bool:
+        return closes_at_deadline() and self.deadline < last_open_day(today)
+
+    @property
+    def is_open(self) -> bool:
+        """Open for input: opened, and not past its deadline (the rule of `PeriodQuerySet.open`)."""
+        return self.state == PeriodState.OPEN and not self.is_past_deadline()
+
+    @property
+    def is_closed(self) -> bool:
+        """Closed for input, whatever the reason: not yet opened, closed, published
+        or past its deadline."""
+        return not self.is_open
+
+    @property
+    def state_label(self) -> str:
+        if self.state == PeriodState.OPEN and self.is_past_deadline():
+            return str(_("closed at the deadline"))
+        return self.get_state_display()
 
     @classmethod
     def default_dates(cls, kind: str, year: int) -> tuple[datetime.date, datetime.date]:
@@ -116,25 +186,30 @@ class Period(models.Model):
         if error:
             raise ValidationError({"deadline": error})
 
-    def close(self) -> None:
-        self.is_closed = True
+    def _change_state(self, state: str, reason: str = "", *, fields=()) -> None:
+        self.state = state
+        self.published_at = timezone.now() if state == PeriodState.PUBLISHED else None
         self.version += 1
-        self.save(update_fields=["is_closed", "version"])
+        # Kept in the history record (django-simple-history's change reason).
+        self._change_reason = reason[:100] if reason else None
+        self.save(update_fields=["state", "published_at", "version", *fields])
 
-    def reopen(self) -> None:
-        self.is_closed = False
-        self.version += 1
-        self.save(update_fields=["is_closed", "version"])
+    def open_for_input(self) -> None:
+        self._change_state(PeriodState.OPEN)
+
+    def close(self, reason: str = "") -> None:
+        self._change_state(PeriodState.CLOSED, reason)
+
+    def reopen(self, *, reason: str, deadline: datetime.date) -> None:
+        """Open a closed period again until `deadline`, for the recorded reason."""
+        self.deadline = deadline
+        self._change_state(PeriodState.OPEN, reason, fields=["deadline"])
 
     def publish(self) -> None:
-        self.published_at = timezone.now()
-        self.version += 1
-        self.save(update_fields=["published_at", "version"])
+        self._change_state(PeriodState.PUBLISHED)
 
     def unpublish(self) -> None:
-        self.published_at = None
-        self.version += 1
-        self.save(update_fields=["published_at", "version"])
+        self._change_state(PeriodState.CLOSED)
 
     def entry_url(self) -> str:
         return reverse("followup:assessment_entry", kwargs={"pk": self.pk})
@@ -675,6 +750,37 @@ class BalanceDeficit(models.Model):
                     % {"latest": self.arose_in + 3}
                 }
             )
+
+
+class CommitteeReport(Approval):
+    """A committee's part of one period's follow-up: in progress → ready for the
+    committee → approved by it. Approved, its assessments and outcomes in the
+    period are locked until an official reopens it with a reason."""
+
+    period = models.ForeignKey(
+        Period,
+        verbose_name=_("period"),
+        on_delete=models.CASCADE,
+        related_name="committee_reports",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("committee report")
+        verbose_name_plural = _("committee reports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "committee"], name="one_committee_report_per_period"
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=ApprovalState.APPROVED) | Q(decided_on__isnull=False),
+                name="approved_committee_report_has_decision_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.committee} – {self.period}"
 
 
 # Kolada's KPI list, areas and comparison values live in their own module.

@@ -245,7 +245,7 @@ def outcome_edit(request: HttpRequest, pk: int, period_pk: int) -> HttpResponse:
                     )
                     messages.success(request, _("The outcome was saved."))
             except services.PeriodClosedError:
-                period.is_closed = True
+                period.refresh_from_db(fields=["state", "deadline", "published_at"])
                 status = 409
             except StaleEditError as stale:
                 conflict = stale.current

@@ -48,6 +48,7 @@ SCHOOL_GOAL = "Andelen elever som når kunskapskraven i alla ämnen i årskurs 9
 OFFICIAL = "tjansteperson"
 SECRETARY = "sekreterare"
 COUNCILLOR = "fortroendevald"
+AUDITOR = "revisor"
 
 
 @dataclass(frozen=True)
@@ -366,6 +367,27 @@ def _logged_in_page_type(name: str, demo: Demo) -> PageType:
             )
             heading = f"{bun.name} – {demo.interim.display_title}"
             return PageType(path, heading, SCHOOL_GOAL, role=COUNCILLOR)
+        case "progress":
+            path = reverse("followup:period_progress", kwargs={"pk": demo.interim.pk})
+            heading = f"Rapportering: {demo.interim.display_title}"
+            return PageType(path, heading, "klar för nämnd", role=OFFICIAL)
+        case "audit":
+            path = reverse("followup:period_audit", kwargs={"pk": demo.interim.pk})
+            heading = f"Granskning: {demo.interim.display_title}"
+            return PageType(path, heading, "Mål utan nyckeltal", role=AUDITOR)
+        case "start-auditor":
+            return PageType("/", "Mål och uppföljning", "Granskning", role=AUDITOR)
+        case "period-close":
+            path = reverse("followup:period_action", kwargs={"pk": annual.pk}) + "?action=close"
+            heading = f"Stäng {annual.display_title}"
+            return PageType(path, heading, "obedömda", role=OFFICIAL)
+        case "plan-step":
+            path = reverse(
+                "goals:operational_plan_step",
+                kwargs={"year": YEAR, "slug": bun.slug, "step": "klar"},
+            )
+            heading = f"Markera verksamhetsplanen för {bun.name} klar för nämnd"
+            return PageType(path, heading, "Vad som händer", role=SECRETARY)
         case "forbidden":
             return PageType(
                 reverse("goals:user_list"), "Inte tillåtet", status=403, role=COUNCILLOR
@@ -395,6 +417,11 @@ LOGGED_IN_PAGE_TYPES = [
     "password-reset",
     "start-secretary",
     "start-official",
+    "start-auditor",
+    "progress",
+    "audit",
+    "period-close",
+    "plan-step",
     "operational-plan-secretary",
     "operational-plan-councillor",
     "entry-open",

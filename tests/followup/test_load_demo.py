@@ -15,7 +15,7 @@ def _snapshot() -> dict:
                 "pk", "parent_id", "kind", "title", "description", "committee_id", "lft", "rght"
             )
         ),
-        "periods": list(Period.objects.values_list("pk", "kind", "cutoff_date", "is_closed")),
+        "periods": list(Period.objects.values_list("pk", "kind", "cutoff_date", "state")),
         "assessments": list(
             Assessment.objects.order_by("pk").values_list("node_id", "period_id", "status")
         ),
@@ -102,3 +102,28 @@ def test_demo_has_sound_financial_management_in_the_interim_report(db):
     assert Indicator.objects.filter(node_id__in=financial_ids).count() >= 4
     assert IndicatorOutcome.objects.filter(period=interim, forecast__isnull=False).count() >= 4
     assert Assessment.objects.filter(period=interim).exclude(forecast_status="").exists()
+
+
+def test_demo_year_is_adopted_and_the_interim_report_partly_approved(db, settings):
+    from followup.models import CommitteeReport
+    from goals.models import ApprovalState, PlanYearState
+
+    settings.DEMO = True
+    call_command("load_demo", "--year", "2026")
+    plan_year = PlanYear.objects.get(year=2026)
+    assert plan_year.state == PlanYearState.ADOPTED and plan_year.decided_on is not None
+    interim = Period.objects.get(plan_year=plan_year, kind="interim")
+    states = dict(
+        CommitteeReport.objects.filter(period=interim).values_list("committee__short_name", "state")
+    )
+    assert sorted(states.values()) == [
+        ApprovalState.APPROVED,
+        ApprovalState.APPROVED,
+        ApprovalState.READY,
+    ]
+    # Two of the five committees have no report yet: in progress.
+    assert Committee.objects.count() - len(states) == 2
+    from django.contrib.auth.models import User
+
+    revisor = User.objects.get(username="revisor")
+    assert sorted(revisor.groups.values_list("name", flat=True)) == ["auditor", "demo"]

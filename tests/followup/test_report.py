@@ -125,7 +125,7 @@ def test_the_public_sees_only_published_periods(client, plan_year, tree, periods
     interim, annual = periods
     response = client.get(_overview_url(plan_year, interim))
     assert response.context["period"] is None  # nothing published yet
-    annual.published_at = timezone.now()
+    annual.state, annual.published_at = "published", timezone.now()
     annual.save()
     response = client.get(_overview_url(plan_year, interim))
     assert response.context["period"] == annual

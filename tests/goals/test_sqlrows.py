@@ -90,6 +90,8 @@ def test_indicators_and_outcomes_equal_the_orms(tree, periods):
 
 def test_the_public_sees_only_published_periods_on_a_goals_page(client, tree, periods, settings):
     settings.PUBLIC_ACCESS = True
-    Period.objects.filter(pk=periods[0].pk).update(published_at="2026-09-01T12:00:00Z")
+    Period.objects.filter(pk=periods[0].pk).update(
+        state="published", published_at="2026-09-01T12:00:00Z"
+    )
     response = client.get(reverse("followup:node_detail", kwargs={"pk": tree["Läsa bättre"].pk}))
     assert [each.pk for each in response.context["indicator_periods"]] == [periods[0].pk]
