@@ -60,7 +60,8 @@ def kolada_pages(municipalities: list[str] = MUNICIPALITIES) -> list[dict]:
 
 def kolada_year_build():
     """A plan year with an annual period and an indicator for each KPI."""
-    from followup.models import Indicator, Period, PeriodKind
+    from followup.indicatormodels import Indicator
+    from followup.models import Period, PeriodKind
     from goals import services
     from goals.models import NodeKind
 

@@ -42,6 +42,20 @@ def secretary_client(committee) -> Client:
     return _logged_in(user)
 
 
+AUDITOR_USERNAME = "bench-auditor"
+
+
+def auditor_client() -> Client:
+    """A test client logged in as an auditor: the progress and audit pages' reader."""
+    from django.contrib.auth.models import Group
+
+    from goals.permissions import Role
+
+    user, _created = get_user_model().objects.get_or_create(username=AUDITOR_USERNAME)
+    user.groups.add(Group.objects.get_or_create(name=Role.AUDITOR.value)[0])
+    return _logged_in(user)
+
+
 def _logged_in(user) -> Client:
     model_backend = "django.contrib.auth.backends.ModelBackend"
     backend = model_backend if model_backend in settings.AUTHENTICATION_BACKENDS else None

@@ -189,12 +189,13 @@ def _drop(bench: BenchDatabase) -> None:
 def _benchmark(sizes: list[int], repeat: int, bench: BenchDatabase) -> int:
     from django import get_version
 
-    from bench.readers import reader_client
+    from bench.readers import auditor_client, reader_client
     from bench.synthetic import committees_ensure, synthetic_year_build
 
     load_before = os.getloadavg()[0]
     committees = committees_ensure()
     client = reader_client()
+    auditor = auditor_client()
     figures: list[Figure] = []
     headline: dict | None = None
     memory_url = None
@@ -221,7 +222,12 @@ def _benchmark(sizes: list[int], repeat: int, bench: BenchDatabase) -> int:
         ]
         for page_spec in PAGES:
             _progress(f"  {page_spec.label(year)} …")
-            measured = _page(client, page_spec.url(year), repeat, page_spec.content_type)
+            measured = _page(
+                auditor if page_spec.as_auditor else client,
+                page_spec.url(year),
+                repeat,
+                page_spec.content_type,
+            )
             figures.append(measured.figure(page_spec.label(year), size))
         if size <= HEADLINE_SIZE:
             _progress("  the reports as PDF …")
@@ -275,6 +281,8 @@ class PageSpec(NamedTuple):
     label: Callable[..., str]
     url: Callable[..., str]
     content_type: str = "text/html"
+    # Read as the auditor (the progress and audit pages) rather than a reader.
+    as_auditor: bool = False
 
 
 def _url(name: str, **kwargs) -> str:
@@ -375,6 +383,16 @@ PAGES: list[PageSpec] = [
         lambda year: _url(
             "followup:committee_report", pk=_first_period(year), slug=year.busiest_committee.slug
         ),
+    ),
+    PageSpec(
+        lambda year: "reporting progress, first period",
+        lambda year: _url("followup:period_progress", pk=_first_period(year)),
+        as_auditor=True,
+    ),
+    PageSpec(
+        lambda year: "audit page, first period",
+        lambda year: _url("followup:period_audit", pk=_first_period(year)),
+        as_auditor=True,
     ),
     PageSpec(
         lambda year: "JSON (api_year), first page",
@@ -826,7 +844,7 @@ def _copies(year, repeat: int) -> list[Figure]:
     it is then deleted, so later figures see only the synthetic years.
     """
     from followup import services as followup_services
-    from followup.models import Indicator
+    from followup.indicatormodels import Indicator
     from goals import services as goal_services
     from goals.integrity import tree_problems
     from goals.models import Node
@@ -899,7 +917,8 @@ def _year_delete(plan_year) -> None:
     """
     from django.db import connection
 
-    from followup.models import Indicator, Period, SubtreeCount
+    from followup.indicatormodels import Indicator
+    from followup.models import Period, SubtreeCount
     from goals.locking import tree_lock
     from goals.models import Node, PlanYear
 

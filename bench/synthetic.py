@@ -26,16 +26,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from followup import counts
-from followup.models import (
-    ActivityStatus,
-    Assessment,
-    GoalStatus,
-    Indicator,
-    IndicatorDirection,
-    IndicatorOutcome,
-    Period,
-    PeriodKind,
-)
+from followup.indicatormodels import Indicator, IndicatorDirection, IndicatorOutcome
+from followup.models import ActivityStatus, Assessment, GoalStatus, Period, PeriodKind
 from goals.integrity import tree_problems
 from goals.locking import tree_lock
 from goals.models import ASSESSABLE_KINDS, Committee, Node, NodeKind, PlanYear

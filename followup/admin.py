@@ -2,14 +2,15 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from followup.gehmodels import BalanceDeficit, BalanceStatement, GehEvaluation
+from followup.indicatormodels import Indicator, IndicatorOutcome
 from followup.koladamodels import KoladaArea, KoladaKpi, KpiValue
-from followup.models import Assessment, Indicator, IndicatorOutcome, Period
+from followup.models import Assessment, Period
 
 
 @admin.register(Period)
 class PeriodAdmin(SimpleHistoryAdmin):
-    list_display = ["__str__", "plan_year", "kind", "cutoff_date", "deadline", "is_closed"]
-    list_filter = ["plan_year", "kind", "is_closed"]
+    list_display = ["__str__", "plan_year", "kind", "cutoff_date", "deadline", "state"]
+    list_filter = ["plan_year", "kind", "state"]
     exclude = ["version"]
 
 

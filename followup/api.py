@@ -17,14 +17,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from followup import geh
-from followup.models import (
-    STATUS_LABELS,
-    Assessment,
-    Indicator,
-    IndicatorDirection,
-    IndicatorOutcome,
-    Period,
-)
+from followup.indicatormodels import Indicator, IndicatorDirection, IndicatorOutcome
+from followup.models import STATUS_LABELS, Assessment, Period
 from goals import permissions, rules
 from goals.models import Node, NodeKind, PlanYear
 

@@ -21,10 +21,10 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from followup.comparisonchart import comparison_chart
+from followup.indicatormodels import Indicator, IndicatorDirection
 from followup.indicators import format_value
 from followup.koladamodels import Gender, KoladaArea, KpiValue, kolada_url
 from followup.koladavalues import comparison_areas
-from followup.models import Indicator, IndicatorDirection
 
 # Years back from the plan year looked at for the latest value.
 YEARS_BACK = 5

@@ -106,16 +106,29 @@ class Dashboard:
 
 
 def dashboard_for(
-    user, plan_years: list[PlanYear], today: datetime.date | None = None
+    user,
+    plan_years: list[PlanYear],
+    today: datetime.date | None = None,
+    *,
+    featured: PlanYear | None = None,
 ) -> Dashboard:
     """The dashboard for `user`, from the plan years newest first (already read
-    by the page)."""
+    by the page): of the `featured` year when the user may see a period of it
+    (the year whose follow-up is under way or was published last), else of
+    the newest year with a period the user may see."""
     today = today or datetime.date.today()
     periods = list(Period.objects.visible_to(user).select_related("plan_year"))
     by_year: dict[int, list[Period]] = {}
     for period in periods:  # ordered by plan year, then cut-off
         by_year.setdefault(period.plan_year_id, []).append(period)
-    plan_year = next((year for year in plan_years if year.pk in by_year), None)
+    plan_year = next(
+        (
+            year
+            for year in ([featured] if featured is not None else []) + plan_years
+            if year.pk in by_year
+        ),
+        None,
+    )
     if plan_year is None:
         plan_year = plan_years[0] if plan_years else None
     if plan_year is None:

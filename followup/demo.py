@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from accounts.auth import mark_as_demo
 from followup import counts
+from followup.approvalmodels import CommitteeReport
 from followup.demofigures import (
     DEMO_INDICATORS,
 )
@@ -38,20 +39,20 @@ from followup.demotree import (
     PERSPECTIVES,
     VISION,
 )
+from followup.indicatormodels import Indicator, IndicatorOutcome
 from followup.indicators import outcome_status
 from followup.models import (
     ActivityStatus,
     Assessment,
     GoalStatus,
-    Indicator,
-    IndicatorOutcome,
     Period,
     PeriodKind,
+    PeriodState,
     status_label,
 )
 from followup.rollup import suggest_status
 from goals import services
-from goals.models import Committee, Node, NodeKind, PlanYear
+from goals.models import ApprovalState, Committee, Node, NodeKind, PlanYear
 from goals.permissions import Role
 
 DEMO_USERS = [
@@ -59,6 +60,7 @@ DEMO_USERS = [
     ("sekreterare", "Sara", "Sekreterare", Role.SECRETARY, "BUN"),
     ("sekreterare2", "Sune", "Sekreterare", Role.SECRETARY, "SN"),
     ("fortroendevald", "Frida", "Förtroendevald", Role.COUNCILLOR, None),
+    ("revisor", "Rut", "Revisor", Role.AUDITOR, None),
 ]
 DEMO_PASSWORD = "demo"
 
@@ -96,6 +98,7 @@ def demo_load(*, year: int) -> DemoResult:
         counts.rebuild(plan_year.pk)
         demo_geh_load(plan_year=plan_year, interim=interim)
         demo_kolada_load(plan_year=plan_year)
+        _decisions(plan_year, interim, committees)
     return DemoResult(plan_year, loader.created, created_assessments, users)
 
 
@@ -121,6 +124,41 @@ def _users(committees: dict[str, Committee]) -> list[str]:
     return names
 
 
+# The interim report's approval by each committee: two have approved it, one
+# has it ready for its meeting, the others are still at work.
+DEMO_APPROVALS = {
+    "KS": ApprovalState.APPROVED,
+    "BUN": ApprovalState.APPROVED,
+    "SN": ApprovalState.READY,
+}
+
+
+def _decisions(plan_year: PlanYear, interim: Period, committees: dict[str, Committee]) -> None:
+    """The council's adoption of the year's goals (in the November before, with
+    the budget) and the committees' approvals of the interim report."""
+    if not plan_year.is_adopted:
+        services.plan_year_adopt(
+            plan_year=plan_year,
+            decision_body="Kommunfullmäktige",
+            decided_on=datetime.date(plan_year.year - 1, 11, 24),
+            paragraph="112",
+            registration_number=f"KS {plan_year.year - 1}/301",
+        )
+    decided_on = interim.deadline + datetime.timedelta(days=7)
+    for short, state in DEMO_APPROVALS.items():
+        approved = state == ApprovalState.APPROVED
+        CommitteeReport.objects.get_or_create(
+            period=interim,
+            committee=committees[short],
+            defaults={
+                "state": state,
+                "decided_on": decided_on if approved else None,
+                "paragraph": f"{40 + len(short)}" if approved else "",
+                "registration_number": f"{short} {plan_year.year}/12" if approved else "",
+            },
+        )
+
+
 def _committees() -> dict[str, Committee]:
     by_short = {}
     for order, (name, short, slug) in enumerate(COMMITTEES):
@@ -144,7 +182,7 @@ def _periods(plan_year: PlanYear) -> tuple[Period, Period]:
             defaults={
                 "kind": kind,
                 "deadline": deadline,
-                "is_closed": past,
+                "state": PeriodState.PUBLISHED if past else PeriodState.OPEN,
                 "published_at": timezone.now() if past else None,
             },
         )

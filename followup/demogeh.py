@@ -22,7 +22,8 @@ from followup.demotree import (
     MUNICIPAL_ASSESSOR,
 )
 from followup.gehmodels import BalanceDeficit, BalanceStatement, GehEvaluation, GehVerdict
-from followup.models import Assessment, GoalStatus, Indicator, IndicatorOutcome, Period
+from followup.indicatormodels import Indicator, IndicatorOutcome
+from followup.models import Assessment, GoalStatus, Period
 from goals import services
 from goals.models import Node, NodeKind, PlanYear
 from goals.permissions import Role

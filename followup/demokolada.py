@@ -13,8 +13,8 @@ import copy
 from pathlib import Path
 
 from followup import kolada, koladameta
+from followup.indicatormodels import Indicator
 from followup.koladamodels import KoladaKpi
-from followup.models import Indicator
 from goals.models import PlanYear
 
 DATA = Path(__file__).resolve().parent / "demodata"

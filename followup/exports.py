@@ -74,11 +74,16 @@ def columns() -> list[str]:
         _("Forecast for the full year"),
         _("Forecast value for the full year"),
         _("Comparison (source: Kolada)"),
+        _("Responsible"),
+        _("Start date"),
+        _("End date"),
+        _("Cost estimate (kr)"),
     ]
 
 
 def rows(report: PeriodReport) -> list[list]:
-    """One row per goal, and one per indicator right after its goal's row."""
+    """One row per goal, one per indicator right after its goal's row, and one
+    per activity with its plan after its committee goal's."""
     result: list[list] = []
     direction_title = ""
     for perspective, goal in report.goals():
@@ -104,6 +109,7 @@ def rows(report: PeriodReport) -> list[list]:
                 goal.forecast_label,
                 None,
                 "",
+                *PLAN_BLANK,
             ]
         )
         for line in goal.indicators:
@@ -126,9 +132,39 @@ def rows(report: PeriodReport) -> list[list]:
                     "",
                     line.forecast,
                     line.comparison,
+                    *PLAN_BLANK,
+                ]
+            )
+        for activity in goal.activities:
+            result.append(
+                [
+                    perspective.title,
+                    direction_title,
+                    _("Activity"),
+                    activity.title,
+                    committee,
+                    activity.status_label,
+                    activity.analysis,
+                    "",
+                    "",
+                    None,
+                    None,
+                    None,
+                    "",
+                    "",
+                    "",
+                    None,
+                    "",
+                    activity.responsible,
+                    activity.start_date,
+                    activity.end_date,
+                    activity.cost_estimate,
                 ]
             )
     return result
+
+
+PLAN_BLANK = ["", None, None, None]
 
 
 def _csv_value(value) -> str:
@@ -151,7 +187,7 @@ def to_csv(report: PeriodReport) -> bytes:
 
 
 # Column widths in characters, in the order of `columns()`.
-XLSX_WIDTHS = [18, 30, 22, 45, 28, 16, 60, 40, 8, 12, 12, 12, 18, 12, 18, 12]
+XLSX_WIDTHS = [18, 30, 22, 45, 28, 16, 60, 40, 8, 12, 12, 12, 18, 12, 18, 12, 18, 24, 12, 12, 14]
 
 
 def _xlsx_row(sheet, number: int, values: list) -> list:

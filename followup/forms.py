@@ -36,6 +36,7 @@ from followup.search import MAX_QUERY_LENGTH
 from followup.services import Entry
 from goals import fields as id_fields
 from goals import rules
+from goals.forms import ReasonForm
 from goals.models import KIND_ORDER, Committee, Node, NodeKind, PlanYear
 from goals.text import PlainTextFormField
 
@@ -365,3 +366,19 @@ class SearchForm(forms.Form):
     def __init__(self, data, *, years: list[int]) -> None:
         super().__init__(data)
         self.fields["ar"].choices = [(year, str(year)) for year in years]
+
+
+# --- the year's states ---------------------------------------------------------------
+
+
+class PeriodReopenForm(ReasonForm):
+    deadline = forms.DateField(
+        label=_("New deadline"),
+        help_text=_("As 2026-11-24."),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"autocomplete": "off"}),
+        input_formats=["%Y-%m-%d"],
+        error_messages={
+            "required": _("Give a new deadline."),
+            "invalid": _("Write the date as 2026-11-24."),
+        },
+    )

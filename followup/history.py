@@ -13,15 +13,9 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from followup.indicatormodels import Indicator, IndicatorDirection, IndicatorOutcome
 from followup.indicators import format_value
-from followup.models import (
-    STATUS_LABELS,
-    Assessment,
-    Indicator,
-    IndicatorDirection,
-    IndicatorOutcome,
-    Period,
-)
+from followup.models import STATUS_LABELS, Assessment, Period
 from goals.models import Committee, Node
 
 # Fields worth showing, with how to label them; the rest (version, timestamps) is noise.

@@ -9,14 +9,11 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from followup.indicatormodels import Indicator, IndicatorDirection
 from followup.indicators import KEEP, format_value
 from followup.kolada import KoladaError
 from followup.koladafiles import MAX_ZIP_BYTES as ZIP_LIMIT
 from followup.koladafiles import Budget, pages_of
-from followup.models import (
-    Indicator,
-    IndicatorDirection,
-)
 from followup.outcomeimport import MAX_BYTES as OUTCOME_FILE_LIMIT
 from goals.text import PlainTextFormField
 

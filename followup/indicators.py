@@ -35,14 +35,9 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from followup.models import (
-    GoalStatus,
-    Indicator,
-    IndicatorDirection,
-    IndicatorOutcome,
-    Period,
-)
-from followup.services import PeriodClosedError
+from followup.indicatormodels import Indicator, IndicatorDirection, IndicatorOutcome
+from followup.models import GoalStatus, Period
+from followup.services import PeriodClosedError, refuse_if_approved
 from goals import rules
 from goals.models import Node
 from goals.services import StaleEditError
@@ -170,6 +165,7 @@ def _locked_outcome(indicator: Indicator, period: Period) -> tuple[Period, Indic
     locked = Period.objects.locked().get(pk=period.pk)
     if locked.is_closed:
         raise PeriodClosedError
+    refuse_if_approved(period.pk, [indicator.node.committee_id])
     current = (
         IndicatorOutcome.objects.select_for_update()
         .filter(indicator=indicator, period=period)

@@ -39,6 +39,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from followup import koladavalues
+from followup.indicatormodels import Indicator, IndicatorOutcome
 from followup.indicators import outcomes_bulk_save
 from followup.jsonfile import read_json
 from followup.koladareport import (
@@ -48,7 +49,7 @@ from followup.koladareport import (
     OutcomeAction,
     SkipReason,
 )
-from followup.models import Indicator, IndicatorOutcome, Period, PeriodKind
+from followup.models import Period, PeriodKind
 from goals import rules
 from goals.models import PlanYear
 

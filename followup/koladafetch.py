@@ -27,8 +27,8 @@ from django.db.models.functions import Trim, Upper
 from django.utils.translation import gettext as _
 
 from followup import koladavalues
+from followup.indicatormodels import Indicator
 from followup.kolada import FETCH_TIMEOUT, MAX_BYTES, KoladaError, fetch_pages
-from followup.models import Indicator
 
 # KPIs asked for in one request: Kolada takes several, comma-separated.
 KPIS_PER_REQUEST = 10

@@ -15,9 +15,9 @@ from django.conf import settings
 from django.db.models.functions import Trim, Upper
 from django.utils import timezone
 
+from followup.indicatormodels import Indicator
 from followup.koladamodels import KpiValue
 from followup.koladareport import KoladaReport, KoladaValue
-from followup.models import Indicator
 
 BATCH_SIZE = 2000
 

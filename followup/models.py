@@ -15,7 +15,12 @@ from simple_history.models import HistoricalRecords
 
 from goals import rules
 from goals.locking import tree_lock
-from goals.models import Committee, Node, NodeKind, PlanYear
+from goals.models import (
+    Committee,
+    Node,
+    NodeKind,
+    PlanYear,
+)
 from goals.permissions import can_see_unpublished
 from goals.text import PlainCharField, PlainTextField
 
@@ -29,12 +34,42 @@ class PeriodKind(models.TextChoices):
 DEFAULT_CUTOFF = {PeriodKind.INTERIM: (8, 31), PeriodKind.ANNUAL: (12, 31)}
 
 
+class PeriodState(models.TextChoices):
+    PLANNED = "planned", _("planned")
+    OPEN = "open", _("open for input")
+    CLOSED = "closed", _("closed")
+    PUBLISHED = "published", _("published")
+
+
+def closes_at_deadline() -> bool:
+    return settings.PERIODS_CLOSE_AT_DEADLINE
+
+
+def last_open_day(today: datetime.date | None = None) -> datetime.date:
+    """A period whose deadline is before this day is closed for input."""
+    return today or timezone.localdate()
+
+
 class PeriodQuerySet(models.QuerySet["Period"]):
     def for_year(self, plan_year: PlanYear | int) -> PeriodQuerySet:
         return self.filter(plan_year=plan_year)
 
-    def open(self) -> PeriodQuerySet:
-        return self.filter(is_closed=False)
+    def open(self, today: datetime.date | None = None) -> PeriodQuerySet:
+        """Periods open for input, in every plan year: opened by an official and,
+        where periods close at their deadline, not past it. The rule is read from
+        the stored dates, so every process agrees without anyone closing the
+        period by hand."""
+        periods = self.filter(state=PeriodState.OPEN)
+        if closes_at_deadline():
+            periods = periods.filter(deadline__gte=last_open_day(today))
+        return periods
+
+    def past_deadline(self, today: datetime.date | None = None) -> PeriodQuerySet:
+        """Periods still marked open whose deadline has passed: the daily command closes them."""
+        return self.filter(state=PeriodState.OPEN, deadline__lt=last_open_day(today))
+
+    def published(self) -> PeriodQuerySet:
+        return self.filter(state=PeriodState.PUBLISHED)
 
     def locked(self) -> PeriodQuerySet:
         """The periods' rows, locked until commit; a plan year joined in is read, not locked.
@@ -53,7 +88,7 @@ class PeriodQuerySet(models.QuerySet["Period"]):
         """Unpublished follow-up is for logged-in users; the public sees published periods."""
         if can_see_unpublished(user):
             return self
-        return self.filter(published_at__isnull=False)
+        return self.published()
 
 
 class Period(models.Model):
@@ -66,7 +101,11 @@ class Period(models.Model):
     title = PlainCharField(_("title"), max_length=200, blank=True)
     cutoff_date = models.DateField(_("cut-off date"))
     deadline = models.DateField(_("deadline for input"))
-    is_closed = models.BooleanField(_("closed"), default=False)
+    # Open by default, as every period was before periods had states; a new
+    # year's periods are created planned (followup.services.plan_year_start).
+    state = models.CharField(
+        _("state"), max_length=10, choices=PeriodState.choices, default=PeriodState.OPEN
+    )
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
 
@@ -80,6 +119,11 @@ class Period(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["plan_year", "cutoff_date"], name="one_period_per_cutoff"
+            ),
+            models.CheckConstraint(
+                condition=Q(state=PeriodState.PUBLISHED, published_at__isnull=False)
+                | (~Q(state=PeriodState.PUBLISHED) & Q(published_at__isnull=True)),
+                name="published_period_has_publication_time",
             ),
         ]
 
@@ -100,7 +144,31 @@ class Period(models.Model):
 
     @property
     def is_published(self) -> bool:
-        return self.published_at is not None
+        return self.state == PeriodState.PUBLISHED
+
+    @property
+    def is_planned(self) -> bool:
+        return self.state == PeriodState.PLANNED
+
+    def is_past_deadline(self, today: datetime.date | None = None) -> bool:
+        return closes_at_deadline() and self.deadline < last_open_day(today)
+
+    @property
+    def is_open(self) -> bool:
+        """Open for input: opened, and not past its deadline (the rule of `PeriodQuerySet.open`)."""
+        return self.state == PeriodState.OPEN and not self.is_past_deadline()
+
+    @property
+    def is_closed(self) -> bool:
+        """Closed for input, whatever the reason: not yet opened, closed, published
+        or past its deadline."""
+        return not self.is_open
+
+    @property
+    def state_label(self) -> str:
+        if self.state == PeriodState.OPEN and self.is_past_deadline():
+            return str(_("closed at the deadline"))
+        return self.get_state_display()
 
     @classmethod
     def default_dates(cls, kind: str, year: int) -> tuple[datetime.date, datetime.date]:
@@ -116,25 +184,30 @@ class Period(models.Model):
         if error:
             raise ValidationError({"deadline": error})
 
-    def close(self) -> None:
-        self.is_closed = True
+    def _change_state(self, state: str, reason: str = "", *, fields=()) -> None:
+        self.state = state
+        self.published_at = timezone.now() if state == PeriodState.PUBLISHED else None
         self.version += 1
-        self.save(update_fields=["is_closed", "version"])
+        # Kept in the history record (django-simple-history's change reason).
+        self._change_reason = reason[:100] if reason else None
+        self.save(update_fields=["state", "published_at", "version", *fields])
 
-    def reopen(self) -> None:
-        self.is_closed = False
-        self.version += 1
-        self.save(update_fields=["is_closed", "version"])
+    def open_for_input(self) -> None:
+        self._change_state(PeriodState.OPEN)
+
+    def close(self, reason: str = "") -> None:
+        self._change_state(PeriodState.CLOSED, reason)
+
+    def reopen(self, *, reason: str, deadline: datetime.date) -> None:
+        """Open a closed period again until `deadline`, for the recorded reason."""
+        self.deadline = deadline
+        self._change_state(PeriodState.OPEN, reason, fields=["deadline"])
 
     def publish(self) -> None:
-        self.published_at = timezone.now()
-        self.version += 1
-        self.save(update_fields=["published_at", "version"])
+        self._change_state(PeriodState.PUBLISHED)
 
     def unpublish(self) -> None:
-        self.published_at = None
-        self.version += 1
-        self.save(update_fields=["published_at", "version"])
+        self._change_state(PeriodState.CLOSED)
 
     def entry_url(self) -> str:
         return reverse("followup:assessment_entry", kwargs={"pk": self.pk})
@@ -370,113 +443,6 @@ class SubtreeCount(models.Model):
         return f"{self.node_id} {self.period_id} {self.status}: {self.number}"
 
 
-class IndicatorDirection(models.TextChoices):
-    HIGHER_IS_BETTER = "higher", _("higher is better")
-    LOWER_IS_BETTER = "lower", _("lower is better")
-
-
-class IndicatorQuerySet(models.QuerySet["Indicator"]):
-    def for_year(self, plan_year: PlanYear | int) -> IndicatorQuerySet:
-        return self.filter(node__plan_year=plan_year)
-
-
-class Indicator(models.Model):
-    """A key figure (nyckeltal) that measures a municipal or committee goal."""
-
-    node = models.ForeignKey(
-        Node, verbose_name=_("goal"), on_delete=models.CASCADE, related_name="indicators"
-    )
-    name = PlainCharField(_("name"), max_length=300)
-    unit = PlainCharField(_("unit"), max_length=40, blank=True)
-    baseline = models.DecimalField(
-        _("baseline"), max_digits=14, decimal_places=3, null=True, blank=True
-    )
-    target = models.DecimalField(_("target"), max_digits=14, decimal_places=3)
-    direction = models.CharField(
-        _("direction"),
-        max_length=10,
-        choices=IndicatorDirection.choices,
-        default=IndicatorDirection.HIGHER_IS_BETTER,
-    )
-    kolada_kpi = PlainCharField(
-        _("Kolada KPI id"), max_length=20, blank=True, help_text=_("For example N00914.")
-    )
-    definition = PlainTextField(_("definition"), blank=True, max_length=5000)
-    # An organisational unit whose value is the outcome instead of the municipality's.
-    kolada_ou = models.CharField(_("Kolada unit id"), max_length=30, blank=True)
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
-    copied_from = models.ForeignKey(
-        "self",
-        verbose_name=_("copied from"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="copies",
-    )
-    version = models.PositiveIntegerField(_("version"), default=1)
-
-    history = HistoricalRecords()
-    objects = IndicatorQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["node", "order", "pk"]
-        verbose_name = _("indicator")
-        verbose_name_plural = _("indicators")
-        indexes = [models.Index(fields=["kolada_kpi"], name="indicator_kolada_kpi")]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def clean(self) -> None:
-        error = rules.indicator_error(self.node.kind) if self.node_id else None
-        if error:
-            raise ValidationError(error)
-
-
-class IndicatorOutcome(models.Model):
-    """An indicator's measured value in one follow-up period."""
-
-    indicator = models.ForeignKey(
-        Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="outcomes"
-    )
-    period = models.ForeignKey(
-        Period, verbose_name=_("period"), on_delete=models.CASCADE, related_name="outcomes"
-    )
-    value = models.DecimalField(_("outcome"), max_digits=14, decimal_places=3)
-    # The value expected at the end of the year, given in an interim period.
-    forecast = models.DecimalField(
-        _("forecast for the full year"), max_digits=14, decimal_places=3, null=True, blank=True
-    )
-    source = PlainCharField(_("source"), max_length=40, blank=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("entered by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    updated_at = models.DateTimeField(_("entered"), auto_now=True)
-    version = models.PositiveIntegerField(_("version"), default=1)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["period__cutoff_date"]
-        verbose_name = _("outcome")
-        verbose_name_plural = _("outcomes")
-        constraints = [
-            models.UniqueConstraint(fields=["indicator", "period"], name="one_outcome_per_period")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.indicator} {self.period}: {self.value}"
-
-    def clean(self) -> None:
-        if self.forecast is not None:
-            validate_forecast_allowed(self.period, "forecast")
-
-
 class ReminderLog(models.Model):
     """A reminder e-mailed to a committee's secretaries: at most one per period and day."""
 
@@ -506,11 +472,19 @@ def default_period(periods: list[Period], today: datetime.date) -> Period | None
 
 
 # Models in modules of their own, imported here so that Django registers them
-# with this app: sound financial management, and Kolada's lists and values.
+# with this app: nyckeltal, committees' approvals, sound financial management,
+# and Kolada's lists and values.
+from followup.approvalmodels import CommitteeReport  # noqa: E402, F401
 from followup.gehmodels import (  # noqa: E402, F401
     BalanceDeficit,
     BalanceStatement,
     GehEvaluation,
     GehVerdict,
+)
+from followup.indicatormodels import (  # noqa: E402, F401
+    Indicator,
+    IndicatorDirection,
+    IndicatorOutcome,
+    IndicatorQuerySet,
 )
 from followup.koladamodels import KoladaArea, KoladaKpi, KpiValue  # noqa: E402, F401

@@ -16,13 +16,8 @@ from django.utils import timezone
 
 from followup import counts, indicators, rollup, trends
 from followup.comparisons import Comparison, comparisons_for
-from followup.models import (
-    Assessment,
-    Indicator,
-    IndicatorOutcome,
-    Period,
-    default_period,
-)
+from followup.indicatormodels import Indicator, IndicatorOutcome
+from followup.models import Assessment, Period, default_period
 from goals import permissions, sqlrows
 from goals.models import ASSESSABLE_KINDS, Committee, ListedNode, Node
 from goals.rules import INDICATOR_KINDS

@@ -30,8 +30,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 
+from followup.indicatormodels import Indicator, IndicatorOutcome
 from followup.indicators import outcomes_bulk_save
-from followup.models import Indicator, IndicatorOutcome, Period
+from followup.models import Period
 from goals import permissions
 from goals.models import PlanYear
 
@@ -309,7 +310,7 @@ def _changes(checked: list[_Row], existing: dict, user, report: OutcomeImportRep
 def template_rows(plan_year: PlanYear, user) -> list[list[str]]:
     """A row per indicator the user may keep and open period of the year, with its
     outcome if it has one. Three queries."""
-    periods = list(Period.objects.for_year(plan_year).filter(is_closed=False))
+    periods = list(Period.objects.for_year(plan_year).open())
     outcomes = {
         (indicator_id, period_id): value
         for indicator_id, period_id, value in IndicatorOutcome.objects.filter(

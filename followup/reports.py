@@ -14,6 +14,7 @@ the indicators with their outcome in the period, and the three of
 
 from __future__ import annotations
 
+import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -22,14 +23,13 @@ from django.db.models import F, OuterRef, Subquery
 
 from followup.comparisons import comparisons_for
 from followup.geh import GehReport, geh_report
+from followup.indicatormodels import Indicator, IndicatorOutcome
 from followup.indicators import format_value, indicator_status
 from followup.models import (
     MISSING,
     ActivityStatus,
     Assessment,
     GoalStatus,
-    Indicator,
-    IndicatorOutcome,
     Period,
     PeriodKind,
     StatusLabels,
@@ -100,6 +100,8 @@ class ReportGoal(StatusLabels):
     children: list[ReportGoal] = field(default_factory=list)
     forecast_status: str = ""  # for the full year, in an interim period; "" for none
     geh_role: str = ""
+    # A committee goal's activities, with their plans (responsible, dates, cost).
+    activities: list[ReportActivity] = field(default_factory=list)
 
     @property
     def geh_label(self) -> str:
@@ -113,6 +115,21 @@ class ReportGoal(StatusLabels):
     def paragraphs(self) -> list[str]:
         """The analysis split into paragraphs at blank lines."""
         return [part.strip() for part in self.analysis.replace("\r", "").split("\n\n") if part]
+
+
+@dataclass
+class ReportActivity:
+    title: str
+    status: str  # MISSING when not assessed in the period
+    analysis: str
+    responsible: str
+    start_date: datetime.date | None
+    end_date: datetime.date | None
+    cost_estimate: Decimal | None
+
+    @property
+    def status_label(self) -> str:
+        return status_label(self.status)
 
 
 @dataclass
@@ -231,21 +248,38 @@ def _indicator_lines(
     return lines
 
 
-def period_report(period: Period) -> PeriodReport:
-    """The period's goal section, from perspective down to the committees' goals."""
-    nodes = list(
-        Node.objects.for_year(period.plan_year_id)
-        .exclude(kind=NodeKind.ACTIVITY)
-        .select_related("committee")
-        .in_tree_order()
-    )
+def period_report(period: Period, *, with_activities: bool = False) -> PeriodReport:
+    """The period's goal section, from perspective down to the committees' goals;
+    `with_activities` adds each committee goal's activities with their plans
+    (the exports list them; the printed report does not, and is spared reading them)."""
+    nodes = Node.objects.for_year(period.plan_year_id).select_related("committee")
+    if not with_activities:
+        nodes = nodes.exclude(kind=NodeKind.ACTIVITY)
+    nodes = list(nodes.in_tree_order())
     assessments = _assessments(period)
     indicators = _indicator_lines(period)
     perspectives: list[ReportPerspective] = []
     summary: Counter[str] = Counter()
     direction: ReportGoal | None = None
     municipal: ReportGoal | None = None
+    committee_goal: ReportGoal | None = None
     for node in nodes:
+        if node.kind == NodeKind.ACTIVITY:
+            if committee_goal is not None:
+                status, analysis, _forecast = assessments.get(node.pk, (MISSING, "", ""))
+                committee_goal.activities.append(
+                    ReportActivity(
+                        node.title,
+                        status,
+                        analysis,
+                        node.responsible,
+                        node.start_date,
+                        node.end_date,
+                        node.cost_estimate,
+                    )
+                )
+            continue
+        committee_goal = None  # set again below when this node is a committee goal
         if node.kind == NodeKind.PERSPECTIVE:
             perspectives.append(ReportPerspective(node.title, node.description, []))
             direction = municipal = None
@@ -264,6 +298,7 @@ def period_report(period: Period) -> PeriodReport:
             summary[goal.status] += 1
         elif node.kind == NodeKind.COMMITTEE_GOAL and municipal is not None:
             municipal.children.append(goal)
+            committee_goal = goal
     return PeriodReport(
         period=period,
         perspectives=perspectives,

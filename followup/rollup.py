@@ -36,17 +36,9 @@ from django.conf import settings
 from django.db.models import OuterRef, Subquery
 from django.utils.translation import ngettext
 
+from followup.indicatormodels import Indicator, IndicatorOutcome
 from followup.indicators import indicator_status
-from followup.models import (
-    MISSING,
-    STATUS_ORDER,
-    ActivityStatus,
-    Assessment,
-    GoalStatus,
-    Indicator,
-    IndicatorOutcome,
-    Period,
-)
+from followup.models import MISSING, STATUS_ORDER, ActivityStatus, Assessment, GoalStatus, Period
 from goals.models import ASSESSABLE_KINDS, GOAL_KINDS, Node
 
 SHARE_MET = "share_met"

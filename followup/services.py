@@ -17,12 +17,14 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from followup import counts
+from followup.approvalmodels import CommitteeReport
+from followup.indicatormodels import Indicator
 from followup.models import (
     MISSING,
     Assessment,
-    Indicator,
     Period,
     PeriodKind,
+    PeriodState,
     ReminderLog,
     assessment_error,
     forecast_status_error,
@@ -32,7 +34,7 @@ from goals import services as goal_services
 from goals.locking import tree_lock
 from goals.models import Committee, Node, NodeKind, PlanYear
 from goals.permissions import Role
-from goals.services import StaleEditError
+from goals.services import ContentLockedError, StaleEditError, approval_step
 
 
 class PeriodClosedError(Exception):
@@ -51,8 +53,16 @@ def plan_year_start(*, source: PlanYear | None, year: int, user=None) -> PlanYea
         periods = []
         for kind in (PeriodKind.INTERIM, PeriodKind.ANNUAL):
             cutoff, deadline = Period.default_dates(kind, year)
+            # Planned: an official opens each when its time comes, so a new
+            # year never opens for input beside the one still being reported.
             periods.append(
-                Period(plan_year=plan_year, kind=kind, cutoff_date=cutoff, deadline=deadline)
+                Period(
+                    plan_year=plan_year,
+                    kind=kind,
+                    cutoff_date=cutoff,
+                    deadline=deadline,
+                    state=PeriodState.PLANNED,
+                )
             )
         bulk_create_with_history(periods, Period, default_user=user)
         # Both periods' roll-up counts in one pass over the copied tree.
@@ -103,8 +113,10 @@ def period_save(*, period: Period, expected_version: int | None = None) -> Perio
             if expected_version is not None and current.version != expected_version:
                 raise StaleEditError(current)
             period.version = current.version + 1
-            period.is_closed = current.is_closed
+            period.state = current.state
             period.published_at = current.published_at
+        else:
+            period.state = PeriodState.PLANNED
         period.full_clean()
         try:
             period.save()
@@ -115,22 +127,137 @@ def period_save(*, period: Period, expected_version: int | None = None) -> Perio
     return period
 
 
-def period_set_state(*, period: Period, action: str) -> Period:
-    """Close, reopen, publish or unpublish a period. The period's row lock makes a
-    close wait for any save of assessments in progress, and vice versa."""
+# The state changes of a period: the states each starts from, and its target.
+PERIOD_STEPS = {
+    "open": ((PeriodState.PLANNED,), PeriodState.OPEN),
+    "close": ((PeriodState.OPEN,), PeriodState.CLOSED),
+    "reopen": ((PeriodState.CLOSED, PeriodState.OPEN), PeriodState.OPEN),
+    "publish": ((PeriodState.OPEN, PeriodState.CLOSED), PeriodState.PUBLISHED),
+    "unpublish": ((PeriodState.PUBLISHED,), PeriodState.CLOSED),
+}
+
+
+def period_set_state(
+    *,
+    period: Period,
+    action: str,
+    reason: str = "",
+    deadline: datetime.date | None = None,
+    today: datetime.date | None = None,
+) -> Period:
+    """Open, close, reopen, publish or unpublish a period, or refuse with a
+    Swedish message when the period is not in a state to allow it. The period's
+    row lock makes a close wait for any save of assessments in progress, and
+    vice versa.
+
+    Reopening needs a reason and a new deadline no earlier than today (a period
+    past its deadline would otherwise be closed again at once); both are
+    recorded in the period's history.
+    """
+    if action not in PERIOD_STEPS:
+        raise ValueError(f"Unknown period action {action!r}")
+    sources, _target = PERIOD_STEPS[action]
+    today = today or timezone.localdate()
     with transaction.atomic():
         current = _locked_period(period.pk)
-        if action == "close":
+        # An open period past its deadline is closed for input: it is reopened,
+        # not closed again.
+        state = (
+            PeriodState.CLOSED
+            if current.state == PeriodState.OPEN and current.is_past_deadline(today)
+            else current.state
+        )
+        if state not in sources or (action == "close" and state != PeriodState.OPEN):
+            raise ValidationError(
+                _("%(period)s cannot be changed that way: it is “%(state)s”.")
+                % {"period": current.display_title, "state": current.state_label}
+            )
+        if action == "open":
+            current.open_for_input()
+        elif action == "close":
             current.close()
         elif action == "reopen":
-            current.reopen()
+            if not reason.strip():
+                raise ValidationError(_("Give the reason for reopening."))
+            if deadline is None or deadline < today:
+                raise ValidationError(_("The new deadline cannot be in the past."))
+            current.reopen(reason=reason.strip(), deadline=deadline)
         elif action == "publish":
             current.publish()
-        elif action == "unpublish":
-            current.unpublish()
         else:
-            raise ValueError(f"Unknown period action {action!r}")
+            current.unpublish()
     return current
+
+
+def periods_close_at_deadline(*, today: datetime.date | None = None) -> list[Period]:
+    """Record as closed every period still marked open whose deadline has passed.
+
+    Input is refused after the deadline whether or not this has run (see
+    `PeriodQuerySet.open`); this writes the closing into each period's history,
+    so that it shows who (no one: the deadline) closed it and when.
+    """
+    closed = []
+    if not settings.PERIODS_CLOSE_AT_DEADLINE:
+        return closed
+    for period_id in Period.objects.past_deadline(today).values_list("pk", flat=True):
+        with transaction.atomic():
+            current = _locked_period(period_id)
+            if current.state == PeriodState.OPEN and current.is_past_deadline(today):
+                current.close(reason=str(_("Closed at the deadline")))
+                closed.append(current)
+    return closed
+
+
+# --- committee approval of a period ---------------------------------------------
+
+
+def report_locked_message(committee: Committee | str) -> str:
+    return _(
+        "The follow-up of %(committee)s in this period has been approved by the committee "
+        "and is locked. An official can reopen it."
+    ) % {"committee": committee}
+
+
+def refuse_if_approved(period_id: int, committee_ids) -> None:
+    """Refuse a change to assessments or outcomes of committees that have approved
+    their part of the period. Called under the period's row lock."""
+    wanted = {committee_id for committee_id in committee_ids if committee_id is not None}
+    if not wanted:
+        return
+    approved = (
+        CommitteeReport.objects.approved()
+        .filter(period_id=period_id, committee_id__in=wanted)
+        .select_related("committee")
+        .first()
+    )
+    if approved is not None:
+        raise ContentLockedError(report_locked_message(approved.committee))
+
+
+def committee_report_step(
+    *,
+    period: Period,
+    committee: Committee,
+    step: str,
+    expected_version: int,
+    user=None,
+    decision: dict | None = None,
+    reason: str = "",
+) -> CommitteeReport:
+    """Mark a committee's part of a period ready, unmark it, record the
+    committee's approval or reopen it. Under the period's row lock, the lock
+    every save of assessments takes first."""
+    with transaction.atomic():
+        _locked_period(period.pk)
+        report, _created = CommitteeReport.objects.select_for_update().get_or_create(
+            period=period, committee=committee
+        )
+        if report.version != expected_version:
+            raise StaleEditError(report)
+        approval_step(report, step=step, user=user, decision=decision, reason=reason)
+        report.full_clean(exclude=["period", "committee", "updated_by"])
+        report.save()
+    return report
 
 
 @dataclass
@@ -177,6 +304,7 @@ def assessments_save(*, period: Period, entries: list[Entry], user) -> int:
         current_period = _locked_period(period.pk)
         if current_period.is_closed:
             raise PeriodClosedError
+        refuse_if_approved(period.pk, {entry.node.committee_id for entry in entries})
         with tree_lock(period.plan_year_id):
             node_ids = [entry.node.pk for entry in entries]
             existing = {
@@ -282,6 +410,22 @@ def _assessments_update(assessments: list[Assessment], *, user, now) -> None:
 # --- what is due -------------------------------------------------------------
 
 
+def featured_year(
+    plan_years: list[PlanYear], open_periods: list[Period], *, public: bool
+) -> PlanYear | None:
+    """The plan year a start page leads with. The public: the latest year with
+    published follow-up (one query). Others: the year of the latest open period,
+    else the newest year, so that starting next year does not hide this one's
+    open work."""
+    if public:
+        published = set(Period.objects.published().values_list("plan_year_id", flat=True))
+        return next((year for year in plan_years if year.pk in published), None)
+    if open_periods:
+        latest = max(open_periods, key=lambda period: period.cutoff_date)
+        return next((year for year in plan_years if year.pk == latest.plan_year_id), None)
+    return plan_years[0] if plan_years else None
+
+
 @dataclass
 class Due:
     period: Period
@@ -344,7 +488,9 @@ def reminders_send(*, today: datetime.date) -> list[ReminderLog]:
     sent: list[ReminderLog] = []
     days = settings.REMINDER_DAYS_BEFORE
     deadlines = [today + datetime.timedelta(days=day) for day in days]
-    periods = list(Period.objects.open().filter(deadline__in=deadlines).select_related("plan_year"))
+    periods = list(
+        Period.objects.open(today).filter(deadline__in=deadlines).select_related("plan_year")
+    )
     for period in periods:
         committees = Committee.objects.filter(nodes__plan_year_id=period.plan_year_id).distinct()
         assessed = set(Assessment.objects.for_period(period).values_list("node_id", flat=True))

@@ -25,7 +25,8 @@ from django.utils.formats import number_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from followup.models import Indicator, IndicatorOutcome, Period
+from followup.indicatormodels import Indicator, IndicatorOutcome
+from followup.models import Period
 from goals.models import PlanYear
 from goals.permissions import can_see_unpublished
 

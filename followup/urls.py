@@ -11,6 +11,7 @@ from followup.views import (
     reading,
     report,
     search,
+    year,
     years,
 )
 
@@ -24,7 +25,14 @@ urlpatterns = [
     path("planar/", years.plan_year_list, name="plan_year_list"),
     path("planar/<year:year>/perioder/ny/", years.period_form, name="period_add"),
     path("planar/<year:year>/perioder/<id:pk>/", years.period_form, name="period_edit"),
-    path("perioder/<id:pk>/status/", years.period_action, name="period_action"),
+    path("perioder/<id:pk>/status/", year.period_change, name="period_action"),
+    path("perioder/<id:pk>/rapportering/", year.period_progress, name="period_progress"),
+    path("perioder/<id:pk>/granskning/", year.period_audit, name="period_audit"),
+    path(
+        "perioder/<id:pk>/namnd/<slug:slug>/<slug:step>/",
+        year.committee_report_step,
+        name="committee_report_step",
+    ),
 ]
 
 urlpatterns += [

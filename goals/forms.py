@@ -36,12 +36,50 @@ class NodeForm(forms.Form):
             self.fields["committee"].empty_label = None
         else:
             del self.fields["committee"]
+        if kind == NodeKind.ACTIVITY:
+            self.fields.update(_activity_plan_fields())
 
     def clean_title(self) -> str:
         title = self.cleaned_data["title"].strip()
         if not title:
             raise forms.ValidationError(_("Write a title."))
         return title
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("The end date cannot be before the start date."))
+        return cleaned
+
+    def plan(self) -> dict:
+        """An activity's plan fields as `goals.services` takes them; nothing for other kinds."""
+        names = ("responsible", "start_date", "end_date", "cost_estimate")
+        return {name: self.cleaned_data[name] for name in names if name in self.fields}
+
+
+def _activity_plan_fields() -> dict[str, forms.Field]:
+    return {
+        "responsible": forms.CharField(
+            label=_("Responsible"),
+            max_length=200,
+            required=False,
+            help_text=_("A person's name or a role, for example “rektor”."),
+        ),
+        "start_date": forms.DateField(
+            label=_("Start date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        ),
+        "end_date": forms.DateField(
+            label=_("End date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        ),
+        "cost_estimate": forms.DecimalField(
+            label=_("Cost estimate (kr)"),
+            required=False,
+            min_value=0,
+            max_digits=14,
+            decimal_places=0,
+        ),
+    }
 
 
 class MoveForm(forms.Form):
@@ -253,3 +291,67 @@ class UserForm(forms.ModelForm):
         for committee in wanted - current:
             committee.members.add(user)
         return user
+
+
+# --- decisions and state changes ------------------------------------------------
+
+
+class DecisionForm(forms.Form):
+    """A committee's or the council's decision, as its minutes cite it."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # A text field for the date as minutes write it: typed the same way with
+    # any keyboard, browser or locale.
+    decided_on = forms.DateField(
+        label=_("Decision date"),
+        help_text=_("As 2026-11-24."),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"autocomplete": "off"}),
+        input_formats=["%Y-%m-%d"],
+        error_messages={
+            "required": _("Give the date of the decision."),
+            "invalid": _("Write the date as 2026-11-24."),
+        },
+    )
+    paragraph = forms.CharField(
+        label=_("Paragraph (§)"), max_length=20, required=False, help_text=_("For example 112.")
+    )
+    registration_number = forms.CharField(
+        label=_("Registration number"),
+        max_length=60,
+        required=False,
+        help_text=_("The diarienummer, for example KS 2025/301."),
+    )
+    minutes_url = forms.URLField(
+        label=_("Link to the minutes"), required=False, assume_scheme="https"
+    )
+
+    def decision(self) -> dict:
+        return {
+            name: self.cleaned_data[name]
+            for name in ("decided_on", "paragraph", "registration_number", "minutes_url")
+        }
+
+
+class PlanYearAdoptForm(DecisionForm):
+    decision_body = forms.CharField(
+        label=_("Decided by"), max_length=200, initial=_("Kommunfullmäktige")
+    )
+    field_order = ["decision_body", "decided_on", "paragraph", "registration_number"]
+
+
+class ReasonForm(forms.Form):
+    """Why something decided is opened again: kept in its history."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Give the reason for reopening.")},
+    )
+
+
+class ConfirmForm(forms.Form):
+    """A state change with nothing to fill in: the version the page showed."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)

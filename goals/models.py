@@ -8,10 +8,13 @@ a concurrent insert can never corrupt the nested sets.
 
 from __future__ import annotations
 
+import datetime
+from decimal import Decimal
 from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet, ValidationError
+from django.core.validators import MinValueValidator
 from django.db import connection, models
 from django.db.models import F, Q
 from django.db.models.expressions import RawSQL
@@ -41,8 +44,43 @@ from goals.text import PlainCharField, PlainTextField
 from goals.tree_manager import NodeTreeManager
 
 
-class PlanYear(models.Model):
+class DecisionFields(models.Model):
+    """The decision that adopted or approved something: when, under which
+    paragraph (§) of the minutes, its registration number (diarienummer) and,
+    where the minutes are online, a link to them."""
+
+    decided_on = models.DateField(_("decision date"), null=True, blank=True)
+    paragraph = PlainCharField(_("paragraph (§)"), max_length=20, blank=True)
+    registration_number = PlainCharField(_("registration number"), max_length=60, blank=True)
+    minutes_url = models.URLField(_("link to the minutes"), blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def decision_summary(self) -> str:
+        """“2025-11-24 § 112, dnr KS 2025/301”: the decision as minutes cite it."""
+        parts = [self.decided_on.isoformat()] if self.decided_on else []
+        if self.paragraph:
+            parts.append(f"§ {self.paragraph.lstrip('§ ')}")
+        text = " ".join(parts)
+        if self.registration_number:
+            text = f"{text}, dnr {self.registration_number}" if text else self.registration_number
+        return text
+
+
+class PlanYearState(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    ADOPTED = "adopted", _("adopted")
+
+
+class PlanYear(DecisionFields):
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=PlanYearState.choices, default=PlanYearState.DRAFT
+    )
+    # The body that adopted the year's goals: kommunfullmäktige as a rule.
+    decision_body = PlainCharField(_("decided by"), max_length=200, blank=True)
     copied_from = models.ForeignKey(
         "self",
         verbose_name=_("copied from"),
@@ -63,7 +101,12 @@ class PlanYear(models.Model):
             models.CheckConstraint(
                 condition=Q(year__gte=rules.FIRST_PLAN_YEAR) & Q(year__lte=rules.LAST_PLAN_YEAR),
                 name="plan_year_year_range",
-            )
+            ),
+            # An adopted year names its decision.
+            models.CheckConstraint(
+                condition=~Q(state=PlanYearState.ADOPTED) | Q(decided_on__isnull=False),
+                name="adopted_plan_year_has_decision_date",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -71,6 +114,10 @@ class PlanYear(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("followup:red_thread", kwargs={"year": self.year})
+
+    @property
+    def is_adopted(self) -> bool:
+        return self.state == PlanYearState.ADOPTED
 
 
 class CommitteeQuerySet(models.QuerySet["Committee"]):
@@ -219,11 +266,30 @@ class NodeQuerySet(TreeQuerySet):
         )
         return self.filter(pk__in=RawSQL(chain, (node.pk, limit)))
 
+    def activity_plans(self, committee_id: int) -> dict[int, ActivityPlan]:
+        """A committee's activities' plan fields, by node id: one query."""
+        return {
+            values[0]: ActivityPlan(*values[1:])
+            for values in self.filter(kind=NodeKind.ACTIVITY, committee_id=committee_id)
+            .order_by()
+            .values_list("id", "responsible", "start_date", "end_date", "cost_estimate")
+        }
+
     def rows(self) -> list[TreeRow]:
         """The listing columns as light tuples: a big tree renders without model instances."""
         # tuple.__new__ skips the Python-level constructor of the named tuple.
         new = tuple.__new__
         return [new(TreeRow, values) for values in self.values_list(*TreeRow._fields)]
+
+
+class ActivityPlan(NamedTuple):
+    responsible: str
+    start_date: datetime.date | None
+    end_date: datetime.date | None
+    cost_estimate: Decimal | None
+
+    def __bool__(self) -> bool:
+        return bool(self.responsible or self.start_date or self.end_date or self.cost_estimate)
 
 
 class ListedNode(NamedTuple):
@@ -293,6 +359,23 @@ class Node(MPTTModel):
     # instead of silently overwriting someone else's change.
     version = models.PositiveIntegerField(_("version"), default=1)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # An activity is also a plan: who carries it out, when, and at what cost.
+    responsible = PlainCharField(
+        _("responsible"),
+        max_length=200,
+        blank=True,
+        help_text=_("A person's name or a role, for example “rektor”."),
+    )
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    cost_estimate = models.DecimalField(
+        _("cost estimate (kr)"),
+        max_digits=14,
+        decimal_places=0,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
 
     history = HistoricalRecords(excluded_fields=["lft", "rght", "tree_id", "level"])
     # Also the manager django-mptt writes the tree through (goals/tree_manager.py).
@@ -337,6 +420,22 @@ class Node(MPTTModel):
             # root never has to search for a free tree id, and no write to one
             # year ever renumbers another year's tree.
             models.CheckConstraint(condition=Q(tree_id=F("plan_year")), name="tree_is_plan_year"),
+            models.CheckConstraint(
+                condition=Q(kind=NodeKind.ACTIVITY)
+                | (
+                    Q(responsible="")
+                    & Q(start_date__isnull=True)
+                    & Q(end_date__isnull=True)
+                    & Q(cost_estimate__isnull=True)
+                ),
+                name="plan_fields_only_on_activities",
+            ),
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=True)
+                | Q(end_date__isnull=True)
+                | Q(end_date__gte=F("start_date")),
+                name="activity_ends_after_it_starts",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -438,8 +537,123 @@ class Node(MPTTModel):
         geh_role = rules.geh_role_error(self.kind, self.geh_role)
         if geh_role is not None:
             errors.setdefault("geh_role", []).append(geh_role)
+        self._validate_plan_fields(errors)
         if errors:
             raise ValidationError(errors)
+
+    def _validate_plan_fields(self, errors: dict[str, list[str]]) -> None:
+        """Responsible, dates and cost belong to activities, and an activity ends
+        no earlier than it starts."""
+        if self.kind != NodeKind.ACTIVITY:
+            for name in ("responsible", "start_date", "end_date", "cost_estimate"):
+                if getattr(self, name) not in (None, ""):
+                    errors.setdefault(name, []).append(
+                        _("Only activities have a responsible, dates and a cost estimate.")
+                    )
+        elif self.start_date and self.end_date and self.end_date < self.start_date:
+            errors.setdefault("end_date", []).append(
+                _("The end date cannot be before the start date.")
+            )
+
+
+class ApprovalState(models.TextChoices):
+    """A committee's part of a year or period, on its way to the committee's decision."""
+
+    IN_PROGRESS = "in_progress", _("in progress")
+    READY = "ready", _("ready for the committee")
+    APPROVED = "approved", _("approved")
+
+
+class ApprovalQuerySet(models.QuerySet):
+    def approved(self) -> ApprovalQuerySet:
+        return self.filter(state=ApprovalState.APPROVED)
+
+
+class Approval(DecisionFields):
+    """What every committee approval records: its state, the committee's decision,
+    and why an official last reopened it. A committee with no row is in progress."""
+
+    committee = models.ForeignKey(
+        Committee, verbose_name=_("committee"), on_delete=models.PROTECT, related_name="+"
+    )
+    state = models.CharField(
+        _("state"),
+        max_length=20,
+        choices=ApprovalState.choices,
+        default=ApprovalState.IN_PROGRESS,
+    )
+    reopen_reason = PlainTextField(_("reason for reopening"), blank=True, max_length=2000)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    objects = ApprovalQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_approved(self) -> bool:
+        return self.state == ApprovalState.APPROVED
+
+
+class OperationalPlan(Approval):
+    """A committee's verksamhetsplan for a plan year: draft → ready → adopted by
+    the committee. Once adopted, the committee's goals and activities of the
+    year are locked until an official reopens the plan."""
+
+    plan_year = models.ForeignKey(
+        PlanYear,
+        verbose_name=_("plan year"),
+        on_delete=models.CASCADE,
+        related_name="operational_plans",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("operational plan")
+        verbose_name_plural = _("operational plans")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan_year", "committee"], name="one_operational_plan_per_committee"
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=ApprovalState.APPROVED) | Q(decided_on__isnull=False),
+                name="adopted_operational_plan_has_decision_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.committee} {self.plan_year}"
+
+    @classmethod
+    def of(cls, plan_year: PlanYear, committee: Committee) -> OperationalPlan:
+        """The committee's plan for the year; a draft not yet stored if it has none. One query."""
+        found = cls.objects.filter(plan_year=plan_year, committee=committee).first()
+        return found or cls(plan_year=plan_year, committee=committee)
+
+    @property
+    def state_label(self) -> str:
+        return plan_state_label(self.state)
+
+
+def plan_state_label(state: str) -> str:
+    """An operational plan's state as the committee says it: draft, ready, adopted."""
+    return str(
+        {
+            ApprovalState.IN_PROGRESS: _("draft"),
+            ApprovalState.READY: _("ready for the committee"),
+            ApprovalState.APPROVED: _("adopted by the committee"),
+        }[ApprovalState(state)]
+    )
 
 
 class DirectoryRole(models.Model):

@@ -9,8 +9,8 @@ membership:
 - committee secretary (nämndsekreterare): keeps the committee goals and
   activities of the committees they are a member of, and their assessments;
 - councillor (förtroendevald): reads;
-- auditor (revisor): reads what a councillor reads, no more (yet); a group of
-  its own so that the directory can hand it out (goals.directory).
+- auditor (revisor): reads everything, published or not, and the audit
+  pages; edits nothing.
 
 Superusers may do everything. Views ask these functions; they never test
 groups or committees themselves.
@@ -58,6 +58,7 @@ class Roles:
     official: bool = False
     secretary: bool = False
     councillor: bool = False
+    auditor: bool = False
     committee_ids: frozenset[int] = frozenset()
 
     @property
@@ -93,6 +94,7 @@ def roles_of(user: User) -> Roles:
         official=Role.OFFICIAL in groups,
         secretary=Role.SECRETARY in groups,
         councillor=Role.COUNCILLOR in groups,
+        auditor=Role.AUDITOR in groups,
         # Membership of a committee counts only for a secretary.
         committee_ids=committee_ids if Role.SECRETARY in groups else frozenset(),
     )
@@ -302,6 +304,29 @@ def can_manage_years(user: User) -> bool:
 def can_edit_user(user: User, edited: AbstractBaseUser) -> bool:
     """Officials keep the users, but only a superuser edits a superuser."""
     return can_manage_years(user) and (not edited.is_superuser or roles_of(user).superuser)
+
+
+def can_see_progress(user: User) -> bool:
+    """The reporting progress of a period: officials, and auditors (who only read it)."""
+    roles = roles_of(user)
+    return roles.superuser or roles.official or roles.auditor
+
+
+def can_audit(user: User) -> bool:
+    """The audit page of a period: the auditors, and the officials who answer them."""
+    roles = roles_of(user)
+    return roles.superuser or roles.official or roles.auditor
+
+
+def can_mark_ready(user: User, committee_id: int) -> bool:
+    """A committee's secretary marks its part ready for the committee, and unmarks it."""
+    roles = roles_of(user)
+    return roles.superuser or committee_id in roles.committee_ids
+
+
+def can_record_approval(user: User) -> bool:
+    """Recording a committee's decision, and reopening what it approved: officials."""
+    return can_manage_years(user)
 
 
 def can_edit_indicators(user: User, node: Node) -> bool:

@@ -8,8 +8,10 @@ write.
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
-from django.db import connection
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from mptt.exceptions import InvalidMove
@@ -18,14 +20,47 @@ from simple_history.utils import bulk_update_with_history
 from goals import rules, sqlrows
 from goals.locking import tree_lock
 from goals.models import (
+    COMMITTEE_KINDS,
+    ApprovalState,
     Committee,
     GehRole,
     Node,
     NodeKind,
+    OperationalPlan,
     PlanYear,
+    PlanYearState,
 )
 
 MOVE_POSITIONS = ("first-child", "last-child", "left", "right")
+
+
+class ContentLockedError(PermissionDenied):
+    """The content was approved by its committee (or adopted) and is locked until
+    an official reopens it. A PermissionDenied: a view that does not catch it
+    answers 403 with this message."""
+
+
+def plan_locked_message(committee: Committee | str) -> str:
+    return _(
+        "The operational plan of %(committee)s has been adopted by the committee and is "
+        "locked. An official can reopen it."
+    ) % {"committee": committee}
+
+
+def _refuse_if_plan_adopted(plan_year_id: int, *committee_ids: int | None) -> None:
+    """Refuse a change to a committee's goals or activities once its operational
+    plan is adopted. Read under the tree lock, so it holds against a concurrent adoption."""
+    wanted = [committee_id for committee_id in committee_ids if committee_id is not None]
+    if not wanted:
+        return
+    adopted = (
+        OperationalPlan.objects.approved()
+        .filter(plan_year_id=plan_year_id, committee_id__in=wanted)
+        .select_related("committee")
+        .first()
+    )
+    if adopted is not None:
+        raise ContentLockedError(plan_locked_message(adopted.committee))
 
 
 class StaleEditError(Exception):
@@ -67,6 +102,14 @@ def _fresh(*node_ids: int) -> list[Node]:
     return [by_id[node_id] for node_id in node_ids]
 
 
+ACTIVITY_PLAN_FIELDS = ("responsible", "start_date", "end_date", "cost_estimate")
+
+
+def _check_plan_keywords(plan: dict) -> None:
+    if unknown := set(plan) - set(ACTIVITY_PLAN_FIELDS):
+        raise TypeError(f"Unknown node fields {sorted(unknown)}")
+
+
 # The tree columns are set by django-mptt; the related objects are already in
 # hand, so checking that they exist would only cost a query each.
 _NOT_VALIDATED = [
@@ -91,15 +134,20 @@ def node_create(
     committee: Committee | None = None,
     position: str = "last-child",
     target: Node | None = None,
+    **plan,
 ) -> Node:
     """Add a node under `parent` (last by default), or beside a sibling `target`.
 
     A vision is created as the root of the year's tree; its tree id is the
-    plan year's id.
+    plan year's id. An activity's plan (`responsible`, `start_date`,
+    `end_date`, `cost_estimate`) may be given as keywords.
     """
     if position not in MOVE_POSITIONS:
         raise ValueError(f"Unknown position {position!r}")
+    _check_plan_keywords(plan)
     with tree_lock(plan_year.pk):
+        if kind in COMMITTEE_KINDS:
+            _refuse_if_plan_adopted(plan_year.pk, committee.pk if committee else None)
         fresh_parent = _fresh(parent.pk)[0] if parent is not None else None
         node = Node(
             plan_year=plan_year,
@@ -108,6 +156,7 @@ def node_create(
             description=description,
             committee=committee,
             parent=fresh_parent,
+            **plan,
         )
         _validate_fields(node)
         if fresh_parent is None:
@@ -136,14 +185,23 @@ def node_update(
     title: str,
     description: str,
     committee: Committee | None = None,
+    **plan,
 ) -> Node:
-    """Change a node's texts (and a committee goal's committee) if nobody else has."""
+    """Change a node's texts (and a committee goal's committee, an activity's
+    plan fields when given) if nobody else has."""
+    _check_plan_keywords(plan)
     with tree_lock(node.plan_year_id):
         (current,) = _fresh(node.pk)
         if current.version != expected_version:
             raise StaleEditError(current)
+        if current.kind in COMMITTEE_KINDS:
+            _refuse_if_plan_adopted(
+                current.plan_year_id, current.committee_id, committee.pk if committee else None
+            )
         current.title = title
         current.description = description
+        for name, value in plan.items():
+            setattr(current, name, value)
         if current.kind == NodeKind.COMMITTEE_GOAL and committee is not None:
             current.committee = committee
         _validate_fields(current)
@@ -168,6 +226,8 @@ def node_move(*, node: Node, target: Node, position: str) -> Node:
         raise ValueError(f"Unknown position {position!r}")
     with tree_lock(node.plan_year_id):
         current, fresh_target = _fresh(node.pk, target.pk)
+        if current.kind in COMMITTEE_KINDS:
+            _refuse_if_plan_adopted(current.plan_year_id, current.committee_id)
         if fresh_target.plan_year_id != current.plan_year_id:
             raise ValidationError(_("A node can only be moved within its own plan year."))
         if fresh_target.tree_id == current.tree_id and (
@@ -198,6 +258,8 @@ def node_delete(*, node: Node, expected_version: int | None = None) -> int:
         (current,) = _fresh(node.pk)
         if expected_version is not None and current.version != expected_version:
             raise StaleEditError(current)
+        if current.kind in COMMITTEE_KINDS:
+            _refuse_if_plan_adopted(current.plan_year_id, current.committee_id)
         count = current.get_descendant_count() + 1
         current.delete()
         return count
@@ -311,3 +373,115 @@ def _nodes_copy(*, source_id: int, target_id: int, user=None) -> int:
             [now, "", "+", user.pk if user else None, target_id],
         )
     return copied
+
+
+# --- the year's decisions ------------------------------------------------------
+
+
+def plan_year_adopt(
+    *,
+    plan_year: PlanYear,
+    decision_body: str,
+    decided_on: datetime.date,
+    paragraph: str = "",
+    registration_number: str = "",
+    minutes_url: str = "",
+) -> PlanYear:
+    """Record the council's decision that adopted the year's goals: draft → adopted."""
+    with transaction.atomic():
+        current = PlanYear.objects.select_for_update().get(pk=plan_year.pk)
+        if current.state == PlanYearState.ADOPTED:
+            raise ValidationError(_("The plan year has already been adopted."))
+        current.state = PlanYearState.ADOPTED
+        current.decision_body = decision_body.strip()
+        current.decided_on = decided_on
+        current.paragraph = paragraph.strip()
+        current.registration_number = registration_number.strip()
+        current.minutes_url = minutes_url.strip()
+        current.full_clean(exclude=["copied_from"])
+        current.save()
+    return current
+
+
+def plan_year_reopen(*, plan_year: PlanYear, reason: str) -> PlanYear:
+    """Back to draft (a decision recorded in error, or a new one to come), with the reason kept."""
+    if not reason.strip():
+        raise ValidationError(_("Give the reason for reopening."))
+    with transaction.atomic():
+        current = PlanYear.objects.select_for_update().get(pk=plan_year.pk)
+        if current.state != PlanYearState.ADOPTED:
+            raise ValidationError(_("The plan year is not adopted."))
+        current.state = PlanYearState.DRAFT
+        current.decided_on = None
+        current._change_reason = reason.strip()[:100]
+        current.save()
+    return current
+
+
+# What each step of an approval needs: the state it starts from, the state it
+# leads to, and who takes it ("secretary": the committee's own; "official").
+APPROVAL_STEPS = {
+    "mark_ready": (ApprovalState.IN_PROGRESS, ApprovalState.READY, "secretary"),
+    "unmark_ready": (ApprovalState.READY, ApprovalState.IN_PROGRESS, "secretary"),
+    "approve": (ApprovalState.READY, ApprovalState.APPROVED, "official"),
+    "reopen": (ApprovalState.APPROVED, ApprovalState.IN_PROGRESS, "official"),
+}
+
+
+def approval_step(
+    record, *, step: str, user=None, decision: dict | None = None, reason: str = ""
+) -> None:
+    """Take one step of a committee approval on `record` (an `Approval`, locked
+    by the caller), or refuse with a Swedish message; the caller saves it.
+
+    Approving records the committee's decision (`decided_on`, `paragraph`,
+    `registration_number`, `minutes_url`); reopening needs a reason.
+    """
+    if step not in APPROVAL_STEPS:
+        raise ValueError(f"Unknown approval step {step!r}")
+    source, target, _who = APPROVAL_STEPS[step]
+    if record.state != source:
+        raise ValidationError(
+            _("This cannot be done now: the state is “%(state)s”.")
+            % {"state": record.get_state_display()}
+        )
+    if step == "approve":
+        decision = decision or {}
+        if not decision.get("decided_on"):
+            raise ValidationError(_("Give the date of the committee's decision."))
+        for name in ("decided_on", "paragraph", "registration_number", "minutes_url"):
+            value = decision.get(name) or ("" if name != "decided_on" else None)
+            setattr(record, name, value.strip() if isinstance(value, str) else value)
+    if step == "reopen":
+        if not reason.strip():
+            raise ValidationError(_("Give the reason for reopening."))
+        record.reopen_reason = reason.strip()
+        record._change_reason = reason.strip()[:100]
+    record.state = target
+    record.updated_by = user if user is not None and user.is_authenticated else None
+    record.version += 1
+
+
+def operational_plan_step(
+    *,
+    plan_year: PlanYear,
+    committee: Committee,
+    step: str,
+    expected_version: int,
+    user=None,
+    decision: dict | None = None,
+    reason: str = "",
+) -> OperationalPlan:
+    """Mark a committee's operational plan ready, unmark it, record its adoption
+    or reopen it. Under the year's tree lock, so no write to the committee's
+    goals slips in between."""
+    with tree_lock(plan_year.pk):
+        plan, _created = OperationalPlan.objects.select_for_update().get_or_create(
+            plan_year=plan_year, committee=committee
+        )
+        if plan.version != expected_version:
+            raise StaleEditError(plan)
+        approval_step(plan, step=step, user=user, decision=decision, reason=reason)
+        plan.full_clean(exclude=["plan_year", "committee", "updated_by"])
+        plan.save()
+    return plan

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from goals import views
+from goals import views, year_views
 
 app_name = "goals"
 
@@ -16,6 +16,13 @@ urlpatterns = [
         views.operational_plan,
         name="operational_plan",
     ),
+    path(
+        "verksamhetsplan/<year:year>/<slug:slug>/<slug:step>/",
+        year_views.operational_plan_step,
+        name="operational_plan_step",
+    ),
+    path("planar/<year:year>/anta/", year_views.plan_year_adopt, name="plan_year_adopt"),
+    path("planar/<year:year>/ateroppna/", year_views.plan_year_reopen, name="plan_year_reopen"),
     path("namnder/", views.committee_list, name="committee_list"),
     path("namnder/ny/", views.committee_form, name="committee_add"),
     path("namnder/<id:pk>/", views.committee_form, name="committee_edit"),

@@ -38,6 +38,7 @@ from goals.models import (
     kind_label,
 )
 from goals.services import StaleEditError
+from goals.year_views import plan_context
 
 
 def _next_url(request: HttpRequest, default: str) -> str:
@@ -148,6 +149,7 @@ def node_add(request: HttpRequest, pk: int) -> HttpResponse:
                 title=form.cleaned_data["title"],
                 description=form.cleaned_data["description"],
                 committee=committee,
+                **form.plan(),
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -192,6 +194,7 @@ def vision_add(request: HttpRequest, year: int) -> HttpResponse:
 def node_edit(request: HttpRequest, pk: int) -> HttpResponse:
     node = _node_for_edit(request, pk)
     initial = {"title": node.title, "description": node.description, "version": node.version}
+    initial |= {name: getattr(node, name) for name in services.ACTIVITY_PLAN_FIELDS}
     form = NodeForm(request.POST or None, initial=initial, kind=node.kind)
     conflict = None
     if request.method == "POST" and form.is_valid():
@@ -201,6 +204,7 @@ def node_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 expected_version=form.cleaned_data["version"] or 0,
                 title=form.cleaned_data["title"],
                 description=form.cleaned_data["description"],
+                **form.plan(),
             )
         except StaleEditError as stale:
             conflict = stale.current
@@ -320,6 +324,7 @@ def operational_plan(request: HttpRequest, year: int, slug: str) -> HttpResponse
         row for row in rows if row.kind not in COMMITTEE_KINDS or row.committee_id == committee.pk
     ]
     can_edit = permissions.can_edit_kind(request.user, NodeKind.COMMITTEE_GOAL, committee.pk)
+    plan = plan_context(request.user, plan_year, committee)
     # Mark the first and last child of each parent, for the reorder buttons.
     siblings: dict[int | None, list[int]] = {}
     for row in shown:
@@ -334,8 +339,13 @@ def operational_plan(request: HttpRequest, year: int, slug: str) -> HttpResponse
         {
             "plan_year": plan_year,
             "committee": committee,
-            "rows": [(row, *edges[row.id]) for row in shown if row.kind != NodeKind.VISION],
+            "rows": [
+                (row, *edges[row.id], plan["activity_plans"].get(row.id))
+                for row in shown
+                if row.kind != NodeKind.VISION
+            ],
             "can_edit": can_edit,
+            **plan,
             "here": request.get_full_path(),
         },
     )

@@ -208,6 +208,11 @@ MUNICIPALITY_NAME = env_str("MUNICIPALITY_NAME", "Kramfors kommun")
 # Residents may read published follow-up without logging in when this is on.
 PUBLIC_ACCESS = env_bool("PUBLIC_ACCESS", default=False)
 
+# A follow-up period is closed for input after its deadline day, in every
+# process, read from the stored date; `manage.py close_periods` (daily) records
+# the closing in the period's history. Off: periods close only by hand.
+PERIODS_CLOSE_AT_DEADLINE = env_bool("PERIODS_CLOSE_AT_DEADLINE", default=True)
+
 # The municipality's id in Kolada (its four-digit municipality code): an import
 # of Kolada data stores the values for this municipality and skips the rest.
 KOLADA_MUNICIPALITY_ID = env_str("KOLADA_MUNICIPALITY_ID", "2282")

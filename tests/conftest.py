@@ -22,6 +22,8 @@ def pytest_configure(config: pytest.Config) -> None:
     # with `secure=True`. Login throttling is tested on its own.
     settings.SECURE_SSL_REDIRECT = False
     settings.AXES_ENABLED = False
+    # The suite's periods have fixed dates; the tests of the deadline rule turn it on.
+    settings.PERIODS_CLOSE_AT_DEADLINE = False
 
 
 _DATABASE_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences"}
@@ -117,6 +119,11 @@ def secretary2(committees):
 @pytest.fixture
 def councillor(db):
     return _user("councillor", "councillor")
+
+
+@pytest.fixture
+def auditor(db):
+    return _user("auditor", "auditor")
 
 
 @pytest.fixture

@@ -6,7 +6,8 @@ import textwrap
 from decimal import Decimal
 
 from followup import counts
-from followup.models import Assessment, Indicator, IndicatorOutcome, Period, default_status_for
+from followup.indicatormodels import Indicator, IndicatorOutcome
+from followup.models import Assessment, Period, default_status_for
 from goals import services
 from goals.models import KIND_ORDER, Committee, Node, PlanYear
 

@@ -6,8 +6,8 @@ import os
 import pytest
 
 from bench.kolada import KPIS, YEARS, kolada_import_timed, kolada_year_build
+from followup.indicatormodels import IndicatorOutcome
 from followup.koladamodels import KpiValue
-from followup.models import IndicatorOutcome
 
 
 def test_the_kolada_benchmark_imports_and_keeps_every_value(db):

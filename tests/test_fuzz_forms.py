@@ -197,13 +197,13 @@ def test_red_thread_filters(client, councillor, world, period, committee, perspe
 
 @pytest.fixture
 def indicator(world):
-    from followup.models import Indicator
+    from followup.indicatormodels import Indicator
 
     return Indicator.objects.create(node=world["Läsa bättre"], name="Andel", target=80)
 
 
 def _indicators():
-    from followup.models import Indicator, IndicatorOutcome
+    from followup.indicatormodels import Indicator, IndicatorOutcome
 
     return (
         list(Indicator.objects.order_by("pk").values_list("pk", "name", "target", "version")),

@@ -4,7 +4,7 @@ checked before the object is looked up."""
 import pytest
 from django.urls import reverse
 
-from followup.models import Indicator
+from followup.indicatormodels import Indicator
 from tests.factories import TWO_PERSPECTIVES, build_tree
 
 MISSING_ID = 987654

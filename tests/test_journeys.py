@@ -88,6 +88,7 @@ def test_official_adds_a_goal_closes_the_period_and_the_secretary_is_locked_out(
     entry_url = secretary.url
 
     official.click("Planår och perioder")
+    official.click("Stäng Årsredovisning 2026")
     official.submit(button="Stäng Årsredovisning 2026")
     assert "Årsredovisning 2026 stängdes" in official.html
     assert Period.objects.get(kind="annual").is_closed

@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
-from followup.models import Indicator, IndicatorOutcome
+from followup.indicatormodels import Indicator, IndicatorOutcome
 from tests.linkclient import LinkClient
 
 YEAR = "2026"

@@ -139,7 +139,7 @@ def test_every_page_is_swedish_for_every_role(row, world, client, settings):  # 
         if role != "anonymous":
             client.force_login(world["users"][role])
         for query in queries:
-            response = client.get(url + query)
+            response = client.get(url + query, row.data)
             if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
                 continue
             checked += 1

@@ -13,7 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from followup.models import Assessment, Indicator
+from followup.indicatormodels import Indicator
+from followup.models import Assessment
 from goals.models import Committee, Node
 from goals.text import PlainTextFormField, validate_plain_text
 from tests.factories import build_tree

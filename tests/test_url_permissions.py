@@ -12,17 +12,24 @@ import pytest
 from django.contrib.auth.models import User
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from followup.models import Indicator
+from followup.indicatormodels import Indicator
 from goals.models import PlanYear
 from tests.factories import build_tree
 
 LOGIN = "login"
-ROLES = ("anonymous", "outsider", "councillor", "secretary", "official", "superuser")
+ROLES = ("anonymous", "outsider", "councillor", "secretary", "official", "superuser", "auditor")
 
 
-def _answers(anonymous, outsider, councillor, secretary, official, superuser):
+def _answers(anonymous, outsider, councillor, secretary, official, superuser, auditor=None):
+    """The auditor reads everything and edits nothing: unless told otherwise,
+    the answer a councillor gets."""
+    auditor = councillor if auditor is None else auditor
     return dict(
-        zip(ROLES, (anonymous, outsider, councillor, secretary, official, superuser), strict=True)
+        zip(
+            ROLES,
+            (anonymous, outsider, councillor, secretary, official, superuser, auditor),
+            strict=True,
+        )
     )
 
 
@@ -69,6 +76,16 @@ def _kwargs(world, whose: str) -> dict:
         },
         "user": {"pk": world["user"].pk},
         "bun report": {"pk": world["period"].pk, "slug": "bun"},
+        **{
+            f"{slug} report:{step}": {"pk": world["period"].pk, "slug": slug, "step": step}
+            for slug in ("bun", "sn")
+            for step in ("klar", "ej-klar", "beslut", "ateroppna")
+        },
+        **{
+            f"{slug} plan:{step}": {"year": 2026, "slug": slug, "step": step}
+            for slug in ("bun", "sn")
+            for step in ("klar", "ej-klar", "beslut", "ateroppna")
+        },
     }[whose]
 
 
@@ -128,14 +145,45 @@ TABLE = [
     Row("followup:plan_year_list", "-", OFFICIALS),
     Row("followup:period_add", "year", OFFICIALS),
     Row("followup:period_edit", "period of year", OFFICIALS),
-    Row("followup:period_action", "open period", POST_ONLY),
+    # Every state change is a confirmation page (GET) and its form (POST).
+    Row("followup:period_action", "open period", OFFICIALS, data={"action": "close"}),
     Row(
         "followup:period_action",
         "open period",
-        _answers(LOGIN, 403, 403, 403, 302, 302),
+        # The official publishes it (302); the superuser, after, finds it published (400).
+        _answers(LOGIN, 403, 403, 403, 302, 400),
         method="post",
         data={"action": "publish"},
     ),
+    Row("followup:period_progress", "open period", _answers(LOGIN, 403, 403, 403, 200, 200, 200)),
+    Row("followup:period_audit", "open period", _answers(LOGIN, 403, 403, 403, 200, 200, 200)),
+    # A committee's part of a period: its secretary marks it ready or takes it
+    # back; officials record the committee's decision and reopen it.
+    Row("followup:committee_report_step", "bun report:klar", BUN_SECRETARY),
+    Row("followup:committee_report_step", "bun report:ej-klar", BUN_SECRETARY),
+    Row("followup:committee_report_step", "bun report:beslut", OFFICIALS),
+    Row("followup:committee_report_step", "bun report:ateroppna", OFFICIALS),
+    Row("followup:committee_report_step", "sn report:klar", SUPERUSER_ONLY),
+    # The secretary marks it ready (302); the superuser, after, finds it ready already (400).
+    Row(
+        "followup:committee_report_step",
+        "bun report:klar",
+        _answers(LOGIN, 403, 403, 302, 403, 400),
+        method="post",
+    ),
+    Row("goals:operational_plan_step", "bun plan:klar", BUN_SECRETARY),
+    Row("goals:operational_plan_step", "bun plan:ej-klar", BUN_SECRETARY),
+    Row("goals:operational_plan_step", "bun plan:beslut", OFFICIALS),
+    Row("goals:operational_plan_step", "bun plan:ateroppna", OFFICIALS),
+    Row("goals:operational_plan_step", "sn plan:klar", SUPERUSER_ONLY),
+    Row(
+        "goals:operational_plan_step",
+        "bun plan:klar",
+        _answers(LOGIN, 403, 403, 302, 403, 400),
+        method="post",
+    ),
+    Row("goals:plan_year_adopt", "year", OFFICIALS),
+    Row("goals:plan_year_reopen", "year", OFFICIALS),
     Row("goals:committee_list", "-", OFFICIALS),
     Row("goals:committee_add", "-", OFFICIALS),
     Row("goals:committee_edit", "committee", OFFICIALS),
@@ -194,7 +242,9 @@ def test_every_url_has_a_row_in_the_table():
 
 
 @pytest.fixture
-def world(committees, plan_year, periods, secretary, official, councillor, outsider, settings):
+def world(
+    committees, plan_year, periods, secretary, official, councillor, outsider, auditor, settings
+):
     # Single sign-on on, against a provider whose endpoints are given (so no
     # discovery document is fetched: these requests never reach it).
     settings.SSO_ENABLED = True
@@ -233,6 +283,7 @@ def world(committees, plan_year, periods, secretary, official, councillor, outsi
             "secretary": secretary,
             "official": official,
             "superuser": User.objects.create_superuser("root", "root@example.se", "pw"),
+            "auditor": auditor,
         },
     }
 

@@ -136,6 +136,51 @@ def _plain_value(model_field, raw: Any, where: str) -> Any:
     return model_field.to_python(raw)
 
 
+# Version 2: a period's state replaced its closed flag; plan years record their
+# adoption; activities have a responsible, dates and a cost estimate.
+_V2_PLAN_YEAR = {
+    "state": "draft",
+    "decision_body": "",
+    "decided_on": None,
+    "paragraph": "",
+    "registration_number": "",
+    "minutes_url": "",
+}
+_V2_NODE = {"responsible": "", "start_date": None, "end_date": None, "cost_estimate": None}
+
+
+def _period_v2(record: Any) -> Any:
+    if isinstance(record, dict) and "is_closed" in record:
+        record = dict(record)
+        closed = record.pop("is_closed")
+        published = record.get("published_at") is not None
+        record["state"] = "published" if published else ("closed" if closed else "open")
+    return record
+
+
+def _with_defaults(record: Any, defaults: dict) -> Any:
+    return {**defaults, **record} if isinstance(record, dict) else record
+
+
+def _upgraded(raw: Any) -> Any:
+    """A format version 1 document as version 2; anything else as it is."""
+    if not isinstance(raw, dict) or raw.get("format_version") != 1:
+        return raw
+    raw = dict(raw, format_version=2)
+    try:
+        raw["plan_year"] = _with_defaults(raw["plan_year"], _V2_PLAN_YEAR)
+        raw["periods"] = [_period_v2(record) for record in raw["periods"]]
+        raw["nodes"] = [_with_defaults(record, _V2_NODE) for record in raw["nodes"]]
+        history = dict(raw["history"])
+        history["plan_year"] = [_with_defaults(r, _V2_PLAN_YEAR) for r in history["plan_year"]]
+        history["periods"] = [_period_v2(record) for record in history["periods"]]
+        history["nodes"] = [_with_defaults(record, _V2_NODE) for record in history["nodes"]]
+        raw["history"] = history
+    except (KeyError, TypeError):
+        return raw  # the reader names what is missing or of the wrong type
+    return raw
+
+
 class _Reader:
     """Turns the JSON document into records, checking everything that needs no database."""
 
@@ -146,6 +191,7 @@ class _Reader:
         raw = self.raw
         if not isinstance(raw, dict) or raw.get("format") != FORMAT:
             raise BackupError(_("This is not a backup of a plan year from Kramfors styr."))
+        raw = _upgraded(raw)
         version = raw.get("format_version")
         if type(version) is not int or version != FORMAT_VERSION:
             raise BackupError(

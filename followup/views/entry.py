@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from followup import rollup, services
 from followup.forms import AssessmentEntryForm
 from followup.models import Assessment, Period, PeriodKind
+from followup.views import year as year_views
 from goals import conflicts, permissions
 
 
@@ -89,6 +90,11 @@ def assessment_entry(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "followup/assessment_entry.html",
-        {"period": period, "form": form, "rows_html": form.rows_html(stale)},
+        {
+            "period": period,
+            "form": form,
+            "rows_html": form.rows_html(stale),
+            **year_views.entry_approvals(request.user, period),
+        },
         status=status,
     )

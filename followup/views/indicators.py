@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 
 from followup import indicators, services
 from followup.indicator_forms import IndicatorForm, KpiSearchForm, OutcomeForm
+from followup.indicatormodels import Indicator, IndicatorOutcome
 from followup.koladamodels import KoladaArea, KoladaKpi
-from followup.models import Indicator, IndicatorOutcome, Period, PeriodKind
+from followup.models import Period, PeriodKind
 from goals import conflicts, permissions, rules
 from goals.forms import VersionForm
 from goals.models import Node
@@ -245,7 +246,7 @@ def outcome_edit(request: HttpRequest, pk: int, period_pk: int) -> HttpResponse:
                     )
                     messages.success(request, _("The outcome was saved."))
             except services.PeriodClosedError:
-                period.is_closed = True
+                period.refresh_from_db(fields=["state", "deadline", "published_at"])
                 status = 409
             except StaleEditError as stale:
                 conflict = stale.current

@@ -17,18 +17,29 @@ from goals.models import Committee, NodeKind, PlanYear
 
 def start(request: HttpRequest) -> HttpResponse:
     plan_years = list(PlanYear.objects.all())
-    current = plan_years[0] if plan_years else None
     roles = permissions.roles_of(request.user)
     due, open_periods, own_committees = [], [], []
-    if roles.editor and current is not None:
-        open_periods = list(Period.objects.for_year(current).open())
+    if roles.editor or roles.auditor:
+        # Every open period of every year: starting next year leaves this year's
+        # annual report on the list until it closes.
+        open_periods = list(Period.objects.open().select_related("plan_year"))
+    if roles.editor and open_periods:
         due = services.due_for(periods=open_periods, scope=permissions.assessable_by(request.user))
+    current = services.featured_year(
+        plan_years, open_periods, public=not permissions.can_see_unpublished(request.user)
+    )
     if roles.committee_ids:
         own_committees = list(Committee.objects.filter(pk__in=roles.committee_ids))
+    audit_periods = (
+        list(Period.objects.select_related("plan_year").order_by("-cutoff_date"))
+        if roles.auditor
+        else []
+    )
     return render(
         request,
         "followup/start.html",
         {
+            "audit_periods": audit_periods,
             "plan_years": plan_years,
             "current_year": current,
             "roles": roles,
@@ -36,7 +47,7 @@ def start(request: HttpRequest) -> HttpResponse:
             "open_periods": open_periods,
             "own_committees": own_committees,
             "dashboard": (
-                dashboard.dashboard_for(request.user, plan_years)
+                dashboard.dashboard_for(request.user, plan_years, featured=current)
                 if permissions.can_read(request.user)
                 else None
             ),

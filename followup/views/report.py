@@ -83,7 +83,8 @@ def report_export(request: HttpRequest, pk: int, file_format: str) -> HttpRespon
         raise Http404
     period = visible_period(request, pk)
     write, content_type, extension = EXPORTS[file_format]
-    response = HttpResponse(write(reports.period_report(period)), content_type=content_type)
+    report = reports.period_report(period, with_activities=file_format != "docx")
+    response = HttpResponse(write(report), content_type=content_type)
     response["Content-Disposition"] = (
         f'attachment; filename="{exports.filename(period, extension)}"'
     )

@@ -8,11 +8,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from followup import services
 from followup.forms import PeriodForm, PlanYearStartForm
 from followup.models import Period
+from followup.views import year as year_views
 from goals import conflicts, permissions
 from goals.models import PlanYear
 from goals.services import StaleEditError
@@ -29,6 +29,8 @@ def plan_year_list(request: HttpRequest) -> HttpResponse:
         },
     )
     if request.method == "POST" and form.is_valid():
+        if not request.POST.get("confirmed"):
+            return year_views.plan_year_start_confirm(request, form)
         plan_year = services.plan_year_start(
             source=form.cleaned_data["source"], year=form.cleaned_data["year"], user=request.user
         )
@@ -64,22 +66,3 @@ def period_form(request: HttpRequest, year: int, pk: int | None = None) -> HttpR
         {"form": form, "plan_year": plan_year, "period": period, "conflict": conflict},
         status=409 if conflict else 200,
     )
-
-
-@require_POST
-@permissions.officials_only
-def period_action(request: HttpRequest, pk: int) -> HttpResponse:
-    period = get_object_or_404(Period, pk=pk)
-    action = request.POST.get("action")
-    texts = {
-        "close": _("%(period)s was closed."),
-        "reopen": _("%(period)s was reopened."),
-        "publish": _("%(period)s was published."),
-        "unpublish": _("%(period)s is no longer published."),
-    }
-    if action not in texts:
-        messages.error(request, _("Unknown action."))
-    else:
-        period = services.period_set_state(period=period, action=action)
-        messages.success(request, texts[action] % {"period": period.display_title})
-    return redirect("followup:plan_year_list")

@@ -26,7 +26,8 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import translation
 
-from followup.models import Assessment, Indicator, Period, PeriodKind
+from followup.indicatormodels import Indicator
+from followup.models import Assessment, Period, PeriodKind
 from goals import services
 from goals.models import Committee, Node, NodeKind, PlanYear
 
@@ -48,6 +49,7 @@ SCHOOL_GOAL = "Andelen elever som når kunskapskraven i alla ämnen i årskurs 9
 OFFICIAL = "tjansteperson"
 SECRETARY = "sekreterare"
 COUNCILLOR = "fortroendevald"
+AUDITOR = "revisor"
 
 
 @dataclass(frozen=True)
@@ -371,6 +373,27 @@ def _logged_in_page_type(name: str, demo: Demo) -> PageType:
             )
             heading = f"{bun.name} – {demo.interim.display_title}"
             return PageType(path, heading, SCHOOL_GOAL, role=COUNCILLOR)
+        case "progress":
+            path = reverse("followup:period_progress", kwargs={"pk": demo.interim.pk})
+            heading = f"Rapportering: {demo.interim.display_title}"
+            return PageType(path, heading, "klar för nämnd", role=OFFICIAL)
+        case "audit":
+            path = reverse("followup:period_audit", kwargs={"pk": demo.interim.pk})
+            heading = f"Granskning: {demo.interim.display_title}"
+            return PageType(path, heading, "Mål utan nyckeltal", role=AUDITOR)
+        case "start-auditor":
+            return PageType("/", "Mål och uppföljning", "Granskning", role=AUDITOR)
+        case "period-close":
+            path = reverse("followup:period_action", kwargs={"pk": annual.pk}) + "?action=close"
+            heading = f"Stäng {annual.display_title}"
+            return PageType(path, heading, "obedömda", role=OFFICIAL)
+        case "plan-step":
+            path = reverse(
+                "goals:operational_plan_step",
+                kwargs={"year": YEAR, "slug": bun.slug, "step": "klar"},
+            )
+            heading = f"Markera verksamhetsplanen för {bun.name} klar för nämnd"
+            return PageType(path, heading, "Vad som händer", role=SECRETARY)
         case "forbidden":
             return PageType(
                 reverse("goals:user_list"), "Inte tillåtet", status=403, role=COUNCILLOR
@@ -400,6 +423,11 @@ LOGGED_IN_PAGE_TYPES = [
     "password-reset",
     "start-secretary",
     "start-official",
+    "start-auditor",
+    "progress",
+    "audit",
+    "period-close",
+    "plan-step",
     "operational-plan-secretary",
     "operational-plan-councillor",
     "entry-open",

@@ -29,7 +29,7 @@ def _glance_page(name: str, demo) -> PageType:
             path = reverse("followup:overview", kwargs={"year": YEAR})
             return PageType(path, f"Översikt {YEAR}", "Mål per perspektiv")
         case "indicator-chart":
-            from followup.models import Indicator
+            from followup.indicatormodels import Indicator
 
             goal = Indicator.objects.filter(node__plan_year__year=YEAR).first().node
             return PageType(goal.get_absolute_url(), goal.title, "Över tid")

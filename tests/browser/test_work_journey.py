@@ -123,6 +123,7 @@ def test_official_adds_a_goal_closes_the_period_and_the_secretary_is_locked_out(
 
     # ...while the official closes the period.
     driver.follow(official, official.get_by_role("link", name="Planår och perioder", exact=True))
+    driver.follow(official, _link(official, f"Stäng {ANNUAL}"))
     driver.submit(official, _button(official, f"Stäng {ANNUAL}"))
     assert f"{ANNUAL} stängdes." in official.locator("main").inner_text()
     assert Period.objects.get(kind=PeriodKind.ANNUAL).is_closed

@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 
 from followup import api
-from followup.models import Assessment, Indicator, IndicatorOutcome
+from followup.indicatormodels import Indicator, IndicatorOutcome
+from followup.models import Assessment
 from tests.factories import assess_all, build_tree, grow_tree
 
 OUTLINE = """

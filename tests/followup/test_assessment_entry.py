@@ -184,7 +184,7 @@ def test_query_count(
     )
     counts.rebuild(plan_year.pk)  # written in bulk, past the model
     client.force_login(secretary)
-    # Expect 9 queries:
+    # Expect 11 queries:
     # * the session and the user
     # * the period with its plan year
     # * the user's groups and committees, in one query (roles)
@@ -192,18 +192,20 @@ def test_query_count(
     #   the indicators' statuses
     # * the nodes the user may assess, with parents and committees
     # * their assessments in the period, with who saved each
-    with django_assert_num_queries(9):
+    # * the user's committees and their approval of the period
+    with django_assert_num_queries(11):
         response = client.get(_url(periods[1]))
     assert response.status_code == 200
 
 
 # The session and the user, the period, the roles, the nodes the user may
 # assess, their assessments; then the save: the savepoint, the period locked,
-# a savepoint and the tree locked (the roll-up counts are the tree's), the
+# whether the committees have approved their part (locked), a savepoint and
+# the tree locked (the roll-up counts are the tree's), the
 # assessments locked, one UPDATE, the history records, the changed nodes'
 # ancestors, the counts added to, the savepoints released (what the database
 # needs of a transaction).
-SECOND_SAVE_QUERIES = 17
+SECOND_SAVE_QUERIES = 18
 
 
 @pytest.mark.parametrize("goals", [3, 30])

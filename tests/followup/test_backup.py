@@ -20,7 +20,9 @@ from simple_history.models import HistoricalRecords
 
 from followup import backup
 from followup.backup import BackupError, year_export, year_import
-from followup.models import Indicator, IndicatorOutcome, Period
+from followup.backup import reader as backup_reader
+from followup.indicatormodels import Indicator, IndicatorOutcome
+from followup.models import Period
 from followup.services import Entry, assessments_save, period_set_state, plan_year_start
 from goals import services
 from goals.integrity import tree_problems
@@ -83,6 +85,9 @@ def two_years(committees, official, secretary, secretary2):
     interim, annual = Period.objects.for_year(year_2026).order_by("cutoff_date")
 
     with acting_as(official):
+        # A started year's periods are planned until an official opens them.
+        for period in (interim, annual):
+            period_set_state(period=period, action="open")
         services.node_update(
             node=nodes["Trygg kommun"],
             expected_version=1,
@@ -407,8 +412,30 @@ def test_another_kind_of_json_is_refused(db):
 
 
 def test_a_wrong_format_version_is_refused(exported):
-    exported["format_version"] = 2
-    _refused(exported, "formatversion 2")
+    exported["format_version"] = backup.FORMAT_VERSION + 1
+    _refused(exported, f"formatversion {backup.FORMAT_VERSION + 1}")
+
+
+def test_a_version_1_document_is_upgraded_as_it_is_read(exported):
+    """Before periods had states they had a closed flag; before plan years were
+    adopted and activities planned, those fields were not there."""
+    document = copy.deepcopy(exported)
+    document["format_version"] = 1
+    for record in [*document["periods"], *document["history"]["periods"]]:
+        state = record.pop("state")
+        record["is_closed"] = state in ("closed", "published")
+    for record in [document["plan_year"], *document["history"]["plan_year"]]:
+        for name in backup_reader._V2_PLAN_YEAR:
+            del record[name]
+    for record in [*document["nodes"], *document["history"]["nodes"]]:
+        for name in backup_reader._V2_NODE:
+            del record[name]
+    # Version 1 knew no planned periods: they were open.
+    expected = copy.deepcopy(exported)
+    for record in [*expected["periods"], *expected["history"]["periods"]]:
+        if record["state"] == "planned":
+            record["state"] = "open"
+    assert backup_reader._upgraded(document) == expected
 
 
 def test_a_missing_field_is_refused(exported):

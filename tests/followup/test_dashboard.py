@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from followup import dashboard
-from followup.models import Assessment, Period
+from followup.models import Assessment, Period, PeriodState
 from followup.services import plan_year_start
 from tests.factories import TWO_PERSPECTIVES, assess_all, build_tree, grow_tree
 
@@ -88,7 +88,7 @@ def test_residents_see_only_published_periods(year_2026, settings, client):
     assert "Ingen uppföljning har publicerats för året ännu." in page
     assert "Fler i arbete" in page
     annual = Period.objects.get(plan_year=year_2026, kind="interim")
-    annual.is_closed = True
+    annual.state = PeriodState.PUBLISHED
     annual.published_at = timezone.now()
     annual.save()
     page = client.get(reverse("followup:start")).content.decode()

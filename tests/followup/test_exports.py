@@ -1,6 +1,7 @@
 """The report as CSV, Excel and Word: contents checked against the tree, and queries."""
 
 import csv
+import datetime
 import io
 from decimal import Decimal
 
@@ -10,6 +11,8 @@ from docx import Document
 from openpyxl import load_workbook
 
 from followup.models import Assessment
+from goals import services
+from goals.models import Node
 from tests.factories import add_indicator, assess_all, build_tree, grow_tree
 
 OUTLINE = """
@@ -89,6 +92,10 @@ HEADER = [
     "Prognos helår",
     "Prognosvärde helår",
     "Jämförelse (källa: Kolada)",
+    "Ansvarig",
+    "Startdatum",
+    "Slutdatum",
+    "Kostnadsberäkning (kr)",
 ]
 
 
@@ -105,7 +112,7 @@ def test_csv_is_utf8_with_bom_and_semicolons_and_matches_the_tree(
     assert response.content.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0] == HEADER
-    goals = {row[3]: row for row in rows[1:] if row[2] != "Nyckeltal"}
+    goals = {row[3]: row for row in rows[1:] if row[2] not in ("Nyckeltal", "Aktivitet")}
     assert {title: row[5] for title, row in goals.items()} == _goal_statuses(plan_year, periods[0])
     assert goals["Trygg kommun"][:3] == ["Kramforsbon", "Trygg kommun", "Inriktningsmål"]
     assert goals["Trygg kommun"][6] == "Tryggheten ökar; ”citat”; och semikolon."
@@ -114,9 +121,10 @@ def test_csv_is_utf8_with_bom_and_semicolons_and_matches_the_tree(
     assert "Lovskola" not in goals
     indicator = next(row for row in rows if row[7] == "Andel invånare 20–64 år som förvärvsarbetar")
     assert indicator[2:4] == ["Nyckeltal", "Fler i arbete"]
-    assert indicator[8:] == ["%", "78,2", "80", "79,5", "delvis uppfyllt", "N00914", "", "", ""]
-    # Goal rows come in tree order, each indicator right after its goal.
-    titles = [row[3] for row in rows[1:]]
+    assert indicator[8:17] == ["%", "78,2", "80", "79,5", "delvis uppfyllt", "N00914", "", "", ""]
+    # Goal rows come in tree order, each indicator right after its goal (the
+    # activities after theirs: test_activities_follow_their_goal_with_their_plans).
+    titles = [row[3] for row in rows[1:] if row[2] != "Aktivitet"]
     assert titles == [
         "Trygg kommun",
         "Fler i arbete",
@@ -147,7 +155,7 @@ def test_excel_has_one_sheet_with_a_bold_frozen_header_and_the_tree(
     assert sheet.freeze_panes == "A2"
     assert sheet.column_dimensions["G"].width >= 40  # the analysis
     rows = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=2)]
-    goals = {row[3]: row for row in rows if row[2] != "Nyckeltal"}
+    goals = {row[3]: row for row in rows if row[2] not in ("Nyckeltal", "Aktivitet")}
     assert {title: row[5] for title, row in goals.items()} == _goal_statuses(plan_year, periods[0])
     indicator = next(row for row in rows if row[7] == "Resultat")
     # Numbers are numbers, not text.
@@ -249,3 +257,25 @@ def test_export_query_count_does_not_grow_with_the_tree(
     with django_assert_num_queries(9):
         response = _get(councillor_client, name, periods[0])
     assert response.status_code == 200
+
+
+def test_activities_follow_their_goal_with_their_plans(councillor_client, tree, periods):
+    activity = Node.objects.filter(kind="activity").first()
+    services.node_update(
+        node=activity,
+        expected_version=activity.version,
+        title=activity.title,
+        description="",
+        responsible="Rektor",
+        start_date=datetime.date(2026, 1, 15),
+        end_date=datetime.date(2026, 6, 30),
+        cost_estimate=Decimal(25000),
+    )
+    response = councillor_client.get(reverse("followup:report_csv", kwargs={"pk": periods[0].pk}))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    index = next(index for index, row in enumerate(rows) if row[3] == activity.title)
+    row = rows[index]
+    assert row[2] == "Aktivitet"
+    goal_row = next(each for each in reversed(rows[:index]) if each[2] != "Aktivitet")
+    assert goal_row[3] == activity.parent.title
+    assert row[-4:] == ["Rektor", "2026-01-15", "2026-06-30", "25000"]

@@ -16,7 +16,8 @@ from openpyxl import load_workbook
 from followup import indicators, services
 from followup.forms import AssessmentEntryForm
 from followup.indicator_forms import OutcomeForm
-from followup.models import Assessment, IndicatorOutcome
+from followup.indicatormodels import IndicatorOutcome
+from followup.models import Assessment
 from tests.factories import add_indicator, build_tree
 
 OUTLINE = """

@@ -9,7 +9,8 @@ from django.urls import reverse
 
 from followup import geh
 from followup.gehmodels import BalanceDeficit, BalanceStatement, GehEvaluation
-from followup.models import Assessment, IndicatorOutcome
+from followup.indicatormodels import IndicatorOutcome
+from followup.models import Assessment
 from followup.services import PeriodClosedError
 from goals import services as goal_services
 from goals.models import GehRole, Node

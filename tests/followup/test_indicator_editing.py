@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from followup.models import Indicator, IndicatorOutcome
+from followup.indicatormodels import Indicator, IndicatorOutcome
 from tests.factories import add_indicator, build_tree
 
 OUTLINE = """

@@ -16,8 +16,9 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from followup import kolada
+from followup.indicatormodels import Indicator, IndicatorOutcome
 from followup.kolada import KoladaError, SkipReason, decode_page, fetch_pages, kolada_import
-from followup.models import Indicator, IndicatorOutcome, Period, PeriodKind
+from followup.models import Period, PeriodKind
 from goals import services
 from tests.factories import build_tree
 from tests.test_settings import _load_settings

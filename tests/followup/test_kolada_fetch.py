@@ -20,9 +20,9 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from followup import koladafetch, koladafiles
+from followup.indicatormodels import Indicator, IndicatorOutcome
 from followup.kolada import KoladaError
 from followup.koladamodels import KoladaArea, KoladaKpi, KpiValue
-from followup.models import Indicator, IndicatorOutcome
 from tests.factories import build_tree
 
 FILES = Path(__file__).resolve().parent / "kolada"

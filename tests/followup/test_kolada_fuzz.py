@@ -7,8 +7,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from followup.indicatormodels import Indicator, IndicatorOutcome
 from followup.kolada import KoladaError, decode_page, kolada_import
-from followup.models import Indicator, IndicatorOutcome, Period, PeriodKind
+from followup.models import Period, PeriodKind
 from tests.factories import build_tree
 
 FUZZ = settings(

@@ -1,7 +1,8 @@
 from django.core.management import call_command
 
+from followup.indicatormodels import Indicator, IndicatorOutcome
 from followup.indicators import indicator_status
-from followup.models import Assessment, Indicator, IndicatorOutcome, Period
+from followup.models import Assessment, Period
 from goals.integrity import tree_problems
 from goals.models import Committee, Node, NodeKind, PlanYear
 
@@ -15,7 +16,7 @@ def _snapshot() -> dict:
                 "pk", "parent_id", "kind", "title", "description", "committee_id", "lft", "rght"
             )
         ),
-        "periods": list(Period.objects.values_list("pk", "kind", "cutoff_date", "is_closed")),
+        "periods": list(Period.objects.values_list("pk", "kind", "cutoff_date", "state")),
         "assessments": list(
             Assessment.objects.order_by("pk").values_list("node_id", "period_id", "status")
         ),
@@ -134,3 +135,28 @@ def test_demo_reads_like_a_municipalitys_follow_up(db, settings):
     for assessment in Assessment.objects.filter(period=interim).select_related("updated_by"):
         assert assessment.updated_at.date() < interim.cutoff_date
         assert assessment.updated_by is not None and assessment.updated_by.get_full_name()
+
+
+def test_demo_year_is_adopted_and_the_interim_report_partly_approved(db, settings):
+    from followup.approvalmodels import CommitteeReport
+    from goals.models import ApprovalState, PlanYearState
+
+    settings.DEMO = True
+    call_command("load_demo", "--year", "2026")
+    plan_year = PlanYear.objects.get(year=2026)
+    assert plan_year.state == PlanYearState.ADOPTED and plan_year.decided_on is not None
+    interim = Period.objects.get(plan_year=plan_year, kind="interim")
+    states = dict(
+        CommitteeReport.objects.filter(period=interim).values_list("committee__short_name", "state")
+    )
+    assert sorted(states.values()) == [
+        ApprovalState.APPROVED,
+        ApprovalState.APPROVED,
+        ApprovalState.READY,
+    ]
+    # Two of the five committees have no report yet: in progress.
+    assert Committee.objects.count() - len(states) == 2
+    from django.contrib.auth.models import User
+
+    revisor = User.objects.get(username="revisor")
+    assert sorted(revisor.groups.values_list("name", flat=True)) == ["auditor", "demo"]

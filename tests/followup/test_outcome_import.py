@@ -8,7 +8,8 @@ import pytest
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from followup.models import Indicator, IndicatorOutcome
+from followup.indicatormodels import Indicator, IndicatorOutcome
+from followup.models import PeriodState
 from tests.factories import build_tree
 
 OUTLINE = """
@@ -86,7 +87,7 @@ def test_importing_again_changes_only_what_differs(client, official, made):
 
 
 def test_every_error_is_listed_with_row_and_column_and_nothing_is_imported(client, official, made):
-    made["annual"].is_closed = True
+    made["annual"].state = PeriodState.CLOSED
     made["annual"].save()
     client.force_login(official)
     work, interim, annual = made["work"], made["interim"], made["annual"]
@@ -193,7 +194,7 @@ def test_a_windows_1252_csv_is_read(client, official, made):
 
 
 def test_the_template_lists_the_users_indicators_with_open_periods(client, secretary, made):
-    made["annual"].is_closed = True
+    made["annual"].state = PeriodState.CLOSED
     made["annual"].save()
     client.force_login(secretary)
     response = client.get(_url("followup:outcome_import_template"))

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from followup.models import Indicator, IndicatorOutcome
+from followup.indicatormodels import Indicator, IndicatorOutcome
 from followup.outcomeimport import OutcomeFileError, outcome_file_import
 from tests.factories import build_tree
 

@@ -7,7 +7,8 @@ tråd, the node page, the open data and the search.
 import pytest
 from django.urls import reverse
 
-from followup.models import Assessment, Indicator, IndicatorOutcome, Period
+from followup.indicatormodels import Indicator, IndicatorOutcome
+from followup.models import Assessment, Period
 from goals.models import Node
 from tests.factories import build_tree
 
@@ -109,7 +110,7 @@ def test_red_thread_shows_residents_only_published_statuses(client, public, tree
 def test_red_thread_shows_residents_no_statuses_before_anything_is_published(
     client, public, tree, periods
 ):
-    Period.objects.update(published_at=None)
+    Period.objects.update(state="closed", published_at=None)
     response = client.get(reverse("followup:red_thread", kwargs={"year": 2026}))
     assert response.context["period"] is None
     assert "badge--partly_met" not in response.content.decode()

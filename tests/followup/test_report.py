@@ -4,7 +4,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from followup.models import Assessment, Indicator
+from followup.indicatormodels import Indicator
+from followup.models import Assessment
 from tests.factories import add_indicator, assess_all, build_tree, grow_tree
 
 OUTLINE = """
@@ -171,7 +172,7 @@ def test_the_public_sees_only_published_periods(client, plan_year, tree, periods
     interim, annual = periods
     response = client.get(_overview_url(plan_year, interim))
     assert response.context["period"] is None  # nothing published yet
-    annual.published_at = timezone.now()
+    annual.state, annual.published_at = "published", timezone.now()
     annual.save()
     response = client.get(_overview_url(plan_year, interim))
     assert response.context["period"] == annual

@@ -9,7 +9,8 @@ import pytest
 from django.urls import reverse
 
 from followup import geh
-from followup.models import Assessment, BalanceStatement
+from followup.gehmodels import BalanceStatement
+from followup.models import Assessment
 from goals import services as goal_services
 from goals.models import GehRole
 from tests.factories import add_indicator, build_tree

@@ -8,7 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from followup import trends
-from followup.models import Indicator, IndicatorOutcome, Period
+from followup.indicatormodels import Indicator, IndicatorOutcome
+from followup.models import Period
 from followup.services import plan_year_start
 from tests.factories import add_indicator, build_tree
 
@@ -62,7 +63,9 @@ def test_the_public_sees_published_outcomes_only(two_years, client, settings):
     from django.contrib.auth.models import AnonymousUser
 
     assert trends.indicator_trends([indicator], AnonymousUser())[0].points == []
-    Period.objects.filter(plan_year=first, kind="annual").update(published_at=timezone.now())
+    Period.objects.filter(plan_year=first, kind="annual").update(
+        state="published", published_at=timezone.now()
+    )
     [trend] = trends.indicator_trends([indicator], AnonymousUser())
     assert [point.label for point in trend.points] == ["Årsredovisning 2025"]
 

@@ -8,7 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from followup.models import Assessment, Indicator, IndicatorOutcome, Period
+from followup.indicatormodels import Indicator, IndicatorOutcome
+from followup.models import Assessment, Period
 from followup.services import plan_year_start
 from goals.models import Node
 from tests.factories import add_indicator, build_tree
@@ -78,7 +79,9 @@ def test_the_number_of_years_shown_is_bounded(councillor_client, first_year, set
 def test_unpublished_earlier_periods_are_hidden_from_the_public(client, first_year, settings):
     settings.PUBLIC_ACCESS = True
     chain = _copy_years(first_year, 1)
-    Period.objects.filter(plan_year=first_year, kind="annual").update(published_at=timezone.now())
+    Period.objects.filter(plan_year=first_year, kind="annual").update(
+        state="published", published_at=timezone.now()
+    )
     response = client.get(_goal(chain[-1]).get_absolute_url())
     assert [
         [s.period.display_title for s in each.statuses]

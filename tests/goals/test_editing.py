@@ -261,9 +261,13 @@ def test_copy_year_links_each_copy_to_the_copy_of_its_parent_and_records_it(
 
 
 def test_copy_year_from_the_browser(official_client, tree, plan_year):
-    response = official_client.post(
-        reverse("followup:plan_year_list"), {"source": plan_year.pk, "year": 2027}
-    )
+    url = reverse("followup:plan_year_list")
+    # First what it will do, then (confirmed) it is done.
+    response = official_client.post(url, {"source": plan_year.pk, "year": 2027})
+    assert response.status_code == 200
+    assert "skapas som planerade" in response.content.decode()
+    assert not PlanYear.objects.filter(year=2027).exists()
+    response = official_client.post(url, {"source": plan_year.pk, "year": 2027, "confirmed": "1"})
     assert response.status_code == 302
     assert Node.objects.for_year(PlanYear.objects.get(year=2027)).count() == len(tree)
 
@@ -308,13 +312,15 @@ def test_history_for_periods_plan_years_and_committees(official_client, tree, pe
     official_client.post(
         reverse("followup:period_action", kwargs={"pk": periods[1].pk}), {"action": "close"}
     )
-    assert periods[1].history.filter(is_closed=True).exists()
+    assert periods[1].history.filter(state="closed").exists()
     official_client.post(
         reverse("goals:committee_edit", kwargs={"pk": committees["bun"].pk}),
         {"name": "BUN ny", "short_name": "BUN", "slug": "bun", "order": 0, "is_active": "on"},
     )
     assert committees["bun"].history.filter(name="BUN ny").exists()
-    official_client.post(reverse("followup:plan_year_list"), {"source": "", "year": 2028})
+    official_client.post(
+        reverse("followup:plan_year_list"), {"source": "", "year": 2028, "confirmed": "1"}
+    )
     assert PlanYear.history.filter(year=2028, history_type="+").exists()
 
 
@@ -323,12 +329,13 @@ def test_operational_plan_query_count(
     secretary_client, plan_year, committees, periods, goals, django_assert_num_queries
 ):
     grow_tree(plan_year, committees, goals)
-    # Expect 6 queries:
+    # Expect 8 queries:
     # * the session and the user
     # * the plan year, the committee
     # * the whole tree, in tree order
     # * the user's groups and committees, in one query (roles)
-    with django_assert_num_queries(6):
+    # * the committee's operational plan (its state), its activities' plans
+    with django_assert_num_queries(8):
         response = secretary_client.get(
             reverse("goals:operational_plan", kwargs={"year": 2026, "slug": "bun"})
         )

@@ -55,7 +55,7 @@ def _snapshot():
     return (
         list(Node.objects.order_by("pk").values_list("pk", "title", "parent_id", "lft", "rght")),
         list(Assessment.objects.order_by("pk").values_list("pk", "status", "analysis")),
-        list(Period.objects.order_by("pk").values_list("pk", "is_closed", "published_at")),
+        list(Period.objects.order_by("pk").values_list("pk", "state", "published_at")),
         list(Committee.objects.order_by("pk").values_list("pk", "name")),
         list(PlanYear.objects.order_by("pk").values_list("pk", "year")),
         list(User.objects.order_by("pk").values_list("pk", "username", "email")),
@@ -134,7 +134,7 @@ def _request(client, action: str, tree, periods, committees):
     if action == "start_year":
         return client.post(
             reverse("followup:plan_year_list"),
-            {"source": node("Vision").plan_year_id, "year": 2031},
+            {"source": node("Vision").plan_year_id, "year": 2031, "confirmed": "1"},
         )
     if action == "add_period":
         return client.post(

@@ -7,7 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from followup.models import Assessment, IndicatorOutcome, Period
+from followup.indicatormodels import IndicatorOutcome
+from followup.models import Assessment, Period
 from followup.nodepage import indicators_and_outcomes, periods_and_assessments
 from goals.models import Node
 from tests.factories import TWO_PERSPECTIVES, add_indicator, build_tree
@@ -90,6 +91,8 @@ def test_indicators_and_outcomes_equal_the_orms(tree, periods):
 
 def test_the_public_sees_only_published_periods_on_a_goals_page(client, tree, periods, settings):
     settings.PUBLIC_ACCESS = True
-    Period.objects.filter(pk=periods[0].pk).update(published_at="2026-09-01T12:00:00Z")
+    Period.objects.filter(pk=periods[0].pk).update(
+        state="published", published_at="2026-09-01T12:00:00Z"
+    )
     response = client.get(reverse("followup:node_detail", kwargs={"pk": tree["Läsa bättre"].pk}))
     assert [each.pk for each in response.context["indicator_periods"]] == [periods[0].pk]

@@ -27,14 +27,15 @@ def _committee_goals(plan_year) -> list[Node]:
 def test_insert_query_count(plan_year, committees, periods, goals, django_assert_num_queries):
     grow_tree(plan_year, committees, goals)
     parent = _committee_goals(plan_year)[1]
-    # Expect 10 queries:
+    # Expect 11 queries:
     # * the savepoint and its release (the test runs in a transaction; in a
     #   request they are its BEGIN and COMMIT, which are not counted)
-    # * the tree lock, and the parent read again under it
+    # * the tree lock, whether the committee's operational plan is adopted
+    #   (locked), and the parent read again under it
     # * renumbering the tree, the insert, its history record
     # * the roll-up counts: the year's periods, the new node's ancestors, and
     #   the counts added to them (followup/counts.py)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         node = _add_activity(parent, "Ny aktivitet")
     assert node.parent_id == parent.pk
 
@@ -45,14 +46,15 @@ def test_move_query_count(plan_year, committees, periods, goals, django_assert_n
     goal = _committee_goals(plan_year)[0]
     target = Node.objects.for_year(plan_year).of_kind(NodeKind.MUNICIPAL_GOAL).order_by("-lft")[0]
     assert goal.parent_id != target.pk
-    # Expect 11 queries:
+    # Expect 12 queries:
     # * the savepoint and its release (as above)
-    # * the tree lock, the node and the target with their parents (one query)
+    # * the tree lock, the node and the target with their parents (one query),
+    #   whether the committee's operational plan is adopted (locked)
     # * the roll-up counts the subtree takes along, its old ancestors
     # * the renumbering, the node's new parent, its history record (django-mptt
     #   does not read the two nodes again: NodeTreeManager.move_node)
     # * its new ancestors, and every count changed, in one statement
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         moved = services.node_move(node=goal, target=target, position="last-child")
     stored = Node.objects.get(pk=goal.pk)
     assert (moved.parent_id, moved.lft, moved.rght, moved.level) == (
