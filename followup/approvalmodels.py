@@ -9,10 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from followup.models import Period
-from goals.models import (
-    Approval,
-    ApprovalState,
-)
+from goals.approvalmodels import Approval, ApprovalState
 
 
 class CommitteeReport(Approval):

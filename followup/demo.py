@@ -52,7 +52,8 @@ from followup.models import (
 )
 from followup.rollup import suggest_status
 from goals import services
-from goals.models import ApprovalState, Committee, Node, NodeKind, PlanYear
+from goals.approvalmodels import ApprovalState
+from goals.models import Committee, Node, NodeKind, PlanYear
 from goals.permissions import Role
 
 DEMO_USERS = [

@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 
 from followup.bars import ACTIVITY_SCALE, GOAL_SCALE, StackedBars
 from followup.models import MISSING, STATUS_ORDER, GoalStatus, status_label
-from goals.models import ASSESSABLE_KINDS, ListedNode, NodeKind
+from goals.models import ASSESSABLE_KINDS, NodeKind
+from goals.rows import ListedNode
 
 # In the roll-up, an activity without an assessment: "not reported" on the activity scale.
 ACTIVITY_MISSING = "missing_activity"

@@ -19,7 +19,8 @@ from followup.comparisons import Comparison, comparisons_for
 from followup.indicatormodels import Indicator, IndicatorOutcome
 from followup.models import Assessment, Period, default_period
 from goals import permissions, sqlrows
-from goals.models import ASSESSABLE_KINDS, Committee, ListedNode, Node
+from goals.models import ASSESSABLE_KINDS, Committee, Node
+from goals.rows import ListedNode
 from goals.rules import INDICATOR_KINDS
 
 

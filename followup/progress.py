@@ -16,11 +16,12 @@ from django.utils import timezone
 
 from followup import rollup
 from followup.approvalmodels import CommitteeReport
+from followup.due import Due, due_for
 from followup.indicatormodels import Indicator, IndicatorOutcome
 from followup.models import MISSING, STATUS_LABELS, Assessment, Period, PeriodState
-from followup.services import Due, due_for
 from goals import permissions
-from goals.models import ASSESSABLE_KINDS, GOAL_KINDS, ApprovalState, Committee, Node
+from goals.approvalmodels import ApprovalState
+from goals.models import ASSESSABLE_KINDS, GOAL_KINDS, Committee, Node
 from goals.rules import INDICATOR_KINDS
 
 # The audit page lists at most this many changes after the deadline, and says if there are more.

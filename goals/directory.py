@@ -22,7 +22,8 @@ from django.contrib.auth.models import AbstractBaseUser, Group
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from goals.models import Committee, DirectoryRole
+from goals.directorymodels import DirectoryRole
+from goals.models import Committee
 from goals.permissions import Role, forget_roles
 
 logger = logging.getLogger(__name__)

@@ -8,10 +8,6 @@ a concurrent insert can never corrupt the nested sets.
 
 from __future__ import annotations
 
-import datetime
-from decimal import Decimal
-from typing import NamedTuple
-
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet, ValidationError
 from django.core.validators import MinValueValidator
@@ -25,7 +21,9 @@ from mptt.querysets import TreeQuerySet
 from simple_history.models import HistoricalRecords
 
 from goals import rules, sqlrows
+from goals.decisions import DecisionFields
 from goals.locking import assert_tree_locked
+from goals.rows import ActivityPlan, TreeRow
 from goals.rules import (  # noqa: F401  (the kinds are named from the models too)
     ASSESSABLE_KINDS,
     CHILD_KIND,
@@ -42,31 +40,6 @@ from goals.rules import (  # noqa: F401  (the kinds are named from the models to
 from goals.signals import subtree_attached, subtree_detaching
 from goals.text import PlainCharField, PlainTextField
 from goals.tree_manager import NodeTreeManager
-
-
-class DecisionFields(models.Model):
-    """The decision that adopted or approved something: when, under which
-    paragraph (§) of the minutes, its registration number (diarienummer) and,
-    where the minutes are online, a link to them."""
-
-    decided_on = models.DateField(_("decision date"), null=True, blank=True)
-    paragraph = PlainCharField(_("paragraph (§)"), max_length=20, blank=True)
-    registration_number = PlainCharField(_("registration number"), max_length=60, blank=True)
-    minutes_url = models.URLField(_("link to the minutes"), blank=True)
-
-    class Meta:
-        abstract = True
-
-    @property
-    def decision_summary(self) -> str:
-        """“2025-11-24 § 112, dnr KS 2025/301”: the decision as minutes cite it."""
-        parts = [self.decided_on.isoformat()] if self.decided_on else []
-        if self.paragraph:
-            parts.append(f"§ {self.paragraph.lstrip('§ ')}")
-        text = " ".join(parts)
-        if self.registration_number:
-            text = f"{text}, dnr {self.registration_number}" if text else self.registration_number
-        return text
 
 
 class PlanYearState(models.TextChoices):
@@ -168,26 +141,6 @@ class GehRole(models.TextChoices):
     OPERATIONAL = "operational", _("Operational goal of importance for sound financial management")
 
 
-# A form's heading for a new node of each kind, and the link that adds one:
-# Swedish needs the noun's gender ("nytt mål", "ny aktivitet"), so each is whole.
-NEW_KIND_TITLES = {
-    NodeKind.VISION: _("New vision"),
-    NodeKind.PERSPECTIVE: _("New perspective"),
-    NodeKind.DIRECTION_GOAL: _("New direction goal"),
-    NodeKind.MUNICIPAL_GOAL: _("New municipal goal"),
-    NodeKind.COMMITTEE_GOAL: _("New committee goal"),
-    NodeKind.ACTIVITY: _("New activity"),
-}
-ADD_KIND_LABELS = {
-    NodeKind.VISION: _("Add a vision"),
-    NodeKind.PERSPECTIVE: _("Add a perspective"),
-    NodeKind.DIRECTION_GOAL: _("Add a direction goal"),
-    NodeKind.MUNICIPAL_GOAL: _("Add a municipal goal"),
-    NodeKind.COMMITTEE_GOAL: _("Add a committee goal"),
-    NodeKind.ACTIVITY: _("Add an activity"),
-}
-
-
 class NodeQuerySet(TreeQuerySet):
     def for_year(self, plan_year: PlanYear | int) -> NodeQuerySet:
         return self.filter(plan_year=plan_year)
@@ -280,38 +233,6 @@ class NodeQuerySet(TreeQuerySet):
         # tuple.__new__ skips the Python-level constructor of the named tuple.
         new = tuple.__new__
         return [new(TreeRow, values) for values in self.values_list(*TreeRow._fields)]
-
-
-class ActivityPlan(NamedTuple):
-    responsible: str
-    start_date: datetime.date | None
-    end_date: datetime.date | None
-    cost_estimate: Decimal | None
-
-    def __bool__(self) -> bool:
-        return bool(self.responsible or self.start_date or self.end_date or self.cost_estimate)
-
-
-class ListedNode(NamedTuple):
-    """A node as a plain list of nodes shows it."""
-
-    id: int
-    kind: str
-    title: str
-    committee_label: str  # "" for a node without a committee
-
-
-class TreeRow(NamedTuple):
-    """One node as a tree listing needs it, in tree order (depth-first)."""
-
-    id: int
-    parent_id: int | None
-    level: int
-    lft: int
-    rght: int
-    kind: str
-    title: str
-    committee_id: int | None
 
 
 class Node(MPTTModel):
@@ -556,149 +477,13 @@ class Node(MPTTModel):
             )
 
 
-class ApprovalState(models.TextChoices):
-    """A committee's part of a year or period, on its way to the committee's decision."""
-
-    IN_PROGRESS = "in_progress", _("in progress")
-    READY = "ready", _("ready for the committee")
-    APPROVED = "approved", _("approved")
-
-
-class ApprovalQuerySet(models.QuerySet):
-    def approved(self) -> ApprovalQuerySet:
-        return self.filter(state=ApprovalState.APPROVED)
-
-
-class Approval(DecisionFields):
-    """What every committee approval records: its state, the committee's decision,
-    and why an official last reopened it. A committee with no row is in progress."""
-
-    committee = models.ForeignKey(
-        Committee, verbose_name=_("committee"), on_delete=models.PROTECT, related_name="+"
-    )
-    state = models.CharField(
-        _("state"),
-        max_length=20,
-        choices=ApprovalState.choices,
-        default=ApprovalState.IN_PROGRESS,
-    )
-    reopen_reason = PlainTextField(_("reason for reopening"), blank=True, max_length=2000)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("changed by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    updated_at = models.DateTimeField(_("changed"), auto_now=True)
-    version = models.PositiveIntegerField(_("version"), default=1)
-
-    objects = ApprovalQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-
-    @property
-    def is_approved(self) -> bool:
-        return self.state == ApprovalState.APPROVED
-
-
-class OperationalPlan(Approval):
-    """A committee's verksamhetsplan for a plan year: draft → ready → adopted by
-    the committee. Once adopted, the committee's goals and activities of the
-    year are locked until an official reopens the plan."""
-
-    plan_year = models.ForeignKey(
-        PlanYear,
-        verbose_name=_("plan year"),
-        on_delete=models.CASCADE,
-        related_name="operational_plans",
-    )
-
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("operational plan")
-        verbose_name_plural = _("operational plans")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["plan_year", "committee"], name="one_operational_plan_per_committee"
-            ),
-            models.CheckConstraint(
-                condition=~Q(state=ApprovalState.APPROVED) | Q(decided_on__isnull=False),
-                name="adopted_operational_plan_has_decision_date",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.committee} {self.plan_year}"
-
-    @classmethod
-    def of(cls, plan_year: PlanYear, committee: Committee) -> OperationalPlan:
-        """The committee's plan for the year; a draft not yet stored if it has none. One query."""
-        found = cls.objects.filter(plan_year=plan_year, committee=committee).first()
-        return found or cls(plan_year=plan_year, committee=committee)
-
-    @property
-    def state_label(self) -> str:
-        return plan_state_label(self.state)
-
-
-def plan_state_label(state: str) -> str:
-    """An operational plan's state as the committee says it: draft, ready, adopted."""
-    return str(
-        {
-            ApprovalState.IN_PROGRESS: _("draft"),
-            ApprovalState.READY: _("ready for the committee"),
-            ApprovalState.APPROVED: _("adopted by the committee"),
-        }[ApprovalState(state)]
-    )
-
-
-class DirectoryRole(models.Model):
-    """A role the user holds because the municipality's directory said so at their
-    last single sign-on: one of the groups they belong to maps to it
-    (settings.OIDC_ROLE_MAP). `goals.directory` keeps these rows, and the
-    groups and committee memberships they stand for, in step with each login;
-    an official cannot hand out or take away such a role by hand."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("user"),
-        on_delete=models.CASCADE,
-        related_name="directory_roles",
-    )
-    # A value of goals.permissions.Role (which imports this module).
-    role = models.CharField(_("role"), max_length=20)
-    committee = models.ForeignKey(
-        Committee,
-        verbose_name=_("committee"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="directory_roles",
-    )
-    directory_group = models.CharField(_("directory group"), max_length=255)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["role", "committee__order", "committee__name"]
-        verbose_name = _("role from the directory")
-        verbose_name_plural = _("roles from the directory")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["user", "role"],
-                condition=Q(committee__isnull=True),
-                name="directory_role_once",
-            ),
-            models.UniqueConstraint(
-                fields=["user", "role", "committee"],
-                condition=Q(committee__isnull=False),
-                name="directory_role_once_per_committee",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user} – {self.role}" + (f" ({self.committee})" if self.committee else "")
+# Models in modules of their own, imported here so that Django registers them
+# with this app: the approvals of operational plans, and roles from the directory.
+from goals.approvalmodels import (  # noqa: E402, F401
+    Approval,
+    ApprovalQuerySet,
+    ApprovalState,
+    OperationalPlan,
+    plan_state_label,
+)
+from goals.directorymodels import DirectoryRole  # noqa: E402, F401

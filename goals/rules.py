@@ -208,3 +208,23 @@ def plan_year_error(year: int) -> str | None:
 
 def missing_plan_year_error(year: int) -> str:
     return _("There is no plan year %(year)s.") % {"year": year}
+
+
+# A form's heading for a new node of each kind, and the link that adds one:
+# Swedish needs the noun's gender ("nytt mål", "ny aktivitet"), so each is whole.
+NEW_KIND_TITLES = {
+    NodeKind.VISION: gettext_lazy("New vision"),
+    NodeKind.PERSPECTIVE: gettext_lazy("New perspective"),
+    NodeKind.DIRECTION_GOAL: gettext_lazy("New direction goal"),
+    NodeKind.MUNICIPAL_GOAL: gettext_lazy("New municipal goal"),
+    NodeKind.COMMITTEE_GOAL: gettext_lazy("New committee goal"),
+    NodeKind.ACTIVITY: gettext_lazy("New activity"),
+}
+ADD_KIND_LABELS = {
+    NodeKind.VISION: gettext_lazy("Add a vision"),
+    NodeKind.PERSPECTIVE: gettext_lazy("Add a perspective"),
+    NodeKind.DIRECTION_GOAL: gettext_lazy("Add a direction goal"),
+    NodeKind.MUNICIPAL_GOAL: gettext_lazy("Add a municipal goal"),
+    NodeKind.COMMITTEE_GOAL: gettext_lazy("Add a committee goal"),
+    NodeKind.ACTIVITY: gettext_lazy("Add an activity"),
+}

@@ -18,15 +18,14 @@ from mptt.exceptions import InvalidMove
 from simple_history.utils import bulk_update_with_history
 
 from goals import rules, sqlrows
+from goals.approvalmodels import ApprovalState, OperationalPlan
 from goals.locking import tree_lock
 from goals.models import (
     COMMITTEE_KINDS,
-    ApprovalState,
     Committee,
     GehRole,
     Node,
     NodeKind,
-    OperationalPlan,
     PlanYear,
     PlanYearState,
 )

@@ -28,15 +28,8 @@ from goals.forms import (
     WelcomeForm,
     move_targets,
 )
-from goals.models import (
-    COMMITTEE_KINDS,
-    NEW_KIND_TITLES,
-    Committee,
-    Node,
-    NodeKind,
-    PlanYear,
-    kind_label,
-)
+from goals.models import COMMITTEE_KINDS, Committee, Node, NodeKind, PlanYear, kind_label
+from goals.rules import NEW_KIND_TITLES
 from goals.services import StaleEditError
 from goals.year_views import plan_context
 

@@ -15,15 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from goals import permissions, services
+from goals.approvalmodels import ApprovalState, OperationalPlan, plan_state_label
 from goals.forms import ConfirmForm, DecisionForm, PlanYearAdoptForm, ReasonForm
-from goals.models import (
-    ApprovalState,
-    Committee,
-    Node,
-    OperationalPlan,
-    PlanYear,
-    plan_state_label,
-)
+from goals.models import Committee, Node, PlanYear
 from goals.services import StaleEditError
 
 

@@ -10,8 +10,8 @@ from followup.nodemarkup import render_node_list
 from followup.nodepage import node_page
 from followup.yearly import earlier_years
 from goals import permissions
-from goals.models import ADD_KIND_LABELS, Node
-from goals.rules import INDICATOR_KINDS
+from goals.models import Node
+from goals.rules import ADD_KIND_LABELS, INDICATOR_KINDS
 
 
 def node_detail(request: HttpRequest, pk: int) -> HttpResponse:

@@ -7,7 +7,8 @@ from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from followup import dashboard, redthread, services
+from followup import dashboard, redthread
+from followup.due import due_for, featured_year
 from followup.forms import RedThreadFilterForm
 from followup.models import Period, default_period
 from followup.redthread import build_red_thread, tree_rows
@@ -24,8 +25,8 @@ def start(request: HttpRequest) -> HttpResponse:
         # annual report on the list until it closes.
         open_periods = list(Period.objects.open().select_related("plan_year"))
     if roles.editor and open_periods:
-        due = services.due_for(periods=open_periods, scope=permissions.assessable_by(request.user))
-    current = services.featured_year(
+        due = due_for(periods=open_periods, scope=permissions.assessable_by(request.user))
+    current = featured_year(
         plan_years, open_periods, public=not permissions.can_see_unpublished(request.user)
     )
     if roles.committee_ids:

@@ -25,8 +25,9 @@ from followup.approvalmodels import CommitteeReport
 from followup.forms import PeriodReopenForm
 from followup.models import Period
 from goals import permissions
+from goals.approvalmodels import ApprovalState
 from goals.forms import ConfirmForm, DecisionForm, ReasonForm
-from goals.models import ApprovalState, Committee
+from goals.models import Committee
 from goals.services import APPROVAL_STEPS, StaleEditError
 
 PERIOD_ACTIONS = {

@@ -10,7 +10,8 @@ import pytest
 
 from followup.approvalmodels import CommitteeReport
 from followup.models import Assessment, PeriodKind
-from goals.models import ApprovalState, Node
+from goals.approvalmodels import ApprovalState
+from goals.models import Node
 from tests.browser import pages
 from tests.browser.axe import assert_no_axe_violations
 from tests.browser.drivers import WAYS

@@ -139,7 +139,8 @@ def test_demo_reads_like_a_municipalitys_follow_up(db, settings):
 
 def test_demo_year_is_adopted_and_the_interim_report_partly_approved(db, settings):
     from followup.approvalmodels import CommitteeReport
-    from goals.models import ApprovalState, PlanYearState
+    from goals.approvalmodels import ApprovalState
+    from goals.models import PlanYearState
 
     settings.DEMO = True
     call_command("load_demo", "--year", "2026")

@@ -6,8 +6,8 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
+from followup.due import reminders_send
 from followup.models import Assessment, ReminderLog
-from followup.services import reminders_send
 from tests.factories import build_tree
 
 OUTLINE = """

@@ -16,7 +16,8 @@ from followup import services
 from followup.approvalmodels import CommitteeReport
 from followup.models import Assessment, Period, PeriodState
 from goals import services as goal_services
-from goals.models import ApprovalState, NodeKind, PlanYearState
+from goals.approvalmodels import ApprovalState
+from goals.models import NodeKind, PlanYearState
 from goals.services import ContentLockedError
 from tests.factories import build_tree, grow_tree
 
@@ -455,7 +456,7 @@ def test_the_audit_counts_changes_after_the_first_deadline_even_once_reopened(
 def test_an_operational_plan_goes_draft_ready_adopted_and_back_with_a_reason(
     plan_year, committees, secretary, official
 ):
-    from goals.models import OperationalPlan
+    from goals.approvalmodels import OperationalPlan
 
     bun = committees["bun"]
 

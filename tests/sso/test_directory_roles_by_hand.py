@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
 
-from goals.models import DirectoryRole
+from goals.directorymodels import DirectoryRole
 
 
 @pytest.fixture

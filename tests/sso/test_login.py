@@ -9,7 +9,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
 
-from goals.models import DirectoryRole
+from goals.directorymodels import DirectoryRole
 from goals.permissions import roles_of
 from sso.models import DirectoryAccount, LoginFailure
 

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from followup.services import reminders_send
+from followup.due import reminders_send
 
 
 class Command(BaseCommand):
