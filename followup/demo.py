@@ -25,6 +25,7 @@ from followup import counts
 from followup.approvalmodels import CommitteeReport
 from followup.demofigures import (
     DEMO_INDICATORS,
+    demo_indicator_save,
 )
 from followup.demogeh import demo_geh_load
 from followup.demokolada import demo_kolada_load
@@ -39,7 +40,6 @@ from followup.demotree import (
     PERSPECTIVES,
     VISION,
 )
-from followup.indicatormodels import Indicator, IndicatorOutcome
 from followup.indicators import outcome_status
 from followup.models import (
     ActivityStatus,
@@ -450,22 +450,17 @@ def _indicators(plan_year: PlanYear, period: Period) -> None:
     ):
         if goal not in goals:
             continue
-        indicator, _created = Indicator.objects.get_or_create(
+        demo_indicator_save(
             node=goals[goal],
             name=name,
-            defaults={
-                "unit": unit,
-                "direction": direction,
-                "baseline": Decimal(baseline),
-                "target": Decimal(target),
-                "kolada_kpi": kpi,
-                "order": order,
-            },
-        )
-        IndicatorOutcome.objects.get_or_create(
-            indicator=indicator,
+            unit=unit,
+            direction=direction,
+            baseline=baseline,
+            target=target,
+            kpi=kpi,
+            order=order,
             period=period,
-            defaults={"value": Decimal(outcome), "source": "Kolada" if kpi else ""},
+            outcome={"value": Decimal(outcome), "source": "Kolada" if kpi else ""},
         )
 
 

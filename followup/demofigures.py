@@ -5,6 +5,9 @@ the balance requirement statement), plausible for a municipality of some
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from followup.indicatormodels import Indicator, IndicatorOutcome
 from followup.models import (
     GoalStatus,
 )
@@ -226,3 +229,23 @@ DEMO_FINANCIAL_INDICATORS = [
 # (user name, first name, last name, role, committee short name): demo users,
 # created only when settings.DEMO is on, all with the password "demo", and
 # marked as demo accounts (accounts.auth), which log in only while DEMO is on.
+
+
+def demo_indicator_save(
+    *, node, name, unit, direction, baseline, target, kpi, order, period, outcome: dict
+) -> None:
+    """A demo nyckeltal and its outcome in `period`; either left as it is when it
+    exists, so that loading the demo again changes nothing."""
+    indicator, _created = Indicator.objects.get_or_create(
+        node=node,
+        name=name,
+        defaults={
+            "unit": unit,
+            "direction": direction,
+            "baseline": Decimal(baseline),
+            "target": Decimal(target),
+            "kolada_kpi": kpi,
+            "order": order,
+        },
+    )
+    IndicatorOutcome.objects.get_or_create(indicator=indicator, period=period, defaults=outcome)

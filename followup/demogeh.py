@@ -17,12 +17,13 @@ from followup.demofigures import (
     DEMO_GEH_JUSTIFICATION,
     DEMO_GEH_ROLES,
     DEMO_GOAL_FORECASTS,
+    demo_indicator_save,
 )
 from followup.demotree import (
     MUNICIPAL_ASSESSOR,
 )
 from followup.gehmodels import BalanceDeficit, BalanceStatement, GehEvaluation, GehVerdict
-from followup.indicatormodels import Indicator, IndicatorOutcome
+from followup.indicatormodels import IndicatorOutcome
 from followup.models import Assessment, GoalStatus, Period
 from goals import services
 from goals.models import Node, NodeKind, PlanYear
@@ -115,22 +116,17 @@ def _financial_indicators(plan_year: PlanYear, interim: Period) -> None:
     ):
         if goal not in goals:
             continue
-        indicator, _created = Indicator.objects.get_or_create(
+        demo_indicator_save(
             node=goals[goal],
             name=name,
-            defaults={
-                "unit": unit,
-                "direction": direction,
-                "baseline": Decimal(baseline),
-                "target": Decimal(target),
-                "kolada_kpi": kpi,
-                "order": order,
-            },
-        )
-        IndicatorOutcome.objects.get_or_create(
-            indicator=indicator,
+            unit=unit,
+            direction=direction,
+            baseline=baseline,
+            target=target,
+            kpi=kpi,
+            order=order,
             period=interim,
-            defaults={"value": Decimal(outcome), "forecast": Decimal(forecast)},
+            outcome={"value": Decimal(outcome), "forecast": Decimal(forecast)},
         )
     # The result goal's indicator, entered with the other demo indicators,
     # gets its forecast here.

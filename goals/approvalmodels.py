@@ -11,19 +11,6 @@ from simple_history.models import HistoricalRecords
 
 from goals.decisions import DecisionFields
 from goals.models import Committee, PlanYear
-from goals.rules import (  # noqa: F401  (the kinds are named from the models too)
-    ASSESSABLE_KINDS,
-    CHILD_KIND,
-    COMMITTEE_KIND_LIST,
-    COMMITTEE_KINDS,
-    GOAL_KINDS,
-    INDICATOR_KINDS,
-    KIND_ORDER,
-    MUNICIPAL_KINDS,
-    PARENT_KIND,
-    NodeKind,
-    kind_label,
-)
 from goals.text import PlainTextField
 
 

@@ -5,19 +5,6 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from goals.rules import (  # noqa: F401  (the kinds are named from the models too)
-    ASSESSABLE_KINDS,
-    CHILD_KIND,
-    COMMITTEE_KIND_LIST,
-    COMMITTEE_KINDS,
-    GOAL_KINDS,
-    INDICATOR_KINDS,
-    KIND_ORDER,
-    MUNICIPAL_KINDS,
-    PARENT_KIND,
-    NodeKind,
-    kind_label,
-)
 from goals.text import PlainCharField
 
 

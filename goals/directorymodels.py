@@ -9,19 +9,6 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from goals.models import Committee
-from goals.rules import (  # noqa: F401  (the kinds are named from the models too)
-    ASSESSABLE_KINDS,
-    CHILD_KIND,
-    COMMITTEE_KIND_LIST,
-    COMMITTEE_KINDS,
-    GOAL_KINDS,
-    INDICATOR_KINDS,
-    KIND_ORDER,
-    MUNICIPAL_KINDS,
-    PARENT_KIND,
-    NodeKind,
-    kind_label,
-)
 
 
 class DirectoryRole(models.Model):

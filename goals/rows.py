@@ -6,20 +6,6 @@ import datetime
 from decimal import Decimal
 from typing import NamedTuple
 
-from goals.rules import (  # noqa: F401  (the kinds are named from the models too)
-    ASSESSABLE_KINDS,
-    CHILD_KIND,
-    COMMITTEE_KIND_LIST,
-    COMMITTEE_KINDS,
-    GOAL_KINDS,
-    INDICATOR_KINDS,
-    KIND_ORDER,
-    MUNICIPAL_KINDS,
-    PARENT_KIND,
-    NodeKind,
-    kind_label,
-)
-
 
 class ActivityPlan(NamedTuple):
     responsible: str
