@@ -31,6 +31,7 @@ run: install
 	@echo "  sekreterare     secretary of Barn- och utbildningsnämnden"
 	@echo "  sekreterare2    secretary of Socialnämnden"
 	@echo "  fortroendevald  councillor (förtroendevald): reads"
+	@echo "  revisor         auditor (revisor): reads everything, audit pages; edits nothing"
 	@echo "Serving http://127.0.0.1:$(PORT)/ (Ctrl+C stops)"
 	$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
