@@ -228,13 +228,14 @@ def geh_goals_edit(request: HttpRequest, year: int) -> HttpResponse:
 
 
 def _document_context(period: Period) -> dict:
-    return {
-        "period": period,
-        "municipality_name": settings.MUNICIPALITY_NAME,
-        # No decision (KF or committee paragraph) is recorded in the
-        # application yet; the templates show one when it is given.
-        "decision": None,
-    }
+    plan_year = period.plan_year
+    decision = None
+    if plan_year.is_adopted:
+        decision = _("The goals adopted by %(body)s, %(decision)s.") % {
+            "body": plan_year.decision_body or _("the council"),
+            "decision": plan_year.decision_summary,
+        }
+    return {"period": period, "municipality_name": settings.MUNICIPALITY_NAME, "decision": decision}
 
 
 def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:

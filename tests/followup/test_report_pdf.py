@@ -1,5 +1,6 @@
 """The reports as PDF: text, tags, outline and language, checked with poppler's tools."""
 
+import datetime
 import re
 import shutil
 import subprocess
@@ -125,3 +126,19 @@ def test_committee_report_pdf_has_its_goals_and_activities(
     assert "Barn- och utbildningsnämnden" in text
     assert "Läsa bättre" in text and "Lovskola" in text and "pågår" in text
     assert "/Lang (sv)" in raw
+
+
+def test_council_report_pdf_names_the_councils_decision_once_recorded(
+    councillor_client, year, periods, tmp_path
+):
+    text, _info, _raw = _pdf(councillor_client, "followup:report_pdf", tmp_path, pk=periods[0].pk)
+    assert "antogs av" not in text
+    plan_year = periods[0].plan_year
+    plan_year.state = "adopted"
+    plan_year.decision_body = "kommunfullmäktige"
+    plan_year.decided_on = datetime.date(2025, 11, 24)
+    plan_year.paragraph = "112"
+    plan_year.registration_number = "KS 2025/301"
+    plan_year.save()
+    text, _info, _raw = _pdf(councillor_client, "followup:report_pdf", tmp_path, pk=periods[0].pk)
+    assert "Målen antogs av kommunfullmäktige, 2025-11-24 § 112, dnr KS 2025/301." in text
