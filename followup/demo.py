@@ -293,9 +293,10 @@ def _assessments(plan_year: PlanYear, period: Period) -> int:
 
 
 def _forecast(node: Node, status: str, index: int) -> str:
-    """A goal's forecast for the full year in the interim report: most goals
-    partly met by August are forecast to be met by December."""
-    if node.kind == NodeKind.ACTIVITY:
+    """A municipal goal's forecast for the full year in the interim report: most
+    goals partly met by August are forecast to be met by December. The demo
+    gives none for the direction goals and the committees' goals."""
+    if node.kind != NodeKind.MUNICIPAL_GOAL:
         return ""
     if status == GoalStatus.PARTLY_MET and index % 3:
         return GoalStatus.MET

@@ -124,8 +124,9 @@ def status_badges() -> dict[str | None, str]:
 
 
 def forecast_markup() -> dict[str | None, str]:
-    """Each forecast status's badge after the status; nothing for no forecast."""
-    prefix = escape(_("Forecast for the full year:"))
+    """Each forecast status's badge after the status, under a short label that
+    keeps a goal's row on one line; nothing for no forecast."""
+    prefix = escape(_("Forecast:"))
     markup: dict[str | None, str] = {
         status: (
             f' <span class="forecast">{prefix} <span class="badge badge--{status}">'

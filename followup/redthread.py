@@ -405,6 +405,8 @@ def _render(
         counts,
     ) in zip(rows, titles, effective, rollups, strict=True):
         children = children_of(node_id)
+        # The forecast for the full year where it says more than the status.
+        forecast_html = forecasts[forecast] if forecast != status else ""
         rollup = (
             rollup_html(counts)
             if counts and (1 < level <= _ROLLED_UP_DOWN_TO or not children)
@@ -433,13 +435,13 @@ def _render(
             if level <= 1:
                 append(
                     f"{closes[depth][level]}{opening}{node_id}"
-                    f'{url_end}">{title}</a>{tails[committee_id][status]}{forecasts[forecast]}</div>{extra}'
+                    f'{url_end}">{title}</a>{tails[committee_id][status]}{forecast_html}</div>{extra}'
                     '<ul role="list">'
                 )
             else:
                 append(
                     f"{closes[depth][level]}{opening}{node_id}"
-                    f'{url_end}">{title}</a>{tails[committee_id][status]}{forecasts[forecast]}</div>{extra}'
+                    f'{url_end}">{title}</a>{tails[committee_id][status]}{forecast_html}</div>{extra}'
                     f'<details open><summary><span class="toggle">{label}'
                     f'<span class="visually-hidden"> – {title}</span></span>{rollup}</summary>'
                     '<ul role="list">'
@@ -466,7 +468,7 @@ def _render(
             extra = meta_html(rollup, links, analysis) if rollup or links or analysis else ""
             append(
                 f"{closes[depth][level]}{opening}{node_id}"
-                f'{url_end}">{title}</a>{tails[committee_id][status]}{forecasts[forecast]}</div>{extra}</li>'
+                f'{url_end}">{title}</a>{tails[committee_id][status]}{forecast_html}</div>{extra}</li>'
             )
             depth = level
     append(closes[depth][0])

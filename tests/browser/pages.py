@@ -382,7 +382,7 @@ def _logged_in_page_type(name: str, demo: Demo) -> PageType:
             heading = f"Granskning: {demo.interim.display_title}"
             return PageType(path, heading, "Mål utan nyckeltal", role=AUDITOR)
         case "start-auditor":
-            return PageType("/", "Mål och uppföljning", "Granskning", role=AUDITOR)
+            return PageType("/", f"Så går det för kommunen {YEAR}", "Granskning", role=AUDITOR)
         case "period-close":
             path = reverse("followup:period_action", kwargs={"pk": annual.pk}) + "?action=close"
             heading = f"Stäng {annual.display_title}"

@@ -219,7 +219,7 @@ def test_forecast_shows_in_the_red_thread_and_on_the_node_page(
     councillor_client, forecast, periods
 ):
     page = _get(councillor_client, "followup:red_thread", year=2026).content.decode()
-    assert "Prognos helår:" in page and 'badge--met">uppfyllt' in page
+    assert "Prognos:" in page and 'badge--met">uppfyllt' in page
     node_page = _get(councillor_client, "followup:node_detail", pk=forecast.pk).content.decode()
     assert "Prognos helår:" in node_page and "2,35" in node_page
 
