@@ -329,6 +329,14 @@ def can_record_approval(user: User) -> bool:
     return can_manage_years(user)
 
 
+def can_take_approval_step(user: User, who: str, committee_id: int) -> bool:
+    """A step of an approval, by who takes it ("secretary" or an official): the
+    secretary's marking ready and unmarking, the official's decision and reopening."""
+    if who == "secretary":
+        return can_mark_ready(user, committee_id)
+    return can_record_approval(user)
+
+
 def can_edit_indicators(user: User, node: Node) -> bool:
     """Indicators and their outcomes are kept as the goal itself is: by officials
     for a municipal goal, by the committee's secretaries for a committee goal."""

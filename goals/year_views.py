@@ -131,13 +131,6 @@ PLAN_STEPS = {
 }
 
 
-def _may_take_step(request: HttpRequest, step: str, committee: Committee) -> bool:
-    _source, _target, who = services.APPROVAL_STEPS[step]
-    if who == "secretary":
-        return permissions.can_mark_ready(request.user, committee.pk)
-    return permissions.can_record_approval(request.user)
-
-
 def operational_plan_step(request: HttpRequest, year: int, slug: str, step: str) -> HttpResponse:
     """Mark a committee's operational plan ready (its secretary), unmark it, record
     the committee's adoption or reopen it (officials)."""
@@ -146,7 +139,8 @@ def operational_plan_step(request: HttpRequest, year: int, slug: str, step: str)
     step = PLAN_STEPS[step]
     plan_year = get_object_or_404(PlanYear, year=year)
     committee = get_object_or_404(Committee, slug=slug)
-    if not _may_take_step(request, step, committee):
+    _source, _target, who = services.APPROVAL_STEPS[step]
+    if not permissions.can_take_approval_step(request.user, who, committee.pk):
         return permissions.deny(request)
     plan = OperationalPlan.objects.filter(plan_year=plan_year, committee=committee).first()
     version = plan.version if plan else 1

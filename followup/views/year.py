@@ -232,12 +232,7 @@ def committee_report_step(request: HttpRequest, pk: int, slug: str, step: str) -
     period = _period(pk)
     committee = get_object_or_404(Committee, slug=slug)
     _source, _target, who = APPROVAL_STEPS[step]
-    allowed = (
-        permissions.can_mark_ready(request.user, committee.pk)
-        if who == "secretary"
-        else permissions.can_record_approval(request.user)
-    )
-    if not allowed:
+    if not permissions.can_take_approval_step(request.user, who, committee.pk):
         return permissions.deny(request)
     report = CommitteeReport.objects.filter(period=period, committee=committee).first()
     version = report.version if report else 1
