@@ -27,15 +27,6 @@ from followup.indicatormodels import IndicatorOutcome
 from followup.models import Assessment, GoalStatus, Period
 from goals import services
 from goals.models import Node, NodeKind, PlanYear
-from goals.permissions import Role
-
-DEMO_USERS = [
-    ("tjansteperson", "Tina", "Tjänsteperson", Role.OFFICIAL, None),
-    ("sekreterare", "Sara", "Sekreterare", Role.SECRETARY, "BUN"),
-    ("sekreterare2", "Sune", "Sekreterare", Role.SECRETARY, "SN"),
-    ("fortroendevald", "Frida", "Förtroendevald", Role.COUNCILLOR, None),
-]
-DEMO_PASSWORD = "demo"
 
 
 def demo_geh_load(*, plan_year: PlanYear, interim: Period) -> None:
