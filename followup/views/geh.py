@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from followup import exports, geh, pdf, reports
+from followup import approvalmodels, exports, geh, pdf, reports
 from followup.geh_forms import BalanceStatementForm, GehEvaluationForm, GehGoalsForm
 from followup.gehmodels import BalanceDeficit, BalanceStatement, GehEvaluation
 from followup.models import Period
@@ -238,6 +238,22 @@ def _document_context(period: Period) -> dict:
     return {"period": period, "municipality_name": settings.MUNICIPALITY_NAME, "decision": decision}
 
 
+def _committee_decision(report: reports.CommitteeReport) -> str | None:
+    """“Approved by Barn- och utbildningsnämnden, 2026-09-21 § 45, dnr BUN 2026/88.”,
+    once the committee has approved its part of the period."""
+    approval = (
+        approvalmodels.CommitteeReport.objects.approved()
+        .filter(period=report.period, committee=report.committee)
+        .first()
+    )
+    if approval is None:
+        return None
+    return _("Approved by %(committee)s, %(decision)s.") % {
+        "committee": report.committee.name,
+        "decision": approval.decision_summary,
+    }
+
+
 def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The goal section of the interim or annual report as the council adopts it."""
     if not permissions.can_read(request.user):
@@ -290,7 +306,10 @@ def committee_report_pdf(request: HttpRequest, pk: int, slug: str) -> HttpRespon
     if not permissions.can_read(request.user):
         return permissions.deny(request)
     report = _committee_report(request, pk, slug)
-    context = _document_context(report.period) | {"report": report}
+    context = _document_context(report.period) | {
+        "report": report,
+        "committee_decision": _committee_decision(report),
+    }
     return pdf.pdf_response(
         request,
         "followup/pdf/committee_report.html",

@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 
 from followup import geh
+from followup.approvalmodels import CommitteeReport
 from followup.gehmodels import BalanceStatement
 from followup.models import Assessment
 from goals import services as goal_services
@@ -142,3 +143,29 @@ def test_council_report_pdf_names_the_councils_decision_once_recorded(
     plan_year.save()
     text, _info, _raw = _pdf(councillor_client, "followup:report_pdf", tmp_path, pk=periods[0].pk)
     assert "Målen antogs av kommunfullmäktige, 2025-11-24 § 112, dnr KS 2025/301." in text
+
+
+def test_committee_report_pdf_names_the_committees_approval_once_recorded(
+    councillor_client, year, periods, committees, tmp_path
+):
+    def text() -> str:
+        return _pdf(
+            councillor_client,
+            "followup:committee_report_pdf",
+            tmp_path,
+            pk=periods[0].pk,
+            slug="bun",
+        )[0]
+
+    approval = CommitteeReport.objects.create(
+        period=periods[0], committee=committees["bun"], state="ready"
+    )
+    assert "Godkänd av" not in text()  # ready for the committee is not yet its decision
+    approval.state = "approved"
+    approval.decided_on = datetime.date(2026, 9, 21)
+    approval.paragraph = "45"
+    approval.registration_number = "BUN 2026/88"
+    approval.save()
+    assert "Godkänd av Barn- och utbildningsnämnden, 2026-09-21 § 45, dnr BUN 2026/88." in " ".join(
+        text().split()
+    )
