@@ -213,8 +213,9 @@ class Period(models.Model):
         return reverse("followup:assessment_entry", kwargs={"pk": self.pk})
 
 
-def forecast_period_error(period: Period) -> str | None:
-    if period.kind != PeriodKind.INTERIM:
+def forecast_period_error(period_kind: str) -> str | None:
+    """Why a period of `period_kind` takes no forecast for the full year, if it does not."""
+    if period_kind != PeriodKind.INTERIM:
         return _("A forecast for the full year can only be given in an interim report.")
     return None
 
@@ -222,7 +223,7 @@ def forecast_period_error(period: Period) -> str | None:
 def validate_forecast_allowed(period: Period, field: str) -> None:
     """A forecast for the full year belongs to an interim report only: the annual
     report has the outcome itself."""
-    error = forecast_period_error(period)
+    error = forecast_period_error(period.kind)
     if error:
         raise ValidationError({field: error})
 
@@ -234,10 +235,10 @@ class GoalStatus(models.TextChoices):
     NOT_ASSESSED = "not_assessed", _("not assessed")
 
 
-def forecast_status_error(period: Period, node_kind: str, forecast_status: str) -> str | None:
-    """Why a goal's forecast status cannot be given, if it cannot: only in an
-    interim report, only for goals, only on the goals' scale."""
-    period_error = forecast_period_error(period)
+def forecast_status_error(period_kind: str, node_kind: str, forecast_status: str) -> str | None:
+    """Why a goal's forecast status cannot be given in a period of `period_kind`, if
+    it cannot: only in an interim report, only for goals, only on the goals' scale."""
+    period_error = forecast_period_error(period_kind)
     if period_error:
         return period_error
     if node_kind not in rules.GOAL_KINDS or forecast_status not in GoalStatus.values:
@@ -409,7 +410,7 @@ class Assessment(models.Model):
         if year_error:
             raise ValidationError(year_error)
         if self.forecast_status:
-            error = forecast_status_error(self.period, node.kind, self.forecast_status)
+            error = forecast_status_error(self.period.kind, node.kind, self.forecast_status)
             if error:
                 raise ValidationError({"forecast_status": error})
 

@@ -290,7 +290,7 @@ def assessments_save(*, period: Period, entries: list[Entry], user) -> int:
         if year_error:
             raise ValidationError(year_error)
         if entry.forecast_status:
-            error = forecast_status_error(period, entry.node.kind, entry.forecast_status)
+            error = forecast_status_error(period.kind, entry.node.kind, entry.forecast_status)
             if error:
                 raise ValidationError(error)
     # The period's lock, then the tree's (the roll-up counts are the tree's),

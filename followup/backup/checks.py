@@ -20,7 +20,7 @@ from followup.backup.format import (
     _references,
     _Year,
 )
-from followup.models import assessment_error
+from followup.models import assessment_error, forecast_period_error, forecast_status_error
 from goals import rules
 from goals.integrity import nested_set_faults
 from goals.models import NodeKind
@@ -129,6 +129,7 @@ def _check_rules(document: _Document) -> None:
             if parent.ref in direction_goals:
                 error = rules.second_direction_goal_error()
             direction_goals.add(parent.ref)
+        error = error or rules.geh_role_error(kind, values.get("geh_role", ""))
         if error:
             raise _fail(_node_label(record), error)
     _check_positions(nodes)
@@ -137,15 +138,31 @@ def _check_rules(document: _Document) -> None:
         error = rules.period_dates_error(record.values["cutoff_date"], record.values["deadline"])
         if error:
             raise _fail(record.where, error)
+    period_kinds = {record.ref: record.values["kind"] for record in document.live["periods"]}
     for record in document.live["assessments"]:
-        node = by_ref[record.values["node_id"].ref]
-        error = assessment_error(node.values["kind"], record.values["status"])
+        kind = by_ref[record.values["node_id"].ref].values["kind"]
+        error = assessment_error(kind, record.values["status"])
         if error:
             raise _fail(record.where, error[1])
+        forecast = record.values.get("forecast_status", "")
+        if forecast:
+            error = forecast_status_error(_period_kind(record, period_kinds), kind, forecast)
+            if error:
+                raise _fail(record.where, error)
     for record in document.live["indicators"]:
         error = rules.indicator_error(by_ref[record.values["node_id"].ref].values["kind"])
         if error:
             raise _fail(record.where, error)
+    for record in document.live["outcomes"]:
+        if record.values.get("forecast") is not None:
+            error = forecast_period_error(_period_kind(record, period_kinds))
+            if error:
+                raise _fail(record.where, error)
+
+
+def _period_kind(record: _Record, period_kinds: dict[int, str]) -> str:
+    """The kind of the period a record is followed up in (checked to be in the file)."""
+    return period_kinds[record.values["period_id"].ref]
 
 
 def _node_label(record: _Record) -> str:

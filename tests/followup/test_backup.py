@@ -519,6 +519,40 @@ def test_an_assessment_status_of_the_wrong_scale_is_refused(exported):
     _refused(exported, "Den statusen gäller inte")
 
 
+def _annual_period_ref(document: dict) -> int:
+    return next(period["ref"] for period in document["periods"] if period["kind"] == "annual")
+
+
+def test_a_forecast_status_in_an_annual_period_is_refused(exported):
+    goal_refs = {node["ref"] for node in exported["nodes"] if node["kind"] == "committee_goal"}
+    assessment = next(a for a in exported["assessments"] if a["node"] in goal_refs)
+    assessment["period"] = _annual_period_ref(exported)
+    assessment["forecast_status"] = "met"
+    _refused(exported, "prognos för helåret kan bara anges i en delårsrapport")
+
+
+def test_a_forecast_status_on_an_activity_is_refused(exported):
+    activity_refs = {node["ref"] for node in exported["nodes"] if node["kind"] == "activity"}
+    interim = next(period["ref"] for period in exported["periods"] if period["kind"] == "interim")
+    assessment = next(a for a in exported["assessments"] if a["node"] in activity_refs)
+    assessment["period"] = interim
+    assessment["forecast_status"] = "met"
+    _refused(exported, "Bara mål får en prognos")
+
+
+def test_an_outcome_forecast_in_an_annual_period_is_refused(exported):
+    outcome = exported["outcomes"][0]
+    outcome["period"] = _annual_period_ref(exported)
+    outcome["forecast"] = "12.5"
+    _refused(exported, "prognos för helåret kan bara anges i en delårsrapport")
+
+
+def test_a_goal_for_sound_financial_management_below_the_municipal_goals_is_refused(exported):
+    goal = next(node for node in exported["nodes"] if node["kind"] == "committee_goal")
+    goal["geh_role"] = "financial"
+    _refused(exported, "Bara ett kommunövergripande mål kan vara ett mål för god ekonomisk")
+
+
 def test_a_file_above_the_size_limit_is_refused_before_it_is_read(tmp_path, monkeypatch, db):
     monkeypatch.setattr(backup.reader, "MAX_FILE_SIZE", 1000)
     big = tmp_path / "big.json"
