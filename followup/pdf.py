@@ -27,7 +27,12 @@ def html_to_pdf(html: str) -> bytes:
 
     # WeasyPrint logs every step of every document at INFO.
     logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
-    return HTML(string=html, url_fetcher=_no_fetch).write_pdf(pdf_variant="pdf/ua-1")
+    # The fonts are embedded whole: cutting them down to the glyphs used
+    # (fontTools) was a tenth of the time of a big committee's report, for a
+    # file about 0.8 MB smaller.
+    return HTML(string=html, url_fetcher=_no_fetch).write_pdf(
+        pdf_variant="pdf/ua-1", full_fonts=True
+    )
 
 
 def pdf_response(request: HttpRequest, template: str, context: dict, filename: str) -> HttpResponse:
