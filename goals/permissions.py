@@ -192,6 +192,25 @@ def can_see_unpublished(user: User) -> bool:
     return user.is_authenticated
 
 
+def reads_approved_only(user: User) -> bool:
+    """Does the user, before a period is published, see a committee's follow-up
+    only once the committee has approved it (where the municipality turns that
+    on)? Logged-in readers who do not keep follow-up: councillors, and
+    secretaries for committees not their own (`sees_unapproved_of`). Officials,
+    who own the municipal goals and reopen approvals, and auditors, who read
+    everything, see it all."""
+    if not settings.APPROVED_ONLY_BEFORE_PUBLICATION or not user.is_authenticated:
+        return False
+    roles = roles_of(user)
+    return not (roles.superuser or roles.official or roles.auditor)
+
+
+def sees_unapproved_of(user: User) -> frozenset[int]:
+    """The committees whose unapproved follow-up a reader who reads approved
+    content only still sees: those whose follow-up the user keeps."""
+    return roles_of(user).committee_ids
+
+
 def can_see_history(user: User) -> bool:
     """Who changed what and when is for logged-in users only."""
     return user.is_authenticated
