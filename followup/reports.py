@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import F, OuterRef, Subquery
+from django.utils.translation import gettext as _
 
 from followup import approvedonly
 from followup.comparisons import comparisons_for
@@ -39,6 +40,7 @@ from followup.models import (
     status_label,
 )
 from goals.models import Committee, GehRole, Node, NodeKind
+from goals.rows import ActivityPlan
 
 GOAL_SCALE = [
     GoalStatus.MET,
@@ -105,6 +107,12 @@ class ReportGoal(StatusLabels):
     geh_role: str = ""
     # A committee goal's activities, with their plans (responsible, dates, cost).
     activities: list[ReportActivity] = field(default_factory=list)
+    # An activity's plan, in a committee's report (where activities are its children).
+    plan: ActivityPlan | None = None
+
+    @property
+    def plan_text(self) -> str:
+        return activity_plan_text(self.plan) if self.plan else ""
 
     @property
     def geh_label(self) -> str:
@@ -133,6 +141,26 @@ class ReportActivity:
     @property
     def status_label(self) -> str:
         return status_label(self.status)
+
+    @property
+    def plan_text(self) -> str:
+        return activity_plan_text(
+            ActivityPlan(self.responsible, self.start_date, self.end_date, self.cost_estimate)
+        )
+
+
+def activity_plan_text(plan: ActivityPlan) -> str:
+    """An activity's plan in one line: “Ansvarig: … · Startdatum: … · …”; "" for none."""
+    parts = []
+    if plan.responsible:
+        parts.append(f"{_('Responsible')}: {plan.responsible}")
+    if plan.start_date:
+        parts.append(f"{_('Start date')}: {plan.start_date.isoformat()}")
+    if plan.end_date:
+        parts.append(f"{_('End date')}: {plan.end_date.isoformat()}")
+    if plan.cost_estimate is not None:
+        parts.append(f"{_('Cost estimate (kr)')}: {format_value(plan.cost_estimate)}")
+    return " · ".join(parts)
 
 
 @dataclass
@@ -345,6 +373,9 @@ def _assessments(
 
 def _report_goal(node: Node, assessments: _Assessments, indicators: dict) -> ReportGoal:
     status, analysis, forecast = assessments.of(node)
+    plan = None
+    if node.kind == NodeKind.ACTIVITY:
+        plan = ActivityPlan(node.responsible, node.start_date, node.end_date, node.cost_estimate)
     return ReportGoal(
         id=node.pk,
         kind=node.kind,
@@ -355,6 +386,7 @@ def _report_goal(node: Node, assessments: _Assessments, indicators: dict) -> Rep
         indicators=indicators.get(node.pk, []),
         forecast_status=forecast,
         geh_role=node.geh_role,
+        plan=plan,
     )
 
 
