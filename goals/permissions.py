@@ -348,6 +348,15 @@ def can_record_approval(user: User) -> bool:
     return can_manage_years(user)
 
 
+def can_take_some_approval_step(user: User, who: str) -> bool:
+    """May the user take a step of this kind for some committee? Asked before the
+    committee and the period are looked up, so that a refusal tells nothing of them."""
+    if who == "secretary":
+        roles = roles_of(user)
+        return roles.superuser or bool(roles.committee_ids)
+    return can_record_approval(user)
+
+
 def can_take_approval_step(user: User, who: str, committee_id: int) -> bool:
     """A step of an approval, by who takes it ("secretary" or an official): the
     secretary's marking ready and unmarking, the official's decision and reopening."""
