@@ -146,6 +146,26 @@ def _check_rules(document: _Document) -> None:
         error = rules.indicator_error(by_ref[record.values["node_id"].ref].values["kind"])
         if error:
             raise _fail(record.where, error)
+    _check_approvals(document)
+
+
+def _check_approvals(document: _Document) -> None:
+    """Each committee's approval of the year's plan or of a period is there once,
+    and an approved one has its decision's date."""
+    for key, owner in (("operational_plans", "plan_year_id"), ("committee_reports", "period_id")):
+        seen: set[tuple] = set()
+        for record in document.live[key]:
+            values = record.values
+            error = rules.approval_decision_error(values["state"], values["decided_on"])
+            if error:
+                raise _fail(record.where, error)
+            pair = (values[owner], values["committee_id"])
+            if pair in seen:
+                raise _fail(
+                    record.where,
+                    _("the committee's approval is in the file twice for the same year or period."),
+                )
+            seen.add(pair)
 
 
 def _node_label(record: _Record) -> str:
