@@ -59,11 +59,19 @@ def _who(user, saved_by=None) -> str:
     return user.get_full_name() or user.get_username()
 
 
-def _latest(records, after: datetime.datetime, limit: int, *related: str):
-    return list(
+def _latest(records, after: datetime.datetime, limit: int, *related: str) -> list:
+    """The newest `limit` + 1 of `records` saved from `after`, with who saved them,
+    in one query: the newest are picked in a subquery over their ids alone, so
+    a year whose every record is late sorts narrow rows, not whole ones."""
+    newest = (
         records.filter(history_date__gte=after)
+        .order_by("-history_date", "-history_id")
+        .values("history_id")[: limit + 1]
+    )
+    return list(
+        records.model._default_manager.filter(history_id__in=newest)
         .select_related("history_user", *related)
-        .order_by("-history_date", "-history_id")[: limit + 1]
+        .order_by("-history_date", "-history_id")
     )
 
 
@@ -159,50 +167,50 @@ def _tree(period, after, limit) -> list[LateChange]:
     late = _latest(Node.history.filter(plan_year_id=period.plan_year_id), after, limit)
     if not late:
         return []
-    earlier: dict[int, list] = {}
-    for record in (
+    # Each late node's records, oldest first, as plain rows: (history_id, *fields).
+    earlier: dict[int, list[tuple]] = {}
+    for node_id, *row in (
         Node.history.filter(id__in={record.id for record in late})
         .order_by("id", "history_date", "history_id")
-        .only("id", "history_id", "history_date", *NODE_FIELDS)
+        .values_list("id", "history_id", *NODE_FIELDS)
     ):
-        earlier.setdefault(record.id, []).append(record)
-    labels = {
-        name: str(Node._meta.get_field(name.removesuffix("_id")).verbose_name)
-        for name in NODE_FIELDS
-    }
+        earlier.setdefault(node_id, []).append(tuple(row))
+    labels = [
+        str(Node._meta.get_field(name.removesuffix("_id")).verbose_name) for name in NODE_FIELDS
+    ]
+    words = {"+": _("created"), "-": _("deleted"), "~": _("changed")}
     changes = []
     for record in late:
-        before = _before(earlier.get(record.id, []), record)
-        changed = (
-            [labels[name] for name in NODE_FIELDS if getattr(before, name) != getattr(record, name)]
-            if before is not None and record.history_type == "~"
-            else []
-        )
+        changed = []
+        if record.history_type == "~":
+            before, now = _before(earlier.get(record.id, []), record.history_id)
+            if before is not None and now is not None:
+                changed = [
+                    label
+                    for label, old, new in zip(labels, before[1:], now[1:], strict=True)
+                    if old != new
+                ]
         changes.append(
             LateChange(
                 when=record.history_date,
                 who=_who(record.history_user),
                 what=record.title,
                 node_id=record.id if record.history_type != "-" else 0,
-                status=", ".join(changed) if changed else _kind_word(record.history_type),
+                status=", ".join(changed) if changed else words.get(record.history_type, ""),
                 kind=record.history_type,
             )
         )
     return changes
 
 
-def _before(records: list, record):
-    """The record of the same node just before `record`, if any."""
+def _before(rows: list[tuple], history_id: int) -> tuple[tuple | None, tuple | None]:
+    """The row of `history_id` among a node's rows, and the one just before it."""
     previous = None
-    for each in records:
-        if each.history_id == record.history_id:
-            return previous
-        previous = each
-    return previous
-
-
-def _kind_word(kind: str) -> str:
-    return {"+": _("created"), "-": _("deleted")}.get(kind, _("changed"))
+    for row in rows:
+        if row[0] == history_id:
+            return previous, row
+        previous = row
+    return None, None
 
 
 def _indicators(period, after, nodes, limit) -> list[LateChange]:
