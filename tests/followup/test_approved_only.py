@@ -202,3 +202,14 @@ def test_the_pages_cost_the_same_queries_at_any_size_for_a_reader_of_approved_co
             sizes.append(len(queries))
         counted.append(sizes)
     assert counted[0] == counted[1]
+
+
+def test_the_start_page_counts_only_what_the_councillor_may_see(client, councillor, year):
+    from followup.models import WITHHELD
+
+    client.force_login(councillor)
+    dashboard = client.get(reverse("followup:start")).context["dashboard"]
+    card = next(card for card in dashboard.perspectives if card.title == "Kramforsbon")
+    # BUN's "not met" is withheld; SN's, approved, is counted.
+    assert card.goal_counts["not_met"] == 1
+    assert card.goal_counts[WITHHELD] == 1
