@@ -16,7 +16,7 @@ from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from followup import geh
+from followup import approvedonly, geh
 from followup.indicatormodels import Indicator, IndicatorDirection, IndicatorOutcome
 from followup.models import STATUS_LABELS, Assessment, Period
 from goals import permissions, rules
@@ -181,6 +181,7 @@ def _nodes(
         Assessment.objects.filter(
             node__plan_year=plan_year, node__lft__range=lft_range, period_id__in=period_ids
         )
+        .filter(approvedonly.visible_assessments(approvedonly.withheld_for(request.user, periods)))
         .order_by("period__cutoff_date")
         .values("node_id", "period_id", "status", "analysis", "forecast_status", "updated_at")
     ):

@@ -23,8 +23,8 @@ from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from followup import bars
-from followup.models import MISSING, Assessment, GoalStatus, Period, status_label
+from followup import approvedonly, bars
+from followup.models import MISSING, WITHHELD, Assessment, GoalStatus, Period, status_label
 from followup.reports import Summary
 from goals.models import GOAL_KINDS, Committee, Node, NodeKind, PlanYear, kind_label
 
@@ -141,6 +141,10 @@ def period_comparison(
     )
     rows = [row for row in both if row[_TREE] == plan_year.pk]
     earlier_rows = [row for row in both if row[_TREE] != plan_year.pk]
+    withheld = approvedonly.withheld_for(user, [period, previous, last_year])
+    if withheld:
+        rows = _withhold(rows, withheld, period, in_year_previous)
+        earlier_rows = _withhold(earlier_rows, withheld, last_year, old_previous)
     copies = _copies(rows)
     current = _tally(rows, _STATUS)
     before = None
@@ -192,6 +196,21 @@ def period_comparison(
         Counter(row[_STATUS] or MISSING for row in rows if row[_KIND] == NodeKind.MUNICIPAL_GOAL)
     )
     return comparison
+
+
+def _withhold(
+    rows: list[tuple], withheld: approvedonly.Withheld, first: Period | None, second: Period | None
+) -> list[tuple]:
+    """The rows with the statuses withheld from the reader in either column as such."""
+    for column, shown in ((_STATUS, first), (_BEFORE, second)):
+        rows = approvedonly.mask_rows(
+            rows,
+            withheld,
+            getattr(shown, "pk", None),
+            committee=_COMMITTEE,
+            masked={column: WITHHELD},
+        )
+    return rows
 
 
 # Positions in a row of `_rows`.

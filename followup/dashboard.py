@@ -23,8 +23,16 @@ from django.db import connection
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy
 
-from followup import bars
-from followup.models import MISSING, Assessment, GoalStatus, Period, default_period, status_label
+from followup import approvedonly, bars
+from followup.models import (
+    MISSING,
+    WITHHELD,
+    Assessment,
+    GoalStatus,
+    Period,
+    default_period,
+    status_label,
+)
 from goals.models import GOAL_KINDS, Node, NodeKind, PlanYear
 
 BETTER, SAME, WORSE = "better", "same", "worse"
@@ -147,7 +155,13 @@ def dashboard_for(
             (earlier for earlier in earlier_periods if earlier.kind == period.kind), None
         )
     dashboard = Dashboard(plan_year, period, previous_period, last_year_period)
-    _fill(dashboard, _rows(plan_year, period, previous_period, last_year_period))
+    rows = _rows(plan_year, period, previous_period, last_year_period)
+    withheld = approvedonly.withheld_for(user, [period])
+    period_id = getattr(period, "pk", None)
+    rows = approvedonly.mask_rows(
+        rows, withheld, period_id, committee=_COMMITTEE, masked={_STATUS: WITHHELD}
+    )
+    _fill(dashboard, rows)
     for card in dashboard.perspectives:
         for goal in card.goals:
             goal.trend_texts = goal.trends(previous_period, last_year_period)
@@ -163,7 +177,7 @@ def _earlier_year(plan_year: PlanYear, plan_years: list[PlanYear]) -> PlanYear |
 
 
 # Positions in a row of `_rows`.
-_ID, _LEVEL, _KIND, _TITLE, _STATUS, _PREVIOUS, _LAST_YEAR = range(7)
+_ID, _LEVEL, _KIND, _TITLE, _STATUS, _PREVIOUS, _LAST_YEAR, _COMMITTEE = range(8)
 
 
 def _rows(
@@ -178,7 +192,7 @@ def _rows(
     nodes = quote(Node._meta.db_table)
     assessments = quote(Assessment._meta.db_table)
     sql = (
-        "SELECT n.id, n.level, n.kind, n.title, a.status, b.status, c.status"
+        "SELECT n.id, n.level, n.kind, n.title, a.status, b.status, c.status, n.committee_id"
         f" FROM {nodes} n"
         f" LEFT JOIN {assessments} a ON a.node_id = n.id AND a.period_id = %s"
         f" LEFT JOIN {assessments} b ON b.node_id = n.id AND b.period_id = %s"

@@ -412,6 +412,8 @@ def committee_to_docx(report: CommitteeReport) -> bytes:
                     document.add_paragraph(
                         writable(f"{activity.title}: {activity.status_label}"), style="List Bullet"
                     )
+                    if activity.plan_text:
+                        document.add_paragraph(writable(activity.plan_text))
                     _analysis(document, activity)
     output = io.BytesIO()
     document.save(output)

@@ -210,8 +210,11 @@ def _python_value(name: str, value):
     return value
 
 
-def node_history(node: Node, periods: list[Period]) -> list[HistoryEntry]:
-    """The node's history, its assessments' and its indicators', newest first.
+def node_history(
+    node: Node, periods: list[Period], *, hidden_periods: frozenset[int] = frozenset()
+) -> list[HistoryEntry]:
+    """The node's history, its assessments' and its indicators', newest first;
+    its assessments in `hidden_periods` (withheld from the reader) left out.
 
     One query for the records, and one or two more for the names of the
     parents and committees the node's history mentions, if any."""
@@ -234,7 +237,10 @@ def node_history(node: Node, periods: list[Period]) -> list[HistoryEntry]:
         else {},
     }
     entries = _entries(node_records, NODE_FIELDS, lambda record: node.title, node_labels, names)
-    for assessment_records in _by_object(records["assessment"]):
+    assessment_history = records["assessment"]
+    if hidden_periods:
+        assessment_history = [r for r in assessment_history if r.period_id not in hidden_periods]
+    for assessment_records in _by_object(assessment_history):
         entries += _entries(
             assessment_records,
             ASSESSMENT_FIELDS,

@@ -259,6 +259,11 @@ STATUS_LABELS = dict(STATUS_CHOICES)
 # A node with no assessment in the period: shown, and counted, as such.
 MISSING = "missing"
 
+# A committee's status withheld from a reader until the committee approves its
+# part of the period (settings.APPROVED_ONLY_BEFORE_PUBLICATION,
+# followup/approvedonly.py): shown as such, counted nowhere.
+WITHHELD = "withheld"
+
 STATUS_ORDER = [
     GoalStatus.MET,
     GoalStatus.PARTLY_MET,
@@ -275,6 +280,8 @@ STATUS_ORDER = [
 def status_label(status: str) -> str:
     if status == MISSING:
         return str(_("not reported"))
+    if status == WITHHELD:
+        return str(_("not yet approved by the committee"))
     return str(STATUS_LABELS[status])
 
 

@@ -11,7 +11,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from followup.bars import ACTIVITY_SCALE, GOAL_SCALE, StackedBars
-from followup.models import MISSING, STATUS_ORDER, GoalStatus, status_label
+from followup.models import MISSING, STATUS_ORDER, WITHHELD, GoalStatus, status_label
 from goals.models import ASSESSABLE_KINDS, NodeKind
 from goals.rows import ListedNode
 
@@ -117,7 +117,7 @@ def status_badges() -> dict[str | None, str]:
             f' <span class="badge badge--{status}"><span class="visually-hidden">'
             f"{prefix} </span>{escape(status_label(status))}</span>"
         )
-        for status in STATUS_ORDER
+        for status in [*STATUS_ORDER, WITHHELD]
     }
     markup[None] = ""
     return markup

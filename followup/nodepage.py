@@ -14,10 +14,10 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.utils import timezone
 
-from followup import counts, indicators, rollup, trends
+from followup import approvedonly, counts, indicators, rollup, trends
 from followup.comparisons import Comparison, comparisons_for
 from followup.indicatormodels import Indicator, IndicatorOutcome
-from followup.models import Assessment, Period, default_period
+from followup.models import WITHHELD, Assessment, Period, default_period
 from goals import permissions, sqlrows
 from goals.models import ASSESSABLE_KINDS, Committee, Node
 from goals.rows import ListedNode
@@ -43,6 +43,9 @@ class NodePage:
     indicator_trends: list
     # Status counts of everything under the node in the period shown.
     distribution: list[tuple[str, str]]
+    # The periods whose assessment of the node is withheld from the reader
+    # until its committee approves it (followup/approvedonly.py).
+    withheld_period_ids: frozenset[int] = frozenset()
 
 
 def node_page(pk: int, user) -> NodePage:
@@ -51,8 +54,10 @@ def node_page(pk: int, user) -> NodePage:
     node, ancestors = Node.objects.with_ancestors(pk)
     periods, assessments = periods_and_assessments(node, user)
     period = default_period(periods, timezone.localdate())
+    withheld = approvedonly.withheld_for(user, periods)
+    hidden_periods = withheld.periods_hiding(node.committee_id)
     # The children, and their statuses in every period: their badges, and the suggestions.
-    children, child_statuses = children_with_statuses(node, periods)
+    children, child_statuses = children_with_statuses(node, periods, withheld)
     indicator_table, comparisons, indicator_trends = [], {}, []
     if node.kind in INDICATOR_KINDS:
         node_indicators, outcomes = indicators_and_outcomes(node, periods)
@@ -66,7 +71,10 @@ def node_page(pk: int, user) -> NodePage:
             if node.is_goal:
                 inputs = [child_statuses.get(each.pk, {}).get(child.id) for child in children]
                 inputs += [row.cells[index].status for row in indicator_table]
-                suggestion = rollup.suggestion_for(inputs)
+                suggestion = rollup.suggestion_for(inputs) if WITHHELD not in inputs else None
+            if each.pk in hidden_periods:
+                period_assessments.append((each, None, None))
+                continue
             period_assessments.append((each, assessments.get(each.pk), suggestion))
     return NodePage(
         node=node,
@@ -84,9 +92,20 @@ def node_page(pk: int, user) -> NodePage:
             if row.indicator.pk in comparisons
         ],
         distribution=rollup.distribution_items(
-            counts.read(node.pk, period.pk) if period and not node.is_leaf_node() else {}
+            counts.read(node.pk, period.pk)
+            if period and not node.is_leaf_node() and _counts_shown(withheld, period, node)
+            else {}
         ),
+        withheld_period_ids=hidden_periods,
     )
+
+
+def _counts_shown(withheld: approvedonly.Withheld, period: Period, node: Node) -> bool:
+    """A node's roll-up counts a whole subtree's statuses: where some committee's
+    are withheld in the period, only a shown committee's goal has its counts."""
+    if not withheld.restricts(period.pk):
+        return True
+    return node.committee_id is not None and not withheld.hides(period.pk, node.committee_id)
 
 
 def _rows(sql: str, params: list) -> list[tuple]:
@@ -100,7 +119,9 @@ def _placeholders(values: list) -> str:
 
 
 def children_with_statuses(
-    node: Node, periods: list[Period]
+    node: Node,
+    periods: list[Period],
+    withheld: approvedonly.Withheld = approvedonly.NOTHING_WITHHELD,
 ) -> tuple[list[ListedNode], dict[int, dict[int, str]]]:
     """The node's children in order, and their statuses by period and child. One query:
     each child joined to its assessments in the periods, a row per assessment,
@@ -111,7 +132,7 @@ def children_with_statuses(
     quote = connection.ops.quote_name
     period_ids = [each.pk for each in periods] or [None]
     rows = _rows(
-        "SELECT n.id, n.kind, n.title, c.short_name, c.name, a.period_id, a.status"
+        "SELECT n.id, n.kind, n.title, c.short_name, c.name, a.period_id, a.status, n.committee_id"
         f" FROM {quote(Node._meta.db_table)} n"
         f" LEFT JOIN {quote(Committee._meta.db_table)} c ON c.id = n.committee_id"
         f" LEFT JOIN {quote(Assessment._meta.db_table)} a ON a.node_id = n.id"
@@ -121,14 +142,16 @@ def children_with_statuses(
     )
     children: list[ListedNode] = []
     statuses: dict[int, dict[int, str]] = {}
+    committee_of: dict[int, int | None] = {}
     last = None
-    for node_id, kind, title, short_name, name, period_id, status in rows:
+    for node_id, kind, title, short_name, name, period_id, status, committee_id in rows:
         if node_id != last:  # a child's rows come together, in tree order
             children.append(ListedNode(node_id, kind, title, short_name or name or ""))
+            committee_of[node_id] = committee_id
             last = node_id
         if period_id is not None:
             statuses.setdefault(period_id, {})[node_id] = status
-    return children, statuses
+    return children, approvedonly.mask_statuses(statuses, committee_of, withheld)
 
 
 def periods_and_assessments(node: Node, user) -> tuple[list[Period], dict[int, Assessment]]:

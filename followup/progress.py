@@ -17,7 +17,8 @@ from django.utils import timezone
 from followup import rollup
 from followup.approvalmodels import CommitteeReport
 from followup.due import Due, due_for
-from followup.indicatormodels import Indicator, IndicatorOutcome
+from followup.indicatormodels import Indicator
+from followup.latechanges import LateChange, late_changes
 from followup.models import MISSING, STATUS_LABELS, Assessment, Period, PeriodState
 from goals import permissions
 from goals.approvalmodels import ApprovalState
@@ -120,16 +121,6 @@ def period_progress(period: Period) -> Progress:
 
 
 @dataclass
-class LateChange:
-    when: datetime.datetime
-    who: str
-    what: str  # the node's title, and what was changed
-    node_id: int
-    status: str
-    kind: str  # "+", "~" or "-" as django-simple-history records it
-
-
-@dataclass
 class Divergence:
     node_id: int
     title: str
@@ -175,17 +166,11 @@ def _end_of(day: datetime.date) -> datetime.datetime:
     )
 
 
-def _who(user) -> str:
-    if user is None:
-        return "–"
-    return user.get_full_name() or user.get_username()
-
-
 def period_audit(period: Period) -> Audit:
-    """What an auditor reviews in a period. Seven queries: the year's goals and
-    activities, the first deadline, the changes after it (assessments, and
-    outcomes, each with who made them), the statuses and analyses, the
-    indicators' statuses for the suggestions, and which goals have indicators."""
+    """What an auditor reviews in a period. Fourteen queries: the year's goals and
+    activities, the first deadline, the changes after it (`latechanges`: eight),
+    the statuses and analyses, the indicators' statuses for the suggestions, and
+    which goals have indicators."""
     nodes = {
         row[0]: row
         for row in Node.objects.for_year(period.plan_year_id)
@@ -247,46 +232,8 @@ def period_audit(period: Period) -> Audit:
 
 
 def _late_changes(period: Period, after: datetime.datetime, nodes: dict) -> list[LateChange]:
-    """Assessments and outcomes of the period saved after its deadline, newest first."""
-    changes: list[LateChange] = []
-    assessment_records = (
-        Assessment.history.filter(period_id=period.pk, history_date__gte=after)
-        .select_related("history_user")
-        .order_by("-history_date")[: MAX_LATE_CHANGES + 1]
-    )
-    for record in assessment_records:
-        row = nodes.get(record.node_id)
-        changes.append(
-            LateChange(
-                when=record.history_date,
-                who=_who(record.history_user),
-                what=row[2] if row else f"#{record.node_id}",
-                node_id=record.node_id,
-                status=str(STATUS_LABELS.get(record.status, record.status)),
-                kind=record.history_type,
-            )
-        )
-    outcome_records = (
-        IndicatorOutcome.history.filter(period_id=period.pk, history_date__gte=after)
-        .select_related("history_user", "indicator")
-        .order_by("-history_date")[: MAX_LATE_CHANGES + 1]
-    )
-    for record in outcome_records:
-        indicator = record.indicator
-        node_id = indicator.node_id if indicator else 0
-        row = nodes.get(node_id)
-        changes.append(
-            LateChange(
-                when=record.history_date,
-                who=_who(record.history_user),
-                what=f"{row[2] if row else ''} – {indicator.name if indicator else ''}",
-                node_id=node_id,
-                status=str(record.value),
-                kind=record.history_type,
-            )
-        )
-    changes.sort(key=lambda change: change.when, reverse=True)
-    return changes
+    """Everything of the period's follow-up saved after its deadline, newest first."""
+    return late_changes(period, after, nodes, MAX_LATE_CHANGES)
 
 
 def _suggestions(period: Period, nodes: dict, statuses: dict[int, str]) -> dict:

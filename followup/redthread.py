@@ -23,9 +23,10 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from followup import approvedonly
 from followup.bars import activity_bar as activity_bar_of
 from followup.bars import goal_bar
-from followup.models import MISSING, Assessment, Period
+from followup.models import MISSING, WITHHELD, Assessment, Period
 from followup.nodemarkup import (
     ACTIVITY_MISSING,
     RollupBars,
@@ -48,8 +49,9 @@ CHUNK_NODES = 1024
 ID, PARENT_ID, LEVEL, KIND, TITLE, COMMITTEE, STATUS, FORECAST = range(8)
 
 
-def tree_rows(plan_year: PlanYear | int, period: Period | None) -> list[tuple]:
-    """The year's nodes in tree order with each one's status in `period`, in one query.
+def tree_rows(plan_year: PlanYear | int, period: Period | None, reader=None) -> list[tuple]:
+    """The year's nodes in tree order with each one's status in `period`, in one query;
+    a status withheld from `reader` until its committee approves it is WITHHELD.
 
     Read with the cursor's `fetchall`: the ORM would fetch the rows in small
     chunks and convert each, which for ten thousand rows costs as much again
@@ -69,7 +71,14 @@ def tree_rows(plan_year: PlanYear | int, period: Period | None) -> list[tuple]:
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [period.pk if period else None, plan_year_id])
-        return cursor.fetchall()
+        rows = cursor.fetchall()
+    withheld = approvedonly.withheld_for(reader, [period])
+    return approvedonly.mask_rows(
+        rows, withheld, period and period.pk, committee=COMMITTEE, masked=_WITHHELD_ROW
+    )
+
+
+_WITHHELD_ROW = {STATUS: WITHHELD, FORECAST: None}
 
 
 @dataclass
@@ -205,6 +214,9 @@ def build_red_thread(
         ],
     )
     analyses = _analyses(period) if filters.analyses and period is not None else {}
+    if analyses and WITHHELD in effective:
+        withheld = {row[ID] for row in rows if row[STATUS] == WITHHELD}
+        analyses = {key: text for key, text in analyses.items() if key not in withheld}
     return RedThread(
         chunks=_render(rows, effective, included, committee_labels, rollups, filters, analyses),
         shown=shown,

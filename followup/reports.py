@@ -16,17 +16,21 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import F, OuterRef, Subquery
+from django.utils.translation import gettext as _
 
+from followup import approvedonly
 from followup.comparisons import comparisons_for
 from followup.geh import GehReport, geh_report
 from followup.indicatormodels import Indicator, IndicatorOutcome
 from followup.indicators import format_value, indicator_status
 from followup.models import (
     MISSING,
+    WITHHELD,
     ActivityStatus,
     Assessment,
     GoalStatus,
@@ -36,6 +40,7 @@ from followup.models import (
     status_label,
 )
 from goals.models import Committee, GehRole, Node, NodeKind
+from goals.rows import ActivityPlan
 
 GOAL_SCALE = [
     GoalStatus.MET,
@@ -102,6 +107,12 @@ class ReportGoal(StatusLabels):
     geh_role: str = ""
     # A committee goal's activities, with their plans (responsible, dates, cost).
     activities: list[ReportActivity] = field(default_factory=list)
+    # An activity's plan, in a committee's report (where activities are its children).
+    plan: ActivityPlan | None = None
+
+    @property
+    def plan_text(self) -> str:
+        return activity_plan_text(self.plan) if self.plan else ""
 
     @property
     def geh_label(self) -> str:
@@ -130,6 +141,26 @@ class ReportActivity:
     @property
     def status_label(self) -> str:
         return status_label(self.status)
+
+    @property
+    def plan_text(self) -> str:
+        return activity_plan_text(
+            ActivityPlan(self.responsible, self.start_date, self.end_date, self.cost_estimate)
+        )
+
+
+def activity_plan_text(plan: ActivityPlan) -> str:
+    """An activity's plan in one line: “Ansvarig: … · Startdatum: … · …”; "" for none."""
+    parts = []
+    if plan.responsible:
+        parts.append(f"{_('Responsible')}: {plan.responsible}")
+    if plan.start_date:
+        parts.append(f"{_('Start date')}: {plan.start_date.isoformat()}")
+    if plan.end_date:
+        parts.append(f"{_('End date')}: {plan.end_date.isoformat()}")
+    if plan.cost_estimate is not None:
+        parts.append(f"{_('Cost estimate (kr)')}: {format_value(plan.cost_estimate)}")
+    return " · ".join(parts)
 
 
 @dataclass
@@ -248,15 +279,16 @@ def _indicator_lines(
     return lines
 
 
-def period_report(period: Period, *, with_activities: bool = False) -> PeriodReport:
+def period_report(period: Period, *, with_activities: bool = False, reader=None) -> PeriodReport:
     """The period's goal section, from perspective down to the committees' goals;
     `with_activities` adds each committee goal's activities with their plans
-    (the exports list them; the printed report does not, and is spared reading them)."""
+    (the exports list them; the printed report does not, and is spared reading them).
+    What is withheld from `reader` until its committee approves it shows as such."""
     nodes = Node.objects.for_year(period.plan_year_id).select_related("committee")
     if not with_activities:
         nodes = nodes.exclude(kind=NodeKind.ACTIVITY)
     nodes = list(nodes.in_tree_order())
-    assessments = _assessments(period)
+    assessments = _assessments(period, reader=reader)
     indicators = _indicator_lines(period)
     perspectives: list[ReportPerspective] = []
     summary: Counter[str] = Counter()
@@ -266,7 +298,7 @@ def period_report(period: Period, *, with_activities: bool = False) -> PeriodRep
     for node in nodes:
         if node.kind == NodeKind.ACTIVITY:
             if committee_goal is not None:
-                status, analysis, _forecast = assessments.get(node.pk, (MISSING, "", ""))
+                status, analysis, _forecast = assessments.of(node)
                 committee_goal.activities.append(
                     ReportActivity(
                         node.title,
@@ -307,21 +339,43 @@ def period_report(period: Period, *, with_activities: bool = False) -> PeriodRep
     )
 
 
-def _assessments(period: Period, committee: Committee | None = None) -> dict[int, tuple]:
-    """(status, analysis, forecast status) by node id. One query."""
+class _Assessments(dict):
+    """(status, analysis, forecast status) by node id, and the committees whose
+    are withheld from the reader (WITHHELD, assessed or not)."""
+
+    def __init__(self, found: dict, hidden: Callable[[int | None], bool]) -> None:
+        super().__init__(found)
+        self.hidden = hidden
+
+    def of(self, node: Node) -> tuple[str, str, str]:
+        if self.hidden(node.committee_id):
+            return (WITHHELD, "", "")
+        return self.get(node.pk, (MISSING, "", ""))
+
+
+def _assessments(
+    period: Period, committee: Committee | None = None, *, reader=None
+) -> _Assessments:
+    """(status, analysis, forecast status) by node id. One query, and one more
+    for a reader from whom something may be withheld."""
+    withheld = approvedonly.withheld_for(reader, [period])
     assessments = Assessment.objects.for_period(period)
     if committee is not None:
         assessments = assessments.filter(node__committee=committee)
-    return {
+    found = {
         node_id: (status, analysis, forecast)
         for node_id, status, analysis, forecast in assessments.values_list(
             "node_id", "status", "analysis", "forecast_status"
         )
     }
+    return _Assessments(found, lambda committee_id: withheld.hides(period.pk, committee_id))
 
 
-def _report_goal(node: Node, assessments: dict[int, tuple], indicators: dict) -> ReportGoal:
-    status, analysis, forecast = assessments.get(node.pk, (MISSING, "", ""))
+def _report_goal(node: Node, assessments: _Assessments, indicators: dict) -> ReportGoal:
+    status, analysis, forecast = assessments.of(node)
+    plan = None
+    if node.kind == NodeKind.ACTIVITY:
+        plan = ActivityPlan(node.responsible, node.start_date, node.end_date, node.cost_estimate)
     return ReportGoal(
         id=node.pk,
         kind=node.kind,
@@ -332,6 +386,7 @@ def _report_goal(node: Node, assessments: dict[int, tuple], indicators: dict) ->
         indicators=indicators.get(node.pk, []),
         forecast_status=forecast,
         geh_role=node.geh_role,
+        plan=plan,
     )
 
 
@@ -370,18 +425,18 @@ class CommitteeReport:
         ]
 
 
-def committee_report(period: Period, committee: Committee) -> CommitteeReport:
+def committee_report(period: Period, committee: Committee, reader=None) -> CommitteeReport:
     """The committee's goals and activities in the period under the municipal goals
     they serve (its verksamhetsberättelse, or its part of the interim report).
     Three queries: the committee's nodes with their parents, its assessments,
-    and its indicators."""
+    and its indicators (one more for a reader who reads approved follow-up only)."""
     nodes = (
         Node.objects.for_year(period.plan_year_id)
         .filter(committee=committee)
         .select_related("parent", "committee")
         .in_tree_order()
     )
-    assessments = _assessments(period, committee)
+    assessments = _assessments(period, committee, reader=reader)
     indicators = _indicator_lines(period, committee)
     sections: list[CommitteeSection] = []
     goal_summary: Counter[str] = Counter()

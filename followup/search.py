@@ -24,6 +24,7 @@ from django.db.models import Q, QuerySet
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from followup import approvedonly
 from followup.models import Assessment, Period
 from goals.models import Node, PlanYear
 
@@ -65,17 +66,25 @@ class SearchResults:
 
 
 def search_year(
-    *, plan_year: PlanYear, periods: list[Period], query: str, limit: int = MAX_RESULTS
+    *,
+    plan_year: PlanYear,
+    periods: list[Period],
+    query: str,
+    limit: int = MAX_RESULTS,
+    reader=None,
 ) -> SearchResults:
     """The nodes of the year that match `query`, best first, at most `limit`.
 
     `periods` are those the reader may see: analyses of other periods are never
-    searched.
+    searched, nor those withheld from `reader` until their committee approves them.
     """
     nodes = Node.objects.for_year(plan_year).select_related("committee")
     assessments = Assessment.objects.filter(
         node__plan_year=plan_year, period__in=[period.pk for period in periods]
     ).select_related("node", "node__committee")
+    withheld = approvedonly.withheld_for(reader, periods)
+    if withheld:
+        assessments = assessments.filter(approvedonly.visible_assessments(withheld))
     if connection.vendor == "postgresql":
         node_rows, assessment_rows = _postgresql(nodes, assessments, query, limit)
     else:

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from followup.models import MISSING, Assessment, Period, status_label
+from followup import approvedonly
+from followup.models import MISSING, WITHHELD, Assessment, Period, status_label
 from goals.models import Node
 
 
@@ -22,9 +23,12 @@ from goals.models import Node
 class EarlierStatus:
     period: Period
     assessment: Assessment | None
+    withheld: bool = False  # until the committee approves it (followup/approvedonly.py)
 
     @property
     def status(self) -> str:
+        if self.withheld:
+            return WITHHELD
         return self.assessment.status if self.assessment else MISSING
 
     @property
@@ -63,11 +67,16 @@ def earlier_years(node: Node, user) -> list[EarlierYear]:
         (assessment.node_id, assessment.period_id): assessment
         for assessment in Assessment.objects.filter(node__in=earlier, period__in=periods)
     }
+    withheld = approvedonly.withheld_for(user, periods)
     return [
         EarlierYear(
             node=each,
             statuses=[
-                EarlierStatus(period=period, assessment=assessments.get((each.pk, period.pk)))
+                EarlierStatus(
+                    period=period,
+                    assessment=assessments.get((each.pk, period.pk)),
+                    withheld=withheld.hides(period.pk, each.committee_id),
+                )
                 for period in periods
                 if period.plan_year_id == each.plan_year_id
             ],

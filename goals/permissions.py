@@ -192,6 +192,25 @@ def can_see_unpublished(user: User) -> bool:
     return user.is_authenticated
 
 
+def reads_approved_only(user: User) -> bool:
+    """Does the user, before a period is published, see a committee's follow-up
+    only once the committee has approved it (where the municipality turns that
+    on)? Logged-in readers who do not keep follow-up: councillors, and
+    secretaries for committees not their own (`sees_unapproved_of`). Officials,
+    who own the municipal goals and reopen approvals, and auditors, who read
+    everything, see it all."""
+    if not settings.APPROVED_ONLY_BEFORE_PUBLICATION or not user.is_authenticated:
+        return False
+    roles = roles_of(user)
+    return not (roles.superuser or roles.official or roles.auditor)
+
+
+def sees_unapproved_of(user: User) -> frozenset[int]:
+    """The committees whose unapproved follow-up a reader who reads approved
+    content only still sees: those whose follow-up the user keeps."""
+    return roles_of(user).committee_ids
+
+
 def can_see_history(user: User) -> bool:
     """Who changed what and when is for logged-in users only."""
     return user.is_authenticated
@@ -327,6 +346,15 @@ def can_mark_ready(user: User, committee_id: int) -> bool:
 def can_record_approval(user: User) -> bool:
     """Recording a committee's decision, and reopening what it approved: officials."""
     return can_manage_years(user)
+
+
+def can_take_some_approval_step(user: User, who: str) -> bool:
+    """May the user take a step of this kind for some committee? Asked before the
+    committee and the period are looked up, so that a refusal tells nothing of them."""
+    if who == "secretary":
+        roles = roles_of(user)
+        return roles.superuser or bool(roles.committee_ids)
+    return can_record_approval(user)
 
 
 def can_take_approval_step(user: User, who: str, committee_id: int) -> bool:

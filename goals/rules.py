@@ -192,6 +192,13 @@ def period_dates_error(cutoff_date, deadline) -> str | None:
     return None
 
 
+def approval_decision_error(state: str, decided_on) -> str | None:
+    """A committee's approval records the date of its decision."""
+    if state == "approved" and not decided_on:
+        return _("Give the date of the committee's decision.")
+    return None
+
+
 def is_plan_year(year: int) -> bool:
     return FIRST_PLAN_YEAR <= year <= LAST_PLAN_YEAR
 

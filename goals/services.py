@@ -446,8 +446,9 @@ def approval_step(
         )
     if step == "approve":
         decision = decision or {}
-        if not decision.get("decided_on"):
-            raise ValidationError(_("Give the date of the committee's decision."))
+        error = rules.approval_decision_error(target, decision.get("decided_on"))
+        if error:
+            raise ValidationError(error)
         for name in ("decided_on", "paragraph", "registration_number", "minutes_url"):
             value = decision.get(name) or ("" if name != "decided_on" else None)
             setattr(record, name, value.strip() if isinstance(value, str) else value)

@@ -7,6 +7,8 @@ it works without JavaScript and nothing changes on one click.
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -14,11 +16,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from goals import permissions, services
-from goals.approvalmodels import ApprovalState, OperationalPlan, plan_state_label
-from goals.forms import ConfirmForm, DecisionForm, PlanYearAdoptForm, ReasonForm
+from goals import approvalsteps, permissions, services
+from goals.approvalmodels import OperationalPlan, plan_state_label
+from goals.forms import PlanYearAdoptForm, ReasonForm
 from goals.models import Committee, Node, PlanYear
-from goals.services import StaleEditError
 
 
 @permissions.officials_only
@@ -131,70 +132,37 @@ PLAN_STEPS = {
 }
 
 
+@permissions.redirects_anonymous
 def operational_plan_step(request: HttpRequest, year: int, slug: str, step: str) -> HttpResponse:
     """Mark a committee's operational plan ready (its secretary), unmark it, record
     the committee's adoption or reopen it (officials)."""
     if step not in PLAN_STEPS:
         return render(request, "404.html", status=404)
     step = PLAN_STEPS[step]
+    approvalsteps.refuse_unless_some_step_allowed(request, step)
     plan_year = get_object_or_404(PlanYear, year=year)
     committee = get_object_or_404(Committee, slug=slug)
-    _source, _target, who = services.APPROVAL_STEPS[step]
-    if not permissions.can_take_approval_step(request.user, who, committee.pk):
-        return permissions.deny(request)
-    plan = OperationalPlan.objects.filter(plan_year=plan_year, committee=committee).first()
-    version = plan.version if plan else 1
-    state = plan.state if plan else ApprovalState.IN_PROGRESS
-    form_class = {"approve": DecisionForm, "reopen": ReasonForm}.get(step, ConfirmForm)
-    form = form_class(
-        request.POST if request.method == "POST" else None, initial={"version": version}
-    )
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                services.operational_plan_step(
-                    plan_year=plan_year,
-                    committee=committee,
-                    step=step,
-                    expected_version=form.cleaned_data["version"] or version,
-                    user=request.user,
-                    decision=form.decision() if step == "approve" else None,
-                    reason=form.cleaned_data.get("reason", ""),
-                )
-            except StaleEditError:
-                form.add_error(
-                    None, _("Someone else changed the plan's state meanwhile. Nothing was saved.")
-                )
-                status = 409
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(
-                    request,
-                    _("The operational plan of %(committee)s is now “%(state)s”.")
-                    % {
-                        "committee": committee.name,
-                        "state": plan_state_label(services.APPROVAL_STEPS[step][1]),
-                    },
-                )
-                return redirect(committee.plan_url(plan_year.year))
-    source = services.APPROVAL_STEPS[step][0]
-    return render(
+    approvalsteps.refuse_unless_step_allowed(request, step, committee.pk)
+    heading = PLAN_STEP_HEADINGS[step] % {"committee": committee.name}
+    return approvalsteps.approval_step_page(
         request,
-        "goals/state_change.html",
-        {
-            "heading": PLAN_STEP_HEADINGS[step] % {"committee": committee.name},
-            "consequences": PLAN_STEP_CONSEQUENCES[step],
-            "form": form,
-            "submit_label": PLAN_STEP_HEADINGS[step] % {"committee": committee.name},
-            "cancel_href": committee.plan_url(plan_year.year),
-            "refused": state != source,
-            "refused_text": _("This cannot be done now: the state is “%(state)s”.")
-            % {"state": plan_state_label(state)},
-        },
-        status=status,
+        step=step,
+        approval=OperationalPlan.objects.filter(plan_year=plan_year, committee=committee).first(),
+        take=partial(
+            services.operational_plan_step, plan_year=plan_year, committee=committee, step=step
+        ),
+        texts=approvalsteps.StepTexts(
+            heading=heading,
+            consequences=PLAN_STEP_CONSEQUENCES[step],
+            done=_("The operational plan of %(committee)s is now “%(state)s”.")
+            % {
+                "committee": committee.name,
+                "state": plan_state_label(services.APPROVAL_STEPS[step][1]),
+            },
+            stale=_("Someone else changed the plan's state meanwhile. Nothing was saved."),
+        ),
+        state_label=plan_state_label,
+        back=committee.plan_url(plan_year.year),
     )
 
 

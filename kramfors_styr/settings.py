@@ -208,6 +208,11 @@ MUNICIPALITY_NAME = env_str("MUNICIPALITY_NAME", "Kramfors kommun")
 # Residents may read published follow-up without logging in when this is on.
 PUBLIC_ACCESS = env_bool("PUBLIC_ACCESS", default=False)
 
+# Before a period is published, logged-in readers who do not edit a committee's
+# follow-up (councillors; secretaries for other committees) see its assessments
+# only once the committee has approved its part. Off: they see everything.
+APPROVED_ONLY_BEFORE_PUBLICATION = env_bool("APPROVED_ONLY_BEFORE_PUBLICATION", default=False)
+
 # A follow-up period is closed for input after its deadline day, in every
 # process, read from the stored date; `manage.py close_periods` (daily) records
 # the closing in the period's history. Off: periods close only by hand.

@@ -72,3 +72,71 @@ def test_a_vision_page_is_refused_alike_for_a_missing_and_an_existing_year(
         response = client.get(url)
         assert response.status_code == 302, url
         assert response["Location"] == f"{reverse('login')}?next={url}", url
+
+
+def _step_urls(objects, plan_year) -> list[tuple[str, str]]:
+    """(existing, missing) addresses of each approval step: a missing period, a
+    missing plan year, and a missing committee."""
+    pairs = []
+    for step in ("klar", "ej-klar", "beslut", "ateroppna"):
+        report = {"slug": "bun", "step": step}
+        pairs.append(
+            (
+                reverse(
+                    "followup:committee_report_step", kwargs={"pk": objects["period"], **report}
+                ),
+                reverse("followup:committee_report_step", kwargs={"pk": MISSING_ID, **report}),
+            )
+        )
+        pairs.append(
+            (
+                reverse(
+                    "followup:committee_report_step", kwargs={"pk": objects["period"], **report}
+                ),
+                reverse(
+                    "followup:committee_report_step",
+                    kwargs={"pk": objects["period"], "slug": "finns-inte", "step": step},
+                ),
+            )
+        )
+        pairs.append(
+            (
+                reverse("goals:operational_plan_step", kwargs={"year": plan_year.year, **report}),
+                reverse("goals:operational_plan_step", kwargs={"year": 1990, **report}),
+            )
+        )
+        pairs.append(
+            (
+                reverse("goals:operational_plan_step", kwargs={"year": plan_year.year, **report}),
+                reverse(
+                    "goals:operational_plan_step",
+                    kwargs={"year": plan_year.year, "slug": "finns-inte", "step": step},
+                ),
+            )
+        )
+    return pairs
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_an_approval_step_is_refused_alike_for_a_missing_and_an_existing_object(
+    client, settings, objects, plan_year, councillor, method
+):
+    settings.PUBLIC_ACCESS = False
+    for existing, missing in _step_urls(objects, plan_year):
+        client.logout()
+        answers = [getattr(client, method)(url) for url in (existing, missing)]
+        assert [answer.status_code for answer in answers] == [302, 302], existing
+        assert [answer["Location"].split("?")[0] for answer in answers] == [reverse("login")] * 2
+        client.force_login(councillor)
+        answers = [getattr(client, method)(url).status_code for url in (existing, missing)]
+        assert answers == [403, 403], (existing, missing)
+
+
+def test_a_secretary_is_refused_an_officials_step_alike_for_a_missing_and_an_existing_object(
+    client, objects, plan_year, secretary
+):
+    client.force_login(secretary)
+    for existing, missing in _step_urls(objects, plan_year):
+        if "beslut" in existing or "ateroppna" in existing:
+            answers = [client.get(url).status_code for url in (existing, missing)]
+            assert answers == [403, 403], (existing, missing)

@@ -158,11 +158,31 @@ def _check_rules(document: _Document) -> None:
             error = forecast_period_error(_period_kind(record, period_kinds))
             if error:
                 raise _fail(record.where, error)
+    _check_approvals(document)
 
 
 def _period_kind(record: _Record, period_kinds: dict[int, str]) -> str:
     """The kind of the period a record is followed up in (checked to be in the file)."""
     return period_kinds[record.values["period_id"].ref]
+
+
+def _check_approvals(document: _Document) -> None:
+    """Each committee's approval of the year's plan or of a period is there once,
+    and an approved one has its decision's date."""
+    for key, owner in (("operational_plans", "plan_year_id"), ("committee_reports", "period_id")):
+        seen: set[tuple] = set()
+        for record in document.live[key]:
+            values = record.values
+            error = rules.approval_decision_error(values["state"], values["decided_on"])
+            if error:
+                raise _fail(record.where, error)
+            pair = (values[owner], values["committee_id"])
+            if pair in seen:
+                raise _fail(
+                    record.where,
+                    _("the committee's approval is in the file twice for the same year or period."),
+                )
+            seen.add(pair)
 
 
 def _node_label(record: _Record) -> str:

@@ -16,6 +16,7 @@ from django.db import connection, models, transaction
 from django.db.models import Q
 
 from followup.backup.format import (
+    APPROVAL_SECTIONS,
     FORMAT,
     FORMAT_VERSION,
     SECTION_BY_KEY,
@@ -180,7 +181,8 @@ class _Exporter:
         # a handful, so a list of ids will do.
         committee_ids = {
             row["committee_id"]
-            for row in self.live["nodes"] + self.recorded["nodes"]
+            for key in ("nodes", *APPROVAL_SECTIONS)
+            for row in self.live[key] + self.recorded[key]
             if row["committee_id"] is not None
         }
         committees = SECTION_BY_KEY["committees"]

@@ -13,9 +13,11 @@ from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from followup.approvalmodels import CommitteeReport
 from followup.gehmodels import BalanceDeficit, BalanceStatement, GehEvaluation
 from followup.indicatormodels import Indicator, IndicatorOutcome
 from followup.models import Assessment, Period
+from goals.approvalmodels import OperationalPlan
 from goals.models import (
     Committee,
     Node,
@@ -23,7 +25,9 @@ from goals.models import (
 )
 
 FORMAT = "kramfors-styr/plan-year"
-FORMAT_VERSION = 2
+# Version 3 added the committees' approvals (operational_plans, committee_reports);
+# the reader upgrades a version 1 or 2 document as it reads it.
+FORMAT_VERSION = 3
 # A plan year with thousands of nodes and years of history stays far below this.
 MAX_FILE_SIZE = 200 * 1024 * 1024
 BATCH_SIZE = 500
@@ -64,7 +68,13 @@ SECTIONS = (
     Section("geh_evaluations", GehEvaluation, "period", "periods"),
     Section("balance_statements", BalanceStatement, "period", "periods"),
     Section("balance_deficits", BalanceDeficit, "statement", "balance_statements"),
+    # The committees' approvals: of their operational plans for the year, and
+    # of their part of each period's follow-up, with the committee's decision.
+    Section("operational_plans", OperationalPlan, "plan_year"),
+    Section("committee_reports", CommitteeReport, "period", "periods"),
 )
+# The sections that name committees beside the nodes: their committees are written too.
+APPROVAL_SECTIONS = ("operational_plans", "committee_reports")
 SECTION_BY_KEY = {section.key: section for section in SECTIONS}
 SECTION_BY_MODEL = {section.model: section for section in SECTIONS}
 # Models a plan year owns that are deliberately not backed up: reminders are
@@ -81,15 +91,6 @@ LEFT_OUT = (
     "followup.KpiValue",
     "goals.DirectoryRole",
     "goals.HistoricalDirectoryRole",
-)
-# Not yet in the document: the committees' approvals of their operational plans
-# and of their follow-up (with their decisions) stay with the database they
-# were made in; a restored year's committees start in progress.
-LEFT_OUT += (
-    "goals.OperationalPlan",
-    "goals.HistoricalOperationalPlan",
-    "followup.CommitteeReport",
-    "followup.HistoricalCommitteeReport",
 )
 
 

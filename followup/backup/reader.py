@@ -163,9 +163,30 @@ def _with_defaults(record: Any, defaults: dict) -> Any:
 
 
 def _upgraded(raw: Any) -> Any:
-    """A format version 1 document as version 2; anything else as it is."""
-    if not isinstance(raw, dict) or raw.get("format_version") != 1:
-        return raw
+    """A format version 1 or 2 document as version 3; anything else as it is."""
+    if isinstance(raw, dict) and raw.get("format_version") == 1:
+        raw = _upgraded_to_2(raw)
+    if isinstance(raw, dict) and raw.get("format_version") == 2:
+        raw = _upgraded_to_3(raw)
+    return raw
+
+
+# Version 3: the committees' approvals, which a version 2 file did not hold:
+# restored from one, the committees start in progress.
+_V3_SECTIONS = ("operational_plans", "committee_reports")
+
+
+def _upgraded_to_3(raw: dict) -> dict:
+    raw = dict(raw, format_version=3)
+    for key in _V3_SECTIONS:
+        raw.setdefault(key, [])
+    if isinstance(raw.get("history"), dict):
+        raw["history"] = {**{key: [] for key in _V3_SECTIONS}, **raw["history"]}
+    return raw
+
+
+def _upgraded_to_2(raw: dict) -> dict:
+    """A format version 1 document as version 2."""
     raw = dict(raw, format_version=2)
     try:
         raw["plan_year"] = _with_defaults(raw["plan_year"], _V2_PLAN_YEAR)

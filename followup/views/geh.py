@@ -259,7 +259,9 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     if not permissions.can_read(request.user):
         return permissions.deny(request)
     period = visible_period(request, pk)
-    context = _document_context(period) | {"report": reports.period_report(period)}
+    context = _document_context(period) | {
+        "report": reports.period_report(period, reader=request.user)
+    }
     return pdf.pdf_response(
         request,
         "followup/pdf/council_report.html",
@@ -271,7 +273,7 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 def _committee_report(request: HttpRequest, pk: int, slug: str) -> reports.CommitteeReport:
     period = visible_period(request, pk)
     committee = get_object_or_404(Committee, slug=slug)
-    return reports.committee_report(period, committee)
+    return reports.committee_report(period, committee, reader=request.user)
 
 
 def _committee_filename(report: reports.CommitteeReport, extension: str) -> str:

@@ -41,7 +41,8 @@ def node_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "comparisons": page.comparisons,
             "can_edit_indicators": permissions.can_edit_indicators(request.user, node),
             "earlier_years": earlier_years(node, request.user),
-            "history": node_history(node, page.periods)
+            "withheld_period_ids": page.withheld_period_ids,
+            "history": node_history(node, page.periods, hidden_periods=page.withheld_period_ids)
             if permissions.can_see_history(request.user)
             else None,
             "can_edit": permissions.can_edit_node(request.user, node),

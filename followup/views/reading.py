@@ -75,7 +75,7 @@ def red_thread(request: HttpRequest, year: int) -> HttpResponse:
     committees = list(Committee.objects.all())
     form = RedThreadFilterForm(request.GET or None, periods=periods, committees=committees)
     period = form.period_choice(default_period(periods, timezone.localdate()))
-    rows = tree_rows(plan_year, period)
+    rows = tree_rows(plan_year, period, request.user)
     filters = form.filters(
         perspectives=[
             (row[redthread.ID], row[redthread.TITLE])

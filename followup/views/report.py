@@ -56,7 +56,7 @@ def period_report(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "followup/report.html",
-        {"period": period, "report": reports.period_report(period)},
+        {"period": period, "report": reports.period_report(period, reader=request.user)},
     )
 
 
@@ -83,7 +83,9 @@ def report_export(request: HttpRequest, pk: int, file_format: str) -> HttpRespon
         raise Http404
     period = visible_period(request, pk)
     write, content_type, extension = EXPORTS[file_format]
-    report = reports.period_report(period, with_activities=file_format != "docx")
+    report = reports.period_report(
+        period, with_activities=file_format != "docx", reader=request.user
+    )
     response = HttpResponse(write(report), content_type=content_type)
     response["Content-Disposition"] = (
         f'attachment; filename="{exports.filename(period, extension)}"'

@@ -35,6 +35,7 @@ def search(request: HttpRequest) -> HttpResponse:
                 periods=periods,
                 query=form.cleaned_data["q"],
                 limit=MAX_RESULTS,
+                reader=request.user,
             )
         else:
             status = 400

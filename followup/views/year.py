@@ -10,6 +10,7 @@ changes on one click.
 from __future__ import annotations
 
 import datetime
+from functools import partial
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -24,11 +25,11 @@ from followup import progress, services
 from followup.approvalmodels import CommitteeReport
 from followup.forms import PeriodReopenForm
 from followup.models import Period
-from goals import permissions
+from goals import approvalsteps, permissions
 from goals.approvalmodels import ApprovalState
-from goals.forms import ConfirmForm, DecisionForm, ReasonForm
+from goals.forms import ConfirmForm
 from goals.models import Committee
-from goals.services import APPROVAL_STEPS, StaleEditError
+from goals.services import APPROVAL_STEPS
 
 PERIOD_ACTIONS = {
     "open": (
@@ -223,72 +224,34 @@ REPORT_STEP_TEXTS = {
 }
 
 
+@permissions.redirects_anonymous
 def committee_report_step(request: HttpRequest, pk: int, slug: str, step: str) -> HttpResponse:
     """A committee's part of a period: its secretary marks it ready (or takes it
     back); an official records the committee's approval, or reopens it."""
     if step not in REPORT_STEPS:
         raise Http404
     step = REPORT_STEPS[step]
+    approvalsteps.refuse_unless_some_step_allowed(request, step)
     period = _period(pk)
     committee = get_object_or_404(Committee, slug=slug)
-    _source, _target, who = APPROVAL_STEPS[step]
-    if not permissions.can_take_approval_step(request.user, who, committee.pk):
-        return permissions.deny(request)
-    report = CommitteeReport.objects.filter(period=period, committee=committee).first()
-    version = report.version if report else 1
-    state = report.state if report else ApprovalState.IN_PROGRESS
-    form_class = {"approve": DecisionForm, "reopen": ReasonForm}.get(step, ConfirmForm)
-    form = form_class(
-        request.POST if request.method == "POST" else None, initial={"version": version}
-    )
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                services.committee_report_step(
-                    period=period,
-                    committee=committee,
-                    step=step,
-                    expected_version=form.cleaned_data["version"] or version,
-                    user=request.user,
-                    decision=form.decision() if step == "approve" else None,
-                    reason=form.cleaned_data.get("reason", ""),
-                )
-            except StaleEditError:
-                form.add_error(
-                    None, _("Someone else changed the state meanwhile. Nothing was saved.")
-                )
-                status = 409
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(
-                    request,
-                    _("The follow-up of %(committee)s is now “%(state)s”.")
-                    % {
-                        "committee": committee.name,
-                        "state": ApprovalState(APPROVAL_STEPS[step][1]).label,
-                    },
-                )
-                return redirect(_after_step(request, period))
+    approvalsteps.refuse_unless_step_allowed(request, step, committee.pk)
     heading, consequences = REPORT_STEP_TEXTS[step]
     names = {"committee": committee.name, "period": period.display_title}
-    return render(
+    return approvalsteps.approval_step_page(
         request,
-        "goals/state_change.html",
-        {
-            "heading": heading % names,
-            "lead": period.display_title,
-            "consequences": [text % names for text in consequences],
-            "form": form,
-            "submit_label": heading % names,
-            "cancel_href": _after_step(request, period),
-            "refused": state != _source,
-            "refused_text": _("This cannot be done now: the state is “%(state)s”.")
-            % {"state": ApprovalState(state).label},
-        },
-        status=status,
+        step=step,
+        approval=CommitteeReport.objects.filter(period=period, committee=committee).first(),
+        take=partial(services.committee_report_step, period=period, committee=committee, step=step),
+        texts=approvalsteps.StepTexts(
+            heading=heading % names,
+            consequences=[text % names for text in consequences],
+            done=_("The follow-up of %(committee)s is now “%(state)s”.")
+            % {"committee": committee.name, "state": ApprovalState(APPROVAL_STEPS[step][1]).label},
+            stale=_("Someone else changed the state meanwhile. Nothing was saved."),
+            lead=period.display_title,
+        ),
+        state_label=lambda state: ApprovalState(state).label,
+        back=_after_step(request, period),
     )
 
 

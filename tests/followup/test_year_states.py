@@ -14,12 +14,13 @@ from django.utils import timezone
 
 from followup import services
 from followup.approvalmodels import CommitteeReport
+from followup.gehmodels import BalanceDeficit, BalanceStatement, GehEvaluation
 from followup.models import Assessment, Period, PeriodState
 from goals import services as goal_services
 from goals.approvalmodels import ApprovalState
-from goals.models import NodeKind, PlanYearState
+from goals.models import Node, NodeKind, PlanYearState
 from goals.services import ContentLockedError
-from tests.factories import build_tree, grow_tree
+from tests.factories import add_indicator, build_tree, grow_tree
 
 OUTLINE = """
     Vision
@@ -379,15 +380,30 @@ def test_the_progress_page_costs_the_same_queries_at_any_size(
 def test_the_audit_page_costs_the_same_queries_at_any_size(
     client, auditor, plan_year, committees, periods, goals, django_assert_num_queries
 ):
-    grow_tree(plan_year, committees, goals)
+    nodes = grow_tree(plan_year, committees, goals)
+    period = periods[1]
+    # Everything below is saved after the deadline: the goals and activities
+    # just grown, an assessment, an indicator and its outcome, a committee's
+    # approval, and the period's sound financial management.
+    Period.objects.filter(pk=period.pk).update(deadline=TODAY - datetime.timedelta(days=3))
+    goal = next(node for node in nodes if node.kind == NodeKind.COMMITTEE_GOAL)
+    Assessment.objects.create(node=goal, period=period, status="met")
+    add_indicator(goal, "Andel", target=80, outcomes={period: 75})
+    CommitteeReport.objects.create(period=period, committee=goal.committee)
+    GehEvaluation.objects.create(period=period, verdict="reached", justification="Ja.")
+    statement = BalanceStatement.objects.create(period=period, result=1000)
+    BalanceDeficit.objects.create(statement=statement, arose_in=2024, amount=5, restore_by=2027)
     client.force_login(auditor)
-    # Expect 11 queries:
+    # Expect 18 queries:
     # * the session, the user, the user's roles
     # * the period with its plan year
     # * the goals and activities; the period's first deadline (its history);
-    #   the assessments and the outcomes changed after it, each with who changed them
+    # * the changes after it, each with who made them: the assessments, the
+    #   outcomes, the committees' approvals, the goals and activities (and
+    #   their records before), the indicators, the evaluation of sound
+    #   financial management, the balance requirement statement, its deficits
     # * the statuses and analyses; the indicators' statuses; the goals with indicators
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(18):
         response = client.get(reverse("followup:period_audit", kwargs={"pk": periods[1].pk}))
     assert response.status_code == 200
 
@@ -399,6 +415,8 @@ def test_the_audit_page_shows_late_changes_divergences_and_gaps(
     _save(period, tree["Akt BUN"], secretary, status="not_started")
     _save(period, tree["Mål BUN"], secretary, status="met")  # its activity suggests otherwise
     Period.objects.filter(pk=period.pk).update(deadline=TODAY - datetime.timedelta(days=3))
+    # The tree was built before the deadline.
+    Node.history.update(history_date=timezone.now() - datetime.timedelta(days=10))
     client.force_login(auditor)
     response = client.get(reverse("followup:period_audit", kwargs={"pk": period.pk}))
     audit = response.context["audit"]
@@ -442,6 +460,7 @@ def test_the_audit_counts_changes_after_the_first_deadline_even_once_reopened(
 
     period = periods[1]
     Period.objects.filter(pk=period.pk).update(deadline=TODAY - datetime.timedelta(days=3))
+    Node.history.update(history_date=timezone.now() - datetime.timedelta(days=10))
     period.refresh_from_db()
     services.period_set_state(period=period, action="close")
     services.period_set_state(
@@ -487,3 +506,38 @@ def test_a_planned_periods_entry_page_says_it_is_not_yet_open(client, secretary,
     html = client.get(periods[1].entry_url()).content.decode()
     assert "Perioden är inte öppen för inmatning än" in html
     assert "Spara allt" not in html
+
+
+def test_the_audit_lists_approvals_goal_changes_indicators_and_geh_saved_after_the_deadline(
+    client, auditor, official, secretary, tree, periods, committees
+):
+    from followup.gehmodels import GehEvaluation
+
+    period = periods[1]
+    Node.history.update(history_date=timezone.now() - datetime.timedelta(days=10))
+    Period.objects.filter(pk=period.pk).update(deadline=TODAY - datetime.timedelta(days=3))
+    period.refresh_from_db()
+    goal = tree["Mål BUN"]
+    goal_services.node_update(
+        node=goal,
+        expected_version=goal.version,
+        title="Mål BUN, omskrivet",
+        description="Ny text",
+    )
+    add_indicator(tree["Mål SN"], "Väntetid", target=10)
+    _approve(period, committees["bun"], official, secretary)
+    GehEvaluation.objects.create(period=period, verdict="reached", justification="Ja.")
+    client.force_login(auditor)
+    response = client.get(reverse("followup:period_audit", kwargs={"pk": period.pk}))
+    changes = {}  # the newest change of each thing: the list is newest first
+    for change in response.context["audit"].late_changes:
+        changes.setdefault(change.what, change)
+    assert changes["Mål BUN, omskrivet"].status == "titel, beskrivning"
+    assert changes["Mål BUN, omskrivet"].node_id == goal.pk
+    assert "Mål SN – Väntetid" in changes
+    approval = changes["Barn- och utbildningsnämnden: nämndens del av perioden"]
+    assert approval.status == f"beslutad ({TODAY.isoformat()})"
+    assert approval.who == "Official"
+    assert changes[str(GehEvaluation._meta.verbose_name)].status == "uppnådd"
+    page = response.content.decode()
+    assert "nämndens del av perioden" in page and "Väntetid" in page
