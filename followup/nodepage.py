@@ -17,6 +17,7 @@ from django.utils import timezone
 from followup import counts, indicators, rollup, trends
 from followup.comparisons import Comparison, comparisons_for
 from followup.indicatormodels import Indicator, IndicatorOutcome
+from followup.linkpage import NodeLinks, node_links
 from followup.models import Assessment, Period, default_period
 from goals import permissions, sqlrows
 from goals.models import ASSESSABLE_KINDS, Committee, Node
@@ -43,10 +44,12 @@ class NodePage:
     indicator_trends: list
     # Status counts of everything under the node in the period shown.
     distribution: list[tuple[str, str]]
+    # What the node also supports and what also supports it (followup/linkpage.py).
+    links: NodeLinks
 
 
 def node_page(pk: int, user) -> NodePage:
-    """Everything the node page shows of node `pk` to `user`, in five queries at
+    """Everything the node page shows of node `pk` to `user`, in six queries at
     most. Raises Node.DoesNotExist when there is no such node."""
     node, ancestors = Node.objects.with_ancestors(pk)
     periods, assessments = periods_and_assessments(node, user)
@@ -86,6 +89,7 @@ def node_page(pk: int, user) -> NodePage:
         distribution=rollup.distribution_items(
             counts.read(node.pk, period.pk) if period and not node.is_leaf_node() else {}
         ),
+        links=node_links(node, period),
     )
 
 

@@ -25,6 +25,7 @@ from django.utils.translation import ngettext
 
 from followup.bars import activity_bar as activity_bar_of
 from followup.bars import goal_bar
+from followup.linkmarkup import reference_items
 from followup.models import MISSING, Assessment, Period
 from followup.nodemarkup import (
     ACTIVITY_MISSING,
@@ -180,6 +181,7 @@ def build_red_thread(
     filters: RedThreadFilter,
     *,
     period: Period | int | None = None,
+    links: list[tuple[int, int]] = (),
 ) -> RedThread:
     """The page's tree from `tree_rows`: the HTML, what it shows, and the summaries.
     With `filters.analyses`, each shown goal's analysis in `period` is read (one query)."""
@@ -205,8 +207,12 @@ def build_red_thread(
         ],
     )
     analyses = _analyses(period) if filters.analyses and period is not None else {}
+    # What also supports each goal through a link: references, not copies.
+    references = reference_items(rows, effective, links, committee_labels)
     return RedThread(
-        chunks=_render(rows, effective, included, committee_labels, rollups, filters, analyses),
+        chunks=_render(
+            rows, effective, included, committee_labels, rollups, filters, analyses, references
+        ),
         shown=shown,
         total=len(rows),
         perspectives=perspectives,
@@ -337,6 +343,7 @@ def _render(
     rollups: list[dict[str, int] | None],
     filters: RedThreadFilter,
     analyses: dict[int, str],
+    references: dict[int, str],
 ) -> list[bytes]:
     """The nested list, one f-string per node, encoded in chunks of CHUNK_NODES.
 
@@ -444,7 +451,7 @@ def _render(
                     f'{url_end}">{title}</a>{tails[committee_id][status]}{forecast_html}</div>{extra}'
                     f'<details open><summary><span class="toggle">{label}'
                     f'<span class="visually-hidden"> – {title}</span></span>{rollup}</summary>'
-                    '<ul role="list">'
+                    f'<ul role="list">{references.get(node_id, "")}'
                 )
             depth = level + 1
         else:
@@ -466,6 +473,8 @@ def _render(
                 )
                 opening = opening.replace("<li ", f'<li id="n{node_id}" ', 1)
             extra = meta_html(rollup, links, analysis) if rollup or links or analysis else ""
+            if node_id in references and (cut is None or level < cut):
+                extra += f'<ul role="list">{references[node_id]}</ul>'
             append(
                 f"{closes[depth][level]}{opening}{node_id}"
                 f'{url_end}">{title}</a>{tails[committee_id][status]}{forecast_html}</div>{extra}</li>'

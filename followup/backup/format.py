@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from followup.gehmodels import BalanceDeficit, BalanceStatement, GehEvaluation
 from followup.indicatormodels import Indicator, IndicatorOutcome
 from followup.models import Assessment, Period
+from goals.linkmodels import NodeLink
 from goals.models import (
     Committee,
     Node,
@@ -57,6 +58,7 @@ class Section:
 SECTIONS = (
     Section("committees", Committee),
     Section("nodes", Node, "plan_year", None, frozenset({"tree_id"})),
+    Section("links", NodeLink, "plan_year"),
     Section("periods", Period, "plan_year"),
     Section("indicators", Indicator, "node", "nodes"),
     Section("assessments", Assessment, "node", "nodes"),
