@@ -198,9 +198,10 @@ def links_going_with(node: Node) -> list[LinkPair]:
             f" FROM {quote(NodeLink._meta.db_table)} l"
             f" JOIN {node_table} s ON s.id = l.source_id"
             f" JOIN {node_table} t ON t.id = l.target_id"
-            " WHERE l.plan_year_id = %s AND ((s.lft >= %s AND s.rght <= %s)"
-            " OR (t.lft >= %s AND t.rght <= %s))"
+            f" JOIN {node_table} d ON d.id = %s"  # as it is now, not as the caller read it
+            " WHERE l.plan_year_id = d.plan_year_id AND ((s.lft >= d.lft AND s.rght <= d.rght)"
+            " OR (t.lft >= d.lft AND t.rght <= d.rght))"
             " ORDER BY s.lft, t.lft",
-            [node.plan_year_id, *[node.lft, node.rght] * 2],
+            [node.pk],
         )
         return [LinkPair(*row) for row in cursor.fetchall()]
