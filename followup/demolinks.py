@@ -10,8 +10,8 @@ from goals.models import Node, PlanYear
 # (the supporting committee goal or activity, the goal it also supports), by title.
 DEMO_LINKS = [
     (
-        "Andelen elever som når kunskapskraven i alla ämnen i årskurs 9 ska öka",
-        "Kramforsbon ska uppleva trygghet i hela kommunen",
+        "Medarbetarna ska uppleva en god arbetsmiljö",
+        "Barn och unga ska ha goda förutsättningar att lyckas i skolan",
     ),
     (
         "Fler äldre ska kunna bo kvar hemma med stöd av välfärdsteknik",
