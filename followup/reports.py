@@ -126,6 +126,7 @@ class ReportActivity:
     start_date: datetime.date | None
     end_date: datetime.date | None
     cost_estimate: Decimal | None
+    id: int | None = None
 
     @property
     def status_label(self) -> str:
@@ -276,6 +277,7 @@ def period_report(period: Period, *, with_activities: bool = False) -> PeriodRep
                         node.start_date,
                         node.end_date,
                         node.cost_estimate,
+                        node.pk,
                     )
                 )
             continue

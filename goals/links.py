@@ -205,3 +205,16 @@ def links_going_with(node: Node) -> list[LinkPair]:
             [node.pk],
         )
         return [LinkPair(*row) for row in cursor.fetchall()]
+
+
+def supported_titles(plan_year_id: int) -> dict[int, list[str]]:
+    """The titles of the goals each node of the year also supports, by node, in
+    tree order: for the exports. One query."""
+    titles: dict[int, list[str]] = {}
+    for source_id, title in (
+        NodeLink.objects.for_year(plan_year_id)
+        .order_by("target__lft")
+        .values_list("source_id", "target__title")
+    ):
+        titles.setdefault(source_id, []).append(title)
+    return titles
