@@ -218,3 +218,16 @@ def supported_titles(plan_year_id: int) -> dict[int, list[str]]:
     ):
         titles.setdefault(source_id, []).append(title)
     return titles
+
+
+def supported_ids(plan_year_id: int, lft_range: tuple[int, int]) -> dict[int, list[int]]:
+    """The ids of the goals each node in a stretch of the year's tree (a range
+    of `lft`) also supports, by node: for the open data. One query."""
+    ids: dict[int, list[int]] = {}
+    for source_id, target_id in (
+        NodeLink.objects.filter(plan_year_id=plan_year_id, source__lft__range=lft_range)
+        .order_by("source_id", "target_id")
+        .values_list("source_id", "target_id")
+    ):
+        ids.setdefault(source_id, []).append(target_id)
+    return ids
