@@ -922,6 +922,7 @@ def _year_delete(plan_year) -> None:
 
     from followup.indicatormodels import Indicator
     from followup.models import Period, SubtreeCount
+    from goals.linkmodels import NodeLink
     from goals.locking import tree_lock
     from goals.models import Node, PlanYear
 
@@ -938,6 +939,8 @@ def _year_delete(plan_year) -> None:
         (Indicator, "node", nodes),
         (Period.history.model, "plan_year", "%s"),
         (Period, "plan_year", "%s"),
+        (NodeLink.history.model, "plan_year", "%s"),
+        (NodeLink, "plan_year", "%s"),
         (Node.history.model, "plan_year", "%s"),
         (Node, "plan_year", "%s"),
         (PlanYear.history.model, "id", "%s"),

@@ -18,7 +18,9 @@ class LinkForm(forms.Form):
         label=_("Goal it also supports"), min_value=1, max_value=MAX_ID, widget=forms.Select
     )
     action = forms.ChoiceField(
-        choices=[("add", _("Add")), ("remove", _("Remove"))], widget=forms.HiddenInput
+        label=_("What to do"),
+        choices=[("add", _("Add")), ("remove", _("Remove"))],
+        widget=forms.HiddenInput,
     )
 
     def __init__(self, *args, candidates: list[tuple[int, str]], **kwargs) -> None:

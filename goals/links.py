@@ -79,11 +79,12 @@ def link_add(*, source: Node, target_id: int) -> NodeLink:
 
 def link_remove(*, source: Node, target_id: int) -> bool:
     """`source` no longer also supports `target_id`; False when it did not."""
-    from goals.services import _refuse_if_plan_adopted
+    from goals.services import _fresh, _refuse_if_plan_adopted
 
     with tree_lock(source.plan_year_id):
-        _refuse_if_plan_adopted(source.plan_year_id, source.committee_id)
-        link = NodeLink.objects.filter(source_id=source.pk, target_id=target_id).first()
+        (current,) = _fresh(source.pk)
+        _refuse_if_plan_adopted(current.plan_year_id, current.committee_id)
+        link = NodeLink.objects.filter(source_id=current.pk, target_id=target_id).first()
         if link is None:
             return False
         link.delete()  # one at a time, so the history records each
