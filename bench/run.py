@@ -70,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.probe_rss:
         return _probe_rss(args)
     sizes = args.sizes
-    database = _configure(create=True)
+    database = _configure(create=True, name=args.database)
     try:
         return _benchmark(sizes, args.repeat, database)
     finally:
@@ -88,7 +88,10 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--repeat", type=int, default=5, help="warm runs per figure (default 5)")
     # Internal: serve one page in a fresh process and report its peak memory.
     parser.add_argument("--probe-rss", metavar="URL", help=argparse.SUPPRESS)
-    parser.add_argument("--database", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--database",
+        help=f"the benchmark's own database, created and dropped (default: {BENCH_DATABASE})",
+    )
     parser.add_argument("--static-root", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
@@ -207,7 +210,7 @@ def _benchmark(sizes: list[int], repeat: int, bench: BenchDatabase) -> int:
         _progress(
             f"  built in {time.perf_counter() - started:.1f} s: {year.node_count:,} nodes, "
             f"{year.assessment_count:,} assessments, {year.indicator_count:,} indicators, "
-            f"{year.outcome_count:,} outcomes"
+            f"{year.outcome_count:,} outcomes, {year.link_count:,} also-supports links"
         )
         page, floor = _page_and_floor(client, _red_thread_url(year), year, repeat)
         ratio = page.ms / floor.ms
@@ -919,6 +922,7 @@ def _year_delete(plan_year) -> None:
 
     from followup.indicatormodels import Indicator
     from followup.models import Period, SubtreeCount
+    from goals.linkmodels import NodeLink
     from goals.locking import tree_lock
     from goals.models import Node, PlanYear
 
@@ -935,6 +939,8 @@ def _year_delete(plan_year) -> None:
         (Indicator, "node", nodes),
         (Period.history.model, "plan_year", "%s"),
         (Period, "plan_year", "%s"),
+        (NodeLink.history.model, "plan_year", "%s"),
+        (NodeLink, "plan_year", "%s"),
         (Node.history.model, "plan_year", "%s"),
         (Node, "plan_year", "%s"),
         (PlanYear.history.model, "id", "%s"),

@@ -15,7 +15,9 @@ grouped by committee, until the tree has exactly the number of nodes asked for.
 Every assessable node gets an assessment in both periods, a few left out as
 "not reported". Every municipal and committee goal gets an indicator (every
 third one a second) with a baseline, a target, a direction and an outcome in
-each period. The same seed gives the same tree.
+each period. One activity in ten (LINKED_ACTIVITIES) also supports another
+committee goal of its committee (goals/linkmodels.py), so the röd tråd is
+measured with its references. The same seed gives the same tree.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from followup import counts
 from followup.indicatormodels import Indicator, IndicatorDirection, IndicatorOutcome
 from followup.models import ActivityStatus, Assessment, GoalStatus, Period, PeriodKind
 from goals.integrity import tree_problems
+from goals.linkmodels import NodeLink
 from goals.locking import tree_lock
 from goals.models import ASSESSABLE_KINDS, Committee, Node, NodeKind, PlanYear
 from goals.rules import INDICATOR_KINDS
@@ -53,6 +56,8 @@ MUNICIPAL_GOALS_PER_PERSPECTIVE = (5, 15)
 ACTIVITIES_PER_GOAL = (1, 12)
 # The part of the assessable nodes that has no assessment in a period.
 NOT_REPORTED = 0.05
+# The part of the activities that also support another goal of their committee.
+LINKED_ACTIVITIES = 0.1
 
 _VERBS = ["Öka", "Minska", "Förbättra", "Utveckla", "Säkra", "Stärka", "Förenkla", "Kartlägga"]
 _THINGS = [
@@ -111,6 +116,8 @@ class SyntheticYear:
     # The committee with the most nodes in the year, and how many it has.
     busiest_committee: Committee
     busiest_committee_nodes: int
+    # How many also-supports links the year has.
+    link_count: int = 0
 
 
 @dataclass
@@ -165,6 +172,7 @@ def synthetic_year_build(
     counts.rebuild(plan_year.pk)
     goals = [spec.node for specs in levels for spec in specs if spec.kind in INDICATOR_KINDS]
     indicator_count, outcome_count = _indicators(rng, goals, periods)
+    link_count = _links(rng, plan_year, [spec for specs in levels for spec in specs])
     return SyntheticYear(
         plan_year=plan_year,
         periods=periods,
@@ -172,6 +180,7 @@ def synthetic_year_build(
         assessment_count=assessment_count,
         indicator_count=indicator_count,
         outcome_count=outcome_count,
+        link_count=link_count,
         **_landmarks(root),
     )
 
@@ -322,6 +331,26 @@ def _indicators(rng: random.Random, goals: list[Node], periods: list[Period]) ->
     ]
     IndicatorOutcome.objects.bulk_create(outcomes, batch_size=2000)
     return len(indicators), len(outcomes)
+
+
+def _links(rng: random.Random, plan_year: PlanYear, specs: list[_Spec]) -> int:
+    """Let LINKED_ACTIVITIES of the activities also support another committee
+    goal of their committee, drawn at random; return how many links were made."""
+    goals_of: dict[int, list[_Spec]] = {}
+    for spec in specs:
+        if spec.kind == NodeKind.COMMITTEE_GOAL:
+            goals_of.setdefault(spec.committee.pk, []).append(spec)
+    links = []
+    for spec in specs:
+        if spec.kind != NodeKind.ACTIVITY or rng.random() >= LINKED_ACTIVITIES:
+            continue
+        others = [goal for goal in goals_of[spec.committee.pk] if goal is not spec.parent]
+        if others:
+            target = rng.choice(others)
+            links.append(NodeLink(plan_year=plan_year, source=spec.node, target=target.node))
+    with tree_lock(plan_year.pk):
+        NodeLink.objects.bulk_create(links, batch_size=2000)
+    return len(links)
 
 
 def _decimal(value: float) -> Decimal:

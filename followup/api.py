@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from followup import approvedonly, geh
 from followup.indicatormodels import Indicator, IndicatorDirection, IndicatorOutcome
 from followup.models import STATUS_LABELS, Assessment, Period
-from goals import permissions, rules
+from goals import links, permissions, rules
 from goals.models import Node, NodeKind, PlanYear
 
 PAGE_SIZE = 500
@@ -217,6 +217,7 @@ def _nodes(
         row["outcomes"] = outcomes.get(row["id"], [])
         indicators.setdefault(node_id, []).append(row)
 
+    supported = links.supported_ids(plan_year.pk, lft_range)
     kind_labels = {value: str(label) for value, label in NodeKind.choices}
     # One reverse() for the pattern, then string substitution per node.
     url_pattern = request.build_absolute_uri(
@@ -244,6 +245,8 @@ def _nodes(
             "url": url_pattern.format(node["id"]),
             "assessments": assessments.get(node["id"], []),
             "indicators": indicators.get(node["id"], []),
+            # The goals it also supports besides its parent (their ids on this or other pages).
+            "also_supports": supported.get(node["id"], []),
         }
         for node in nodes
     ]

@@ -29,6 +29,7 @@ from followup.demofigures import (
 )
 from followup.demogeh import demo_geh_load
 from followup.demokolada import demo_kolada_load
+from followup.demolinks import demo_links_load
 from followup.demotree import (
     ACTIVITY_ANALYSES,
     ACTIVITY_STATUS_CYCLE,
@@ -92,6 +93,7 @@ def demo_load(*, year: int) -> DemoResult:
                     )
                     for activity_title in activities:
                         loader.child(goal, NodeKind.ACTIVITY, activity_title, "", committees[short])
+        demo_links_load(plan_year=plan_year)
         _indicators(plan_year, interim)
         users = _users(committees) if settings.DEMO else []
         created_assessments = _assessments(plan_year, interim)

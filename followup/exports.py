@@ -28,6 +28,7 @@ from openpyxl.utils import get_column_letter
 from followup.geh import GehReport, GoalTally
 from followup.models import Period
 from followup.reports import CommitteeReport, PeriodReport, ReportGoal
+from goals import links
 from goals.text import normalise_breaks
 
 # What makes Excel, LibreOffice and Google Sheets read a cell as a formula.
@@ -78,6 +79,7 @@ def columns() -> list[str]:
         _("Start date"),
         _("End date"),
         _("Cost estimate (kr)"),
+        _("Also supports"),
     ]
 
 
@@ -86,6 +88,7 @@ def rows(report: PeriodReport) -> list[list]:
     per activity with its plan after its committee goal's."""
     result: list[list] = []
     direction_title = ""
+    supported = links.supported_titles(report.period.plan_year_id)
     for perspective, goal in report.goals():
         if goal.kind == "direction_goal":
             direction_title = goal.title
@@ -110,6 +113,7 @@ def rows(report: PeriodReport) -> list[list]:
                 None,
                 "",
                 *PLAN_BLANK,
+                "; ".join(supported.get(goal.id, [])),
             ]
         )
         for line in goal.indicators:
@@ -133,6 +137,7 @@ def rows(report: PeriodReport) -> list[list]:
                     line.forecast,
                     line.comparison,
                     *PLAN_BLANK,
+                    "",
                 ]
             )
         for activity in goal.activities:
@@ -159,6 +164,7 @@ def rows(report: PeriodReport) -> list[list]:
                     activity.start_date,
                     activity.end_date,
                     activity.cost_estimate,
+                    "; ".join(supported.get(activity.id, [])),
                 ]
             )
     return result
@@ -297,6 +303,7 @@ def to_docx(report: PeriodReport) -> bytes:
         }
     )
     forecasts = report.has_forecasts
+    supported = links.supported_titles(report.period.plan_year_id)
     for perspective in report.perspectives:
         document.add_heading(writable(perspective.title), level=1)
         for direction in perspective.goals:
@@ -308,6 +315,10 @@ def to_docx(report: PeriodReport) -> bytes:
                 for goal in municipal.children:
                     committee = goal.committee.name if goal.committee else ""
                     _goal_section(document, goal, f"{goal.title} ({committee})", 4, forecasts)
+                    if goal.id in supported:
+                        document.add_paragraph(
+                            writable(f"{_('Also supports')}: {'; '.join(supported[goal.id])}")
+                        )
     if report.geh is not None:
         _geh_section(document, report.geh)
     output = io.BytesIO()

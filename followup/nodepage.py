@@ -18,6 +18,8 @@ from followup import approvedonly, counts, indicators, rollup, trends
 from followup.comparisons import Comparison, comparisons_for
 from followup.indicatormodels import Indicator, IndicatorOutcome
 from followup.models import WITHHELD, Assessment, Period, default_period
+from followup.linkpage import NodeLinks, node_links
+from followup.models import Assessment, Period, default_period
 from goals import permissions, sqlrows
 from goals.models import ASSESSABLE_KINDS, Committee, Node
 from goals.rows import ListedNode
@@ -43,13 +45,15 @@ class NodePage:
     indicator_trends: list
     # Status counts of everything under the node in the period shown.
     distribution: list[tuple[str, str]]
+    # What the node also supports and what also supports it (followup/linkpage.py).
+    links: NodeLinks
     # The periods whose assessment of the node is withheld from the reader
     # until its committee approves it (followup/approvedonly.py).
     withheld_period_ids: frozenset[int] = frozenset()
 
 
 def node_page(pk: int, user) -> NodePage:
-    """Everything the node page shows of node `pk` to `user`, in five queries at
+    """Everything the node page shows of node `pk` to `user`, in six queries at
     most. Raises Node.DoesNotExist when there is no such node."""
     node, ancestors = Node.objects.with_ancestors(pk)
     periods, assessments = periods_and_assessments(node, user)
@@ -97,6 +101,7 @@ def node_page(pk: int, user) -> NodePage:
             else {}
         ),
         withheld_period_ids=hidden_periods,
+        links=node_links(node, period),
     )
 
 

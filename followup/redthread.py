@@ -27,6 +27,8 @@ from followup import approvedonly
 from followup.bars import activity_bar as activity_bar_of
 from followup.bars import goal_bar
 from followup.models import MISSING, WITHHELD, Assessment, Period
+from followup.linkmarkup import reference_items
+from followup.models import MISSING, Assessment, Period
 from followup.nodemarkup import (
     ACTIVITY_MISSING,
     RollupBars,
@@ -189,6 +191,7 @@ def build_red_thread(
     filters: RedThreadFilter,
     *,
     period: Period | int | None = None,
+    links: list[tuple[int, int]] = (),
 ) -> RedThread:
     """The page's tree from `tree_rows`: the HTML, what it shows, and the summaries.
     With `filters.analyses`, each shown goal's analysis in `period` is read (one query)."""
@@ -217,8 +220,12 @@ def build_red_thread(
     if analyses and WITHHELD in effective:
         withheld = {row[ID] for row in rows if row[STATUS] == WITHHELD}
         analyses = {key: text for key, text in analyses.items() if key not in withheld}
+    # What also supports each goal through a link: references, not copies.
+    references = reference_items(rows, effective, links, committee_labels)
     return RedThread(
-        chunks=_render(rows, effective, included, committee_labels, rollups, filters, analyses),
+        chunks=_render(
+            rows, effective, included, committee_labels, rollups, filters, analyses, references
+        ),
         shown=shown,
         total=len(rows),
         perspectives=perspectives,
@@ -349,6 +356,7 @@ def _render(
     rollups: list[dict[str, int] | None],
     filters: RedThreadFilter,
     analyses: dict[int, str],
+    references: dict[int, str],
 ) -> list[bytes]:
     """The nested list, one f-string per node, encoded in chunks of CHUNK_NODES.
 
@@ -456,7 +464,7 @@ def _render(
                     f'{url_end}">{title}</a>{tails[committee_id][status]}{forecast_html}</div>{extra}'
                     f'<details open><summary><span class="toggle">{label}'
                     f'<span class="visually-hidden"> – {title}</span></span>{rollup}</summary>'
-                    '<ul role="list">'
+                    f'<ul role="list">{references.get(node_id, "")}'
                 )
             depth = level + 1
         else:
@@ -478,6 +486,8 @@ def _render(
                 )
                 opening = opening.replace("<li ", f'<li id="n{node_id}" ', 1)
             extra = meta_html(rollup, links, analysis) if rollup or links or analysis else ""
+            if node_id in references and (cut is None or level < cut):
+                extra += f'<ul role="list">{references[node_id]}</ul>'
             append(
                 f"{closes[depth][level]}{opening}{node_id}"
                 f'{url_end}">{title}</a>{tails[committee_id][status]}{forecast_html}</div>{extra}</li>'

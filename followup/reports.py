@@ -137,6 +137,7 @@ class ReportActivity:
     start_date: datetime.date | None
     end_date: datetime.date | None
     cost_estimate: Decimal | None
+    id: int | None = None
 
     @property
     def status_label(self) -> str:
@@ -308,6 +309,7 @@ def period_report(period: Period, *, with_activities: bool = False, reader=None)
                         node.start_date,
                         node.end_date,
                         node.cost_estimate,
+                        node.pk,
                     )
                 )
             continue

@@ -108,6 +108,28 @@ def tree_problems(plan_year: PlanYear | int) -> list[str]:
             node["kind"], node["committee_id"], parent_kind, parent["committee_id"]
         ):
             problems.append(f"{label}: an activity of another committee than its goal")
+    return problems + _link_problems(plan_year_id, by_id)
+
+
+def _link_problems(plan_year_id: int, by_id: dict[int, dict]) -> list[str]:
+    """Each also-supports link of the year obeys the rules (goals/rules.py `link_error`)."""
+    from goals.linkmodels import NodeLink
+
+    problems = []
+    pairs = NodeLink.objects.filter(plan_year_id=plan_year_id).values_list("source_id", "target_id")
+    for source_id, target_id in pairs.order_by("pk"):
+        source, target = by_id.get(source_id), by_id.get(target_id)
+        if source is None or target is None:
+            problems.append(f"link {source_id} → {target_id}: an end in another plan year")
+            continue
+        error = rules.link_error(
+            source=(source_id, source["kind"], plan_year_id, source["committee_id"]),
+            target=(target_id, target["kind"], plan_year_id, target["committee_id"]),
+            parent_id=source["parent_id"],
+            ancestor_ids={target_id} if target["lft"] < source["lft"] < target["rght"] else set(),
+        )
+        if error:
+            problems.append(f"link {source_id} → {target_id}: {error}")
     return problems
 
 

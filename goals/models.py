@@ -487,3 +487,4 @@ from goals.approvalmodels import (  # noqa: E402, F401
     plan_state_label,
 )
 from goals.directorymodels import DirectoryRole  # noqa: E402, F401
+from goals.linkmodels import NodeLink  # noqa: E402, F401

@@ -33,6 +33,7 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
+from goals import rules
 from goals.models import (
     ASSESSABLE_KINDS,
     COMMITTEE_KINDS,
@@ -257,6 +258,11 @@ def can_delete_node(user: User, node: Node) -> bool:
 def can_move_node(user: User, node: Node) -> bool:
     """As editing, except that a vision, the root of its year's tree, never moves."""
     return node.kind != NodeKind.VISION and can_edit_node(user, node)
+
+
+def can_edit_links(user: User, node: Node) -> bool:
+    """Whoever may edit a committee goal or an activity edits what it also supports."""
+    return node.kind in rules.LINKING_KINDS and can_edit_node(user, node)
 
 
 def can_add_child(user: User, parent: Node) -> bool:

@@ -158,6 +158,72 @@ def second_direction_goal_error() -> str:
     return _("The perspective already has a direction goal; it can only have one.")
 
 
+# --- also-supports links ---------------------------------------------------------
+
+# What a node may also support besides its parent: the same level as a parent.
+LINK_TARGET_KIND: dict[str, str] = {
+    NodeKind.COMMITTEE_GOAL: NodeKind.MUNICIPAL_GOAL,
+    NodeKind.ACTIVITY: NodeKind.COMMITTEE_GOAL,
+}
+LINKING_KINDS = frozenset(LINK_TARGET_KIND)
+
+
+def link_error(
+    *,
+    source: tuple[int, str, int, int | None],
+    target: tuple[int, str, int, int | None],
+    parent_id: int | None,
+    ancestor_ids: frozenset[int] | set[int] = frozenset(),
+    linked_ids: frozenset[int] | set[int] = frozenset(),
+) -> str | None:
+    """Why `source` cannot also support `target`, each given as (id, kind, plan
+    year id, committee id); None when it can.
+
+    `parent_id` is the source's parent, `ancestor_ids` every node above it and
+    `linked_ids` the goals it already also supports.
+    """
+    source_id, source_kind, source_year, source_committee = source
+    target_id, target_kind, target_year, target_committee = target
+    if source_id == target_id:
+        return _("A goal or an activity cannot support itself.")
+    expected = LINK_TARGET_KIND.get(source_kind)
+    if expected is None:
+        return _("Only committee goals and activities can also support other goals.")
+    if source_year != target_year:
+        return link_year_error()
+    if target_kind != expected:
+        return _("A “%(kind)s” can only also support a “%(target_kind)s”, not a “%(actual)s”.") % {
+            "kind": kind_label(source_kind),
+            "target_kind": kind_label(expected),
+            "actual": kind_label(target_kind),
+        }
+    if source_kind == NodeKind.ACTIVITY and target_committee != source_committee:
+        return _("An activity can only also support a committee goal of its own committee.")
+    if target_id == parent_id:
+        return _("It already supports that goal as its parent in the tree.")
+    if target_id in ancestor_ids:
+        return _("That goal lies above it in the tree; it already supports it there.")
+    if target_id in linked_ids:
+        return _("It already also supports that goal.")
+    return None
+
+
+def link_year_error() -> str:
+    return _("It can only also support goals of its own plan year.")
+
+
+def missing_goal_error() -> str:
+    return _("The goal no longer exists; someone may have deleted it.")
+
+
+def link_broken_error(source_title: str, target_title: str, reason: str) -> str:
+    """A change to the tree (a move, a new committee) that would break a link is refused."""
+    return _(
+        "This would break the link “%(source)s” also supports “%(target)s”: %(reason)s "
+        "Remove the link first."
+    ) % {"source": source_title, "target": target_title, "reason": reason}
+
+
 # --- follow-up -----------------------------------------------------------------
 
 

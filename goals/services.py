@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from mptt.exceptions import InvalidMove
 from simple_history.utils import bulk_update_with_history
 
-from goals import rules, sqlrows
+from goals import links, rules, sqlrows
 from goals.approvalmodels import ApprovalState, OperationalPlan
 from goals.locking import tree_lock
 from goals.models import (
@@ -201,6 +201,7 @@ def node_update(
         current.description = description
         for name, value in plan.items():
             setattr(current, name, value)
+        committee_before = current.committee_id
         if current.kind == NodeKind.COMMITTEE_GOAL and committee is not None:
             current.committee = committee
         _validate_fields(current)
@@ -208,10 +209,13 @@ def node_update(
         current.save()
         if current.kind == NodeKind.COMMITTEE_GOAL:
             # Activities follow their goal to its committee.
-            for activity in current.get_children().exclude(committee=current.committee_id):
+            moved = list(current.get_children().exclude(committee=current.committee_id))
+            for activity in moved:
                 activity.committee_id = current.committee_id
                 activity.version += 1
                 activity.save(update_fields=["committee", "version", "updated_at"])
+            if current.committee_id != committee_before:
+                links.links_recheck([current.pk, *(activity.pk for activity in moved)])
         return current
 
 
@@ -246,6 +250,7 @@ def node_move(*, node: Node, target: Node, position: str) -> Node:
             current.move_to(fresh_target, position, fresh=True)
         except InvalidMove as error:
             raise ValidationError(str(error)) from None
+        links.links_recheck([current.pk])  # refused, and rolled back, if it breaks a link
         # The move set the node's new tree columns and parent on it, and saved
         # the rest: it matches its row without reading it again.
         return current
@@ -314,6 +319,7 @@ def plan_year_copy(*, source: PlanYear, year: int, user=None) -> PlanYear:
     target.save(update_fields=["copied_from"])
     with tree_lock(target.pk), tree_lock(source.pk):
         _nodes_copy(source_id=source.pk, target_id=target.pk, user=user)
+        links.links_copy(source_id=source.pk, target_id=target.pk, user=user)
     return target
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from goals import views, year_views
+from goals import link_views, views, year_views
 
 app_name = "goals"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("nod/<id:pk>/flytta/", views.node_move, name="node_move"),
     path("nod/<id:pk>/ordning/", views.node_reorder, name="node_reorder"),
     path("nod/<id:pk>/ta-bort/", views.node_delete, name="node_delete"),
+    path("nod/<id:pk>/stodjer-aven/", link_views.node_links, name="node_links"),
     path("planar/<year:year>/vision/ny/", views.vision_add, name="vision_add"),
     path(
         "verksamhetsplan/<year:year>/<slug:slug>/",

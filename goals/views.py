@@ -18,7 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from goals import conflicts, directory, permissions, services
+from goals import conflicts, directory, links, permissions, services
 from goals.forms import (
     CommitteeForm,
     MoveForm,
@@ -272,6 +272,7 @@ def node_reorder(request: HttpRequest, pk: int) -> HttpResponse:
 def node_delete(request: HttpRequest, pk: int) -> HttpResponse:
     node = _node_for_edit(request, pk, allowed=permissions.can_delete_node)
     descendants = list(node.get_descendants().select_related("committee"))
+    going_links = links.links_going_with(node)
     form = VersionForm(request.POST or None, initial={"version": node.version})
     conflict = False
     if request.method == "POST" and form.is_valid():
@@ -299,6 +300,7 @@ def node_delete(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "node": node,
             "descendants": descendants,
+            "going_links": going_links,
             "conflict": conflict,
             "next": _next_url(request, ""),
         },

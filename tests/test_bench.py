@@ -86,3 +86,15 @@ def test_the_red_thread_and_its_floor_are_timed_in_turns(db, monkeypatch):
     assert measured_floor.queries == 1
     assert 0 < page.min_ms <= page.ms
     assert 0 < measured_floor.min_ms <= measured_floor.ms
+
+
+def test_synthetic_year_links_a_tenth_of_its_activities_by_the_rules(db):
+    from goals import links
+    from goals.linkmodels import NodeLink
+
+    year = synthetic_year_build(year=2101, nodes=2000, committees=committees_ensure())
+    activities = Node.objects.for_year(year.plan_year).of_kind(NodeKind.ACTIVITY).count()
+    assert NodeLink.objects.for_year(year.plan_year).count() == year.link_count
+    assert 0.05 * activities < year.link_count < 0.15 * activities
+    sources = NodeLink.objects.for_year(year.plan_year).values_list("source_id", flat=True)
+    links.links_recheck(list(sources))  # raises at the first link that breaks a rule

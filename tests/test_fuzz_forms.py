@@ -300,3 +300,57 @@ def test_balance_statement_form(client, official, periods, result, gains, year, 
     assert response.status_code in OK_STATUSES
     if response.status_code != 302:
         assert (BalanceStatement.objects.count(), BalanceDeficit.objects.count()) == before
+
+
+@pytest.fixture
+def link_world(world, plan_year, committees):
+    """The world with a second municipal goal, and a goal of another year."""
+    from goals import services
+
+    world["Trygghet"] = services.node_create(
+        plan_year=plan_year, parent=world["Trygg kommun"], kind="municipal_goal", title="Trygghet"
+    )
+    other_year = services.plan_year_create(year=2027)
+    world["Annat år"] = build_tree(other_year, "Vision\n  P\n    R\n      Annat år")["Annat år"]
+    return world
+
+
+@FUZZ
+@given(
+    target=st.one_of(
+        st.sampled_from(
+            ["Trygghet", "Fler i arbete", "Läsa bättre", "Lovskola", "Kortare bidrag", "Annat år"]
+        ),
+        ids,
+    ),
+    action=st.one_of(st.sampled_from(["add", "remove"]), texts),
+)
+def test_link_form(client, secretary, link_world, plan_year, target, action):
+    from goals import rules
+    from goals.linkmodels import NodeLink
+
+    client.force_login(secretary)
+    source = link_world["Läsa bättre"]
+    before = set(NodeLink.objects.values_list("source_id", "target_id"))
+    target_id = str(link_world[target].pk) if target in link_world else target
+    response = client.post(
+        reverse("goals:node_links", kwargs={"pk": source.pk}),
+        {"target": target_id, "action": action},
+    )
+    assert response.status_code in OK_STATUSES
+    after = set(NodeLink.objects.values_list("source_id", "target_id"))
+    if response.status_code != 302:
+        assert after == before  # refused: nothing changed, and the form says why
+        assert 'class="form-errors"' in response.content.decode()
+    # Every link there is obeys the rules.
+    for link in NodeLink.objects.select_related("source", "target"):
+        assert link.target_id == link_world["Trygghet"].pk
+        assert (
+            rules.link_error(
+                source=(link.source_id, link.source.kind, link.source.plan_year_id, 1),
+                target=(link.target_id, link.target.kind, link.target.plan_year_id, 1),
+                parent_id=link.source.parent_id,
+            )
+            is None
+        )
+    assert tree_problems(plan_year) == []

@@ -125,6 +125,18 @@ TABLE = [
     Row("goals:node_delete", "bun activity", BUN_SECRETARY),
     Row("goals:node_delete", "sn goal", SUPERUSER_ONLY),
     Row("goals:node_delete", "municipal goal", OFFICIALS),
+    # What a committee goal or an activity also supports: whoever edits it.
+    Row("goals:node_links", "bun goal", BUN_SECRETARY),
+    Row("goals:node_links", "bun activity", BUN_SECRETARY),
+    Row("goals:node_links", "sn goal", SUPERUSER_ONLY),
+    Row("goals:node_links", "municipal goal", _answers(LOGIN, 403, 403, 403, 403, 403)),
+    Row(
+        "goals:node_links",
+        "bun goal",
+        _answers(LOGIN, 403, 403, 302, 403, 302),
+        method="post",
+        data={"action": "remove", "target": "1"},
+    ),
     Row("goals:node_reorder", "bun activity", POST_ONLY),
     Row(
         "goals:node_reorder",

@@ -159,6 +159,7 @@ def _check_rules(document: _Document) -> None:
             if error:
                 raise _fail(record.where, error)
     _check_approvals(document)
+    _check_links(document.live["links"], by_ref)
 
 
 def _period_kind(record: _Record, period_kinds: dict[int, str]) -> str:
@@ -183,6 +184,30 @@ def _check_approvals(document: _Document) -> None:
                     _("the committee's approval is in the file twice for the same year or period."),
                 )
             seen.add(pair)
+
+
+def _check_links(links: list[_Record], by_ref: dict[int, _Record]) -> None:
+    """Each link obeys the rules a link made in the browser does (goals/rules.py)."""
+    linked: dict[int, set[int]] = {}
+    for record in links:
+        source_ref, target_ref = record.values["source_id"], record.values["target_id"]
+        if not isinstance(source_ref, _Ref) or not isinstance(target_ref, _Ref):
+            raise _fail(record.where, rules.link_year_error())
+        source, target = by_ref[source_ref.ref], by_ref[target_ref.ref]
+        ancestors, parent = set(), source.values["parent_id"]
+        while parent is not None and parent.ref not in ancestors:  # positions are checked
+            ancestors.add(parent.ref)
+            parent = by_ref[parent.ref].values["parent_id"]
+        error = rules.link_error(
+            source=(source.ref, source.values["kind"], 0, source.values["committee_id"]),
+            target=(target.ref, target.values["kind"], 0, target.values["committee_id"]),
+            parent_id=source.values["parent_id"].ref if source.values["parent_id"] else None,
+            ancestor_ids=ancestors,
+            linked_ids=linked.setdefault(source.ref, set()),
+        )
+        if error:
+            raise _fail(record.where, error)
+        linked[source.ref].add(target.ref)
 
 
 def _node_label(record: _Record) -> str:

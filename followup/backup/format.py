@@ -18,6 +18,7 @@ from followup.gehmodels import BalanceDeficit, BalanceStatement, GehEvaluation
 from followup.indicatormodels import Indicator, IndicatorOutcome
 from followup.models import Assessment, Period
 from goals.approvalmodels import OperationalPlan
+from goals.linkmodels import NodeLink
 from goals.models import (
     Committee,
     Node,
@@ -61,6 +62,7 @@ class Section:
 SECTIONS = (
     Section("committees", Committee),
     Section("nodes", Node, "plan_year", None, frozenset({"tree_id"})),
+    Section("links", NodeLink, "plan_year"),
     Section("periods", Period, "plan_year"),
     Section("indicators", Indicator, "node", "nodes"),
     Section("assessments", Assessment, "node", "nodes"),

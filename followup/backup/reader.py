@@ -202,6 +202,13 @@ def _upgraded_to_2(raw: dict) -> dict:
     return raw
 
 
+def _with_links(raw: dict) -> dict:
+    """A file written before links were backed up has none."""
+    if "links" in raw or not isinstance(raw.get("history"), dict):
+        return raw
+    return dict(raw, links=[], history=dict(raw["history"], links=[]))
+
+
 class _Reader:
     """Turns the JSON document into records, checking everything that needs no database."""
 
@@ -212,7 +219,7 @@ class _Reader:
         raw = self.raw
         if not isinstance(raw, dict) or raw.get("format") != FORMAT:
             raise BackupError(_("This is not a backup of a plan year from Kramfors styr."))
-        raw = _upgraded(raw)
+        raw = _with_links(_upgraded(raw))
         version = raw.get("format_version")
         if type(version) is not int or version != FORMAT_VERSION:
             raise BackupError(

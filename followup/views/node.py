@@ -33,6 +33,8 @@ def node_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "period": page.period,
             "period_assessments": page.period_assessments,
             "distribution": page.distribution,
+            "links": page.links,
+            "can_edit_links": permissions.can_edit_links(request.user, node),
             "indicator_kinds": node.kind in INDICATOR_KINDS,
             "indicator_table": page.indicator_table,
             "indicator_trends": page.indicator_trends,

@@ -10,6 +10,7 @@ from django.utils import timezone
 from followup import dashboard, redthread
 from followup.due import due_for, featured_year
 from followup.forms import RedThreadFilterForm
+from followup.linkmarkup import year_links
 from followup.models import Period, default_period
 from followup.redthread import build_red_thread, tree_rows
 from goals import permissions
@@ -84,7 +85,11 @@ def red_thread(request: HttpRequest, year: int) -> HttpResponse:
         ]
     )
     tree = build_red_thread(
-        rows, {committee.pk: committee.label for committee in committees}, filters, period=period
+        rows,
+        {committee.pk: committee.label for committee in committees},
+        filters,
+        period=period,
+        links=year_links(plan_year.pk),
     )
     has_rows = bool(rows)
     del rows  # tens of megabytes in the largest years: not kept while the page is written

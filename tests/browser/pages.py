@@ -28,7 +28,7 @@ from django.utils import translation
 
 from followup.indicatormodels import Indicator
 from followup.models import Assessment, Period, PeriodKind
-from goals import services
+from goals import links, services
 from goals.models import Committee, Node, NodeKind, PlanYear
 
 if TYPE_CHECKING:
@@ -44,6 +44,9 @@ COMMITTEE_GOAL = "Fler ska få svar på sina frågor vid första kontakten med k
 ACTIVITY = "Inrätta ett kontaktcenter för hela kommunen"
 # A goal of BUN, whose secretary keeps it.
 SCHOOL_GOAL = "Andelen elever som når kunskapskraven i alla ämnen i årskurs 9 ska öka"
+
+# A goal of BUN that an activity in another perspective also supports.
+LINKED_GOAL = "Alla barn i förskolan ska erbjudas en likvärdig utbildning"
 
 # The demo users, one for each role.
 OFFICIAL = "tjansteperson"
@@ -230,6 +233,17 @@ def _edit_meanwhile(node: Node) -> Callable[[Page], None]:
     return act
 
 
+def _link_meanwhile(node: Node, submit: Callable[[Page], None]) -> Callable[[Page], None]:
+    """Someone else links the goal chosen in the form while it is open; then this user adds it."""
+
+    def act(page: Page) -> None:
+        chosen = page.locator("main select[name=target]").input_value()
+        links.link_add(source=node, target_id=int(chosen))
+        submit(page)
+
+    return act
+
+
 def _logged_in_page_type(name: str, demo: Demo) -> PageType:
     """The pages of the logged-in roles, each as the role that works on it."""
     bun = demo.committee("BUN")
@@ -287,6 +301,26 @@ def _logged_in_page_type(name: str, demo: Demo) -> PageType:
         case "node-move":
             path = reverse("goals:node_move", kwargs={"pk": goal.pk})
             return PageType(path, f"Flytta ”{goal.title}”", role=SECRETARY)
+        case "node-links":
+            path = reverse("goals:node_links", kwargs={"pk": goal.pk})
+            heading = f"Vad ”{goal.title}” stödjer även"
+            return PageType(
+                path, heading, "Lägg till ett mål som den också stödjer", role=SECRETARY
+            )
+        case "node-links-errors":
+            path = reverse("goals:node_links", kwargs={"pk": goal.pk})
+            act = _submit("Lägg till länken")
+            heading = f"Vad ”{goal.title}” stödjer även"
+            # The page's only choice is taken meanwhile: the rule refuses the duplicate.
+            return PageType(
+                path, heading, "stödjer redan också", 200, SECRETARY, _link_meanwhile(goal, act)
+            )
+        case "red-thread-links":
+            path = demo.red_thread(level="activity")
+            return PageType(path, f"Röd tråd {YEAR}", "Stödjer även – hemma under")
+        case "node-supported":
+            node = demo.node(LINKED_GOAL)
+            return PageType(node.get_absolute_url(), node.title, "Stöds även av")
         case "plan-years":
             path = reverse("followup:plan_year_list")
             return PageType(path, "Planår och perioder", annual.display_title, role=OFFICIAL)
@@ -412,6 +446,8 @@ PAGE_TYPES = [
     "node-vision",
     "node-goal",
     "node-activity",
+    "red-thread-links",
+    "node-supported",
     "not-found",
     "accessibility-statement",
 ]
@@ -439,6 +475,8 @@ LOGGED_IN_PAGE_TYPES = [
     "node-edit-conflict",
     "node-delete",
     "node-move",
+    "node-links",
+    "node-links-errors",
     "plan-years",
     "period-form",
     "committees",

@@ -167,7 +167,8 @@ def test_query_count_does_not_grow_with_the_tree(
     # * their assessments
     # * their indicators' outcomes
     # * their indicators
-    with django_assert_num_queries(9):
+    # * the goals they also support
+    with django_assert_num_queries(10):
         response = councillor_client.get(_year_url())
     assert len(response.json()["nodes"]) == len(nodes)
 
@@ -179,3 +180,21 @@ def test_index_query_count(councillor_client, tree, django_assert_num_queries):
     # * their periods
     with django_assert_num_queries(4):
         councillor_client.get(reverse("followup:api_years"))
+
+
+def test_the_open_data_names_the_goals_a_node_also_supports(councillor_client, plan_year, tree):
+    from goals import links, services
+    from goals.models import Node
+
+    goal = Node.objects.get(title="Läsa bättre")
+    # The tree has one municipal goal, the goal's parent: another to support.
+    second = services.node_create(
+        plan_year=plan_year,
+        parent=Node.objects.get(title="Trygg kommun"),
+        kind="municipal_goal",
+        title="Trygghet",
+    )
+    links.link_add(source=goal, target_id=second.pk)
+    nodes = {node["title"]: node for node in councillor_client.get(_year_url()).json()["nodes"]}
+    assert nodes["Läsa bättre"]["also_supports"] == [second.pk]
+    assert nodes["Lovskola"]["also_supports"] == []

@@ -24,8 +24,9 @@ from followup.backup import reader as backup_reader
 from followup.indicatormodels import Indicator, IndicatorOutcome
 from followup.models import Period
 from followup.services import Entry, assessments_save, period_set_state, plan_year_start
-from goals import services
+from goals import links, services
 from goals.integrity import tree_problems
+from goals.linkmodels import NodeLink
 from goals.locking import assert_tree_locked
 from goals.models import Committee, Node, PlanYear
 from tests.factories import build_tree
@@ -80,6 +81,7 @@ def two_years(committees, official, secretary, secretary2):
         old_indicator = _indicator(
             old["Fler i arbete"], official, name="Andel i arbete", unit="%", target=Decimal("80")
         )
+        links.link_add(source=old["Läsa bättre"], target_id=old["Budget i balans"].pk)
         year_2026 = plan_year_start(source=year_2025, year=2026, user=official)
     nodes = {node.title: node for node in Node.objects.for_year(year_2026)}
     interim, annual = Period.objects.for_year(year_2026).order_by("cutoff_date")
@@ -97,6 +99,8 @@ def two_years(committees, official, secretary, secretary2):
         services.node_move(
             node=nodes["Kortare bidrag"], target=nodes["Budget i balans"], position="last-child"
         )
+        links.link_add(source=nodes["Kortare bidrag"], target_id=nodes["Fler i arbete"].pk)
+        links.link_remove(source=nodes["Kortare bidrag"], target_id=nodes["Fler i arbete"].pk)
         temporary = Committee.objects.create(name="Tillfälliga nämnden", slug="tmp")
         temporary.members.add(secretary)
         committees["bun"].members.add(secretary2)
@@ -824,3 +828,50 @@ def test_import_command_lists_the_memberships_it_left_out(two_years, tmp_path, c
 def test_hostile_json_in_a_backup_is_refused_in_swedish(exported, hostile, message):
     data = json.dumps(exported).replace('"version": 1', hostile, 1).encode()
     _refused(data, message)
+
+
+# --- also-supports links -----------------------------------------------------------
+
+
+def test_links_and_their_history_go_round_the_backup(two_years):
+    document = _document(2026)
+    assert len(document["links"]) == 1
+    assert sorted(record["history_type"] for record in document["history"]["links"]) == [
+        "+",
+        "+",
+        "-",
+    ]
+    earlier = _document(2025)
+    _wipe()
+    _import(earlier)
+    _import(document)
+    [link] = NodeLink.objects.filter(plan_year__year=2026).select_related("source", "target")
+    assert (link.source.title, link.target.title) == ("Läsa bättre", "Budget i balans")
+    assert link.plan_year.year == 2026
+    assert NodeLink.history.filter(plan_year__year=2026).count() == 3
+    assert _document(2026) == document
+
+
+def test_a_link_to_the_nodes_own_parent_is_refused(exported):
+    [link] = exported["links"]
+    source = next(node for node in exported["nodes"] if node["ref"] == link["source"])
+    link["target"] = source["parent"]
+    _refused(exported, r"links\[0\]: .*förälder i trädet")
+
+
+def test_a_link_to_the_wrong_level_is_refused(exported):
+    [link] = exported["links"]
+    link["target"] = next(node["ref"] for node in exported["nodes"] if node["kind"] == "vision")
+    _refused(exported, "kan bara också stödja typen")
+
+
+def test_a_duplicate_link_is_refused(exported):
+    exported["links"].append(dict(exported["links"][0], ref=exported["links"][0]["ref"] + 1))
+    _refused(exported, "stödjer redan också")
+
+
+def test_a_file_written_before_links_were_backed_up_imports_with_none(exported):
+    del exported["links"]
+    del exported["history"]["links"]
+    assert _import(exported).counts["nodes"] == 13
+    assert not NodeLink.objects.exists()

@@ -96,6 +96,7 @@ HEADER = [
     "Startdatum",
     "Slutdatum",
     "Kostnadsberäkning (kr)",
+    "Stödjer även",
 ]
 
 
@@ -245,7 +246,7 @@ def test_export_query_count_does_not_grow_with_the_tree(
     for node in nodes:
         if node.kind in ("municipal_goal", "committee_goal"):
             add_indicator(node, f"Nyckeltal {node.pk}", outcomes={periods[0]: 85})
-    # Expect 9 queries:
+    # Expect 10 queries:
     # * the session and the user
     # * the period with its plan year
     # * the year's goals in tree order, with their committees
@@ -254,7 +255,8 @@ def test_export_query_count_does_not_grow_with_the_tree(
     # * the goals for sound financial management with their assessments
     # * the period again, with its evaluation and balance requirement statement
     # * the statement's deficits
-    with django_assert_num_queries(9):
+    # * the goals each node also supports (the column "Stödjer även")
+    with django_assert_num_queries(10):
         response = _get(councillor_client, name, periods[0])
     assert response.status_code == 200
 
@@ -278,4 +280,18 @@ def test_activities_follow_their_goal_with_their_plans(councillor_client, tree, 
     assert row[2] == "Aktivitet"
     goal_row = next(each for each in reversed(rows[:index]) if each[2] != "Aktivitet")
     assert goal_row[3] == activity.parent.title
-    assert row[-4:] == ["Rektor", "2026-01-15", "2026-06-30", "25000"]
+    assert row[-5:-1] == ["Rektor", "2026-01-15", "2026-06-30", "25000"]
+
+
+def test_the_exports_name_what_each_node_also_supports(councillor_client, tree, periods):
+    from goals import links
+
+    links.link_add(source=tree["Läsa bättre"], target_id=tree["Budget i balans"].pk)
+    response = _get(councillor_client, "followup:report_csv", periods[0])
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    by_title = {row[3]: row for row in rows[1:] if row[2] == "Nämndmål"}
+    assert by_title["Läsa bättre"][-1] == "Budget i balans"
+    assert all(row[-1] == "" for title, row in by_title.items() if title != "Läsa bättre")
+    response = _get(councillor_client, "followup:report_docx", periods[0])
+    text = "\n".join(p.text for p in Document(io.BytesIO(response.content)).paragraphs)
+    assert "Stödjer även: Budget i balans" in text

@@ -76,7 +76,7 @@ def test_query_count_does_not_grow_with_the_tree(
     assess_all(nodes, periods[0])
     municipal = next(n for n in nodes if n.kind == "municipal_goal")
     add_indicator(municipal, outcomes={periods[0]: 95})
-    # Expect 11 queries:
+    # Expect 12 queries:
     # * the session and the user
     # * the node with its plan year and committee, and its ancestors (breadcrumbs)
     # * the year's periods, each with the node's assessment and who made it
@@ -84,9 +84,10 @@ def test_query_count_does_not_grow_with_the_tree(
     # * the node's indicators with their outcomes (none for a kind without indicators)
     # * the indicators' outcomes over periods and years (their trends)
     # * its descendants' statuses counted in the current period (the roll-up counts)
+    # * its also-supports links both ways, with the other ends' statuses
     # * the user's groups and committees (roles: what may be edited)
     # * the history of the node, its assessments, its indicators and their outcomes
     # * the names of the parents the node's history mentions
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         response = councillor_client.get(municipal.get_absolute_url())
     assert response.status_code == 200

@@ -131,22 +131,23 @@ def test_query_count_does_not_grow_with_the_tree(
 ):
     nodes = grow_tree(plan_year, committees, goals)
     assess_all(nodes, periods[0])
-    # Expect 6 queries:
+    # Expect 7 queries:
     # * the session and the user
     # * the year's periods with the plan year
     # * the committees (filter choices and labels)
     # * the whole tree in tree order, with each node's status in the period
+    # * the year's also-supports links (run whether there are any or not)
     # * the user's groups and committees, in one query (roles, for the menu)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = councillor_client.get(_url(plan_year, period=periods[0].pk, level="activity"))
     assert response.content.decode().count('class="node ') == len(nodes)
     # Down to the municipal goals by default: the vision, four perspectives,
     # their direction goals and two municipal goals under each.
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = councillor_client.get(_url(plan_year, period=periods[0].pk))
     assert response.content.decode().count('class="node ') == 1 + 4 + 4 + 8
     # With the analyses: one query more, for the period's analyses.
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = councillor_client.get(_url(plan_year, period=periods[0].pk, analyses="on"))
     assert response.content.decode().count('class="analysis"') == 8 + 4
 

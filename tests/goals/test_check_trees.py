@@ -58,3 +58,16 @@ def test_a_kind_rule_broken_in_the_database_is_reported_not_hidden(tree, plan_ye
 def test_unknown_year(db):
     with pytest.raises(CommandError, match="No plan year 1999"):
         call_command("check_trees", "--year", "1999")
+
+
+def test_a_link_broken_in_the_database_is_reported(tree, plan_year):
+    from goals.linkmodels import NodeLink
+
+    # Written past the services, as a hand edit would: a link to the node's own parent.
+    NodeLink.objects.create(
+        plan_year=plan_year, source=tree["Läsa bättre"], target=tree["Fler i arbete"]
+    )
+    assert tree_problems(plan_year) == [
+        f"link {tree['Läsa bättre'].pk} → {tree['Fler i arbete'].pk}: "
+        "Den stödjer redan det målet som sin förälder i trädet."
+    ]
