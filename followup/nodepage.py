@@ -17,9 +17,8 @@ from django.utils import timezone
 from followup import approvedonly, counts, indicators, rollup, trends
 from followup.comparisons import Comparison, comparisons_for
 from followup.indicatormodels import Indicator, IndicatorOutcome
-from followup.models import WITHHELD, Assessment, Period, default_period
 from followup.linkpage import NodeLinks, node_links
-from followup.models import Assessment, Period, default_period
+from followup.models import WITHHELD, Assessment, Period, default_period
 from goals import permissions, sqlrows
 from goals.models import ASSESSABLE_KINDS, Committee, Node
 from goals.rows import ListedNode

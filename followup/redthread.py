@@ -26,9 +26,8 @@ from django.utils.translation import ngettext
 from followup import approvedonly
 from followup.bars import activity_bar as activity_bar_of
 from followup.bars import goal_bar
-from followup.models import MISSING, WITHHELD, Assessment, Period
 from followup.linkmarkup import reference_items
-from followup.models import MISSING, Assessment, Period
+from followup.models import MISSING, WITHHELD, Assessment, Period
 from followup.nodemarkup import (
     ACTIVITY_MISSING,
     RollupBars,
