@@ -125,3 +125,44 @@ def assignments_carry_over(*, source: PlanYear, target: PlanYear, user=None) -> 
     if copies:
         bulk_create_with_history(copies, Assignment, default_user=user)
     return len(copies)
+
+
+def open_data(plan_year: PlanYear, periods: list[Period]) -> list[dict]:
+    """The year's assignments for the open data (`followup.api`), each with its
+    follow-up in the periods the reader may see. Two queries."""
+    from followup.assignmentmodels import AssignmentFollowup
+
+    followups: dict[int, list[dict]] = {}
+    for row in (
+        AssignmentFollowup.objects.filter(
+            assignment__plan_year=plan_year, period__in=[period.pk for period in periods]
+        )
+        .order_by("period__cutoff_date")
+        .values("assignment_id", "period_id", "status", "analysis", "updated_at")
+    ):
+        row["status_label"] = str(AssignmentStatus(row["status"]).label)
+        followups.setdefault(row.pop("assignment_id"), []).append(row)
+    return [
+        {
+            "id": assignment.pk,
+            "title": assignment.title,
+            "description": assignment.description,
+            "committee": {
+                "id": assignment.committee_id,
+                "name": assignment.committee.name,
+                "short_name": assignment.committee.short_name,
+            },
+            "given_by": assignment.given_by.name if assignment.given_by else None,
+            "goal_id": assignment.goal_id,
+            "due_date": assignment.due_date,
+            "decision": {
+                "decided_on": assignment.decided_on,
+                "paragraph": assignment.paragraph,
+                "registration_number": assignment.registration_number,
+            },
+            "followups": followups.get(assignment.pk, []),
+        }
+        for assignment in Assignment.objects.for_year(plan_year)
+        .select_related("committee", "given_by")
+        .in_order()
+    ]

@@ -180,6 +180,7 @@ def build_red_thread(
     filters: RedThreadFilter,
     *,
     period: Period | int | None = None,
+    assignments: dict[int, str] | None = None,
 ) -> RedThread:
     """The page's tree from `tree_rows`: the HTML, what it shows, and the summaries.
     With `filters.analyses`, each shown goal's analysis in `period` is read (one query)."""
@@ -206,7 +207,9 @@ def build_red_thread(
     )
     analyses = _analyses(period) if filters.analyses and period is not None else {}
     return RedThread(
-        chunks=_render(rows, effective, included, committee_labels, rollups, filters, analyses),
+        chunks=_render(
+            rows, effective, included, committee_labels, rollups, filters, analyses, assignments
+        ),
         shown=shown,
         total=len(rows),
         perspectives=perspectives,
@@ -337,6 +340,7 @@ def _render(
     rollups: list[dict[str, int] | None],
     filters: RedThreadFilter,
     analyses: dict[int, str],
+    assignments: dict[int, str] | None = None,
 ) -> list[bytes]:
     """The nested list, one f-string per node, encoded in chunks of CHUNK_NODES.
 
@@ -426,6 +430,8 @@ def _render(
         if children:
             # The roll-up sits on the toggle's line, the links (never inside a summary) apart.
             extra = meta_html("", links, analysis) if links or analysis else ""
+            if assignments and node_id in assignments:  # the goal's assignments (uppdrag)
+                extra += assignments[node_id]
             label = toggle_labels.get(children)
             if label is None:
                 label = toggle_labels[children] = escape(
@@ -466,6 +472,8 @@ def _render(
                 )
                 opening = opening.replace("<li ", f'<li id="n{node_id}" ', 1)
             extra = meta_html(rollup, links, analysis) if rollup or links or analysis else ""
+            if assignments and node_id in assignments:
+                extra += assignments[node_id]
             append(
                 f"{closes[depth][level]}{opening}{node_id}"
                 f'{url_end}">{title}</a>{tails[committee_id][status]}{forecast_html}</div>{extra}</li>'

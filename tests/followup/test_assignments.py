@@ -335,3 +335,58 @@ def test_form_pages_query_count(
 
 def test_plan_year_is_kept_for_the_year_list(db, plan_year):
     assert PlanYear.objects.get().year == 2026
+
+
+# --- across years ----------------------------------------------------------------------
+
+
+def test_a_new_year_carries_over_the_assignments_not_finished(
+    official, tree, plan_year, committees, periods
+):
+    interim, annual = periods
+    goal = tree["Fler i arbete"]
+    statuses = {
+        "Klart": "done",
+        "Avbrutet": "cancelled",
+        "Pågår": "in_progress",
+        "Ej påbörjat": "not_started",
+        "Inte uppföljt": None,
+    }
+    for title, status in statuses.items():
+        assignment = _assignment(
+            plan_year, committees["bun"], title, goal=goal, due_date=datetime.date(2026, 6, 30)
+        )
+        if status:
+            AssignmentFollowup.objects.create(assignment=assignment, period=annual, status=status)
+        # Done in the interim report counts for nothing: the year's last period decides.
+        AssignmentFollowup.objects.create(assignment=assignment, period=interim, status="done")
+    new_year = services.plan_year_start(source=plan_year, year=2027, user=official)
+    carried = Assignment.objects.for_year(new_year).select_related("goal", "copied_from")
+    assert sorted(a.title for a in carried) == ["Ej påbörjat", "Inte uppföljt", "Pågår"]
+    for assignment in carried:
+        assert assignment.goal.copied_from == goal
+        assert assignment.copied_from.title == assignment.title
+        assert assignment.due_date is None  # 2026's date cannot be due in 2027
+        assert assignment.committee == committees["bun"]
+    # The old year keeps its own.
+    assert Assignment.objects.for_year(plan_year).count() == 5
+
+
+def test_the_red_thread_shows_an_assignment_under_its_goal(
+    client, councillor, tree, plan_year, committees, annual
+):
+    assignment = _assignment(
+        plan_year, committees["bun"], "Utred skolskjutsarna", goal=tree["Fler i arbete"]
+    )
+    AssignmentFollowup.objects.create(assignment=assignment, period=annual, status="done")
+    client.force_login(councillor)
+    response = client.get(
+        reverse("followup:red_thread", kwargs={"year": 2026}) + f"?period={annual.pk}"
+    )
+    page = response.content.decode()
+    row = page[page.index('class="node node--assignment"') :]
+    row = row[: row.index("</li>")]
+    assert '<span class="kind">Uppdrag</span>' in row
+    assert "Utred skolskjutsarna" in row and "genomfört" in row and "BUN" in row
+    # Under its goal: after the goal's title, before the next goal's.
+    assert page.index("Fler i arbete") < page.index("Utred skolskjutsarna")
