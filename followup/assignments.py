@@ -166,3 +166,16 @@ def open_data(plan_year: PlanYear, periods: list[Period]) -> list[dict]:
         .select_related("committee", "given_by")
         .in_order()
     ]
+
+
+def not_followed_up(period: Period) -> dict[int, list[Assignment]]:
+    """The year's assignments with no follow-up in `period`, by committee, for
+    the reminders (`followup.due`). One query."""
+    pending: dict[int, list[Assignment]] = {}
+    for assignment in (
+        Assignment.objects.for_year(period.plan_year_id)
+        .exclude(followups__period=period)
+        .order_by("due_date", "title", "pk")
+    ):
+        pending.setdefault(assignment.committee_id, []).append(assignment)
+    return pending
