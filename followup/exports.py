@@ -25,6 +25,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from followup import assignmentexports
 from followup.geh import GehReport, GoalTally
 from followup.models import Period
 from followup.reports import CommitteeReport, PeriodReport, ReportGoal
@@ -161,7 +162,7 @@ def rows(report: PeriodReport) -> list[list]:
                     activity.cost_estimate,
                 ]
             )
-    return result
+    return result + assignmentexports.export_rows(report)
 
 
 PLAN_BLANK = ["", None, None, None]
@@ -308,6 +309,7 @@ def to_docx(report: PeriodReport) -> bytes:
                 for goal in municipal.children:
                     committee = goal.committee.name if goal.committee else ""
                     _goal_section(document, goal, f"{goal.title} ({committee})", 4, forecasts)
+    assignmentexports.docx_section(document, report, writable)
     if report.geh is not None:
         _geh_section(document, report.geh)
     output = io.BytesIO()

@@ -21,6 +21,7 @@ from decimal import Decimal
 
 from django.db.models import F, OuterRef, Subquery
 
+from followup.assignments import AssignmentRow, assignment_rows
 from followup.comparisons import comparisons_for
 from followup.geh import GehReport, geh_report
 from followup.indicatormodels import Indicator, IndicatorOutcome
@@ -185,6 +186,7 @@ class PeriodReport:
     perspectives: list[ReportPerspective]
     summary: Summary
     geh: GehReport | None = None
+    assignments: list[AssignmentRow] = field(default_factory=list)
 
     @property
     def has_forecasts(self) -> bool:
@@ -304,6 +306,7 @@ def period_report(period: Period, *, with_activities: bool = False) -> PeriodRep
         perspectives=perspectives,
         summary=Summary(summary),
         geh=geh_report(period),
+        assignments=assignment_rows(period.plan_year_id, period),
     )
 
 

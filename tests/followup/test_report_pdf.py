@@ -142,3 +142,18 @@ def test_council_report_pdf_names_the_councils_decision_once_recorded(
     plan_year.save()
     text, _info, _raw = _pdf(councillor_client, "followup:report_pdf", tmp_path, pk=periods[0].pk)
     assert "Målen antogs av kommunfullmäktige, 2025-11-24 § 112, dnr KS 2025/301." in text
+
+
+def test_council_report_pdf_has_the_assignments(
+    councillor_client, year, periods, committees, tmp_path
+):
+    from followup.assignmentmodels import AssignmentFollowup
+    from goals.assignmentmodels import Assignment
+
+    interim = periods[0]
+    assignment = Assignment.objects.create(
+        plan_year=interim.plan_year, committee=committees["bun"], title="Utred skolskjutsarna"
+    )
+    AssignmentFollowup.objects.create(assignment=assignment, period=interim, status="in_progress")
+    text, _info, _raw = _pdf(councillor_client, "followup:report_pdf", tmp_path, pk=interim.pk)
+    assert "Uppdrag" in text and "Utred skolskjutsarna" in text and "pågår" in text
