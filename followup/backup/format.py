@@ -13,9 +13,11 @@ from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from followup.assignmentmodels import AssignmentFollowup
 from followup.gehmodels import BalanceDeficit, BalanceStatement, GehEvaluation
 from followup.indicatormodels import Indicator, IndicatorOutcome
 from followup.models import Assessment, Period
+from goals.assignmentmodels import Assignment
 from goals.models import (
     Committee,
     Node,
@@ -64,7 +66,11 @@ SECTIONS = (
     Section("geh_evaluations", GehEvaluation, "period", "periods"),
     Section("balance_statements", BalanceStatement, "period", "periods"),
     Section("balance_deficits", BalanceDeficit, "statement", "balance_statements"),
+    Section("assignments", Assignment, "plan_year"),
+    Section("assignment_followups", AssignmentFollowup, "assignment", "assignments"),
 )
+# Sections added to format version 2 later: a file written before them has none.
+ADDED_SECTIONS = ("assignments", "assignment_followups")
 SECTION_BY_KEY = {section.key: section for section in SECTIONS}
 SECTION_BY_MODEL = {section.model: section for section in SECTIONS}
 # Models a plan year owns that are deliberately not backed up: reminders are

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from followup.backup.checks import _check_references, _check_rules
 from followup.backup.format import (
     _TYPE_NAMES,
+    ADDED_SECTIONS,
     FORMAT,
     FORMAT_VERSION,
     MAX_FILE_SIZE,
@@ -162,8 +163,23 @@ def _with_defaults(record: Any, defaults: dict) -> Any:
     return {**defaults, **record} if isinstance(record, dict) else record
 
 
+def _with_added_sections(raw: Any) -> Any:
+    """A version 2 document written before the sections added later, with them empty."""
+    if not isinstance(raw, dict) or not isinstance(raw.get("history"), dict):
+        return raw
+    history = raw["history"]
+    missing = [key for key in ADDED_SECTIONS if key not in raw and key not in history]
+    if not missing:
+        return raw
+    empty = {key: [] for key in missing}
+    return {**raw, **empty, "history": {**history, **empty}}
+
+
 def _upgraded(raw: Any) -> Any:
-    """A format version 1 document as version 2; anything else as it is."""
+    """A format version 1 document as version 2, with the sections added since; anything
+    else as it is."""
+    if isinstance(raw, dict) and raw.get("format_version") == FORMAT_VERSION:
+        return _with_added_sections(raw)
     if not isinstance(raw, dict) or raw.get("format_version") != 1:
         return raw
     raw = dict(raw, format_version=2)
@@ -178,7 +194,7 @@ def _upgraded(raw: Any) -> Any:
         raw["history"] = history
     except (KeyError, TypeError):
         return raw  # the reader names what is missing or of the wrong type
-    return raw
+    return _with_added_sections(raw)
 
 
 class _Reader:
