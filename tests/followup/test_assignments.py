@@ -10,7 +10,6 @@ from followup import services
 from followup.assignmentmodels import AssignmentFollowup
 from followup.models import PeriodState
 from goals.assignmentmodels import Assignment
-from goals.models import PlanYear
 from goals.services import plan_year_create
 from tests.factories import build_tree
 
@@ -333,10 +332,6 @@ def test_form_pages_query_count(
         client.get(_followup_url(annual))
 
 
-def test_plan_year_is_kept_for_the_year_list(db, plan_year):
-    assert PlanYear.objects.get().year == 2026
-
-
 # --- across years ----------------------------------------------------------------------
 
 
@@ -390,3 +385,29 @@ def test_the_red_thread_shows_an_assignment_under_its_goal(
     assert "Utred skolskjutsarna" in row and "genomfört" in row and "BUN" in row
     # Under its goal: after the goal's title, before the next goal's.
     assert page.index("Fler i arbete") < page.index("Utred skolskjutsarna")
+
+
+def test_the_assignment_rules_each_give_their_swedish_message():
+    from django.utils import translation
+
+    from goals import rules
+
+    with translation.override("sv"):
+        assert rules.assignment_committee_error(None) == "Välj den nämnd som uppdraget ges till."
+        assert rules.assignment_committee_error(1) is None
+        assert rules.assignment_due_date_error(datetime.date(2026, 12, 31), 2026) is None
+        assert rules.assignment_due_date_error(None, 2026) is None
+        assert "2026" in rules.assignment_due_date_error(datetime.date(2025, 12, 31), 2026)
+        assert rules.assignment_goal_error(None, None, 1) is None
+        assert rules.assignment_goal_error("municipal_goal", 1, 1) is None
+        assert rules.assignment_goal_error("committee_goal", 1, 1).startswith("Ett uppdrag")
+        assert rules.assignment_goal_error("municipal_goal", 2, 1).startswith("Målet hör")
+
+
+def test_the_form_offers_the_years_municipal_goals_only(client, official, tree):
+    other_year = plan_year_create(year=2027)
+    build_tree(other_year, "Vision\n  Kramforsbon\n    Trygg\n      Annat mål")
+    client.force_login(official)
+    page = client.get(_create_url()).content.decode()
+    assert f'value="{tree["Fler i arbete"].pk}"' in page
+    assert "Annat mål" not in page and "Läsa bättre" not in page
