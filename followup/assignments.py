@@ -71,13 +71,15 @@ def assignment_rows(
 
 
 def goal_assignments(
-    plan_year: PlanYear | int, period: Period | None
+    plan_year: PlanYear | int, period: Period | None, *, committee_id: int | None = None
 ) -> dict[int, list[tuple[int, str, int, str]]]:
-    """The assignments placed under a goal, by goal: (id, title, committee id,
-    status in `period` or ""). One query, run whether or not there are any."""
-    assignments = with_followup(
-        Assignment.objects.for_year(plan_year).filter(goal__isnull=False), period
-    ).order_by("due_date", "title", "pk")
+    """The assignments placed under a goal (given to `committee_id`, or to any),
+    by goal: (id, title, committee id, status in `period` or ""). One query, run
+    whether or not there are any."""
+    assignments = Assignment.objects.for_year(plan_year).filter(goal__isnull=False)
+    if committee_id is not None:
+        assignments = assignments.filter(committee_id=committee_id)
+    assignments = with_followup(assignments, period).order_by("due_date", "title", "pk")
     by_goal: dict[int, list[tuple[int, str, int, str]]] = {}
     for pk, goal_id, title, committee_id, status in assignments.values_list(
         "pk", "goal_id", "title", "committee_id", "followup_status"

@@ -86,7 +86,9 @@ def red_thread(request: HttpRequest, year: int) -> HttpResponse:
     labels = {committee.pk: committee.label for committee in committees}
     # The assignments under their goals: one query, always run.
     goal_assignments = assignmentmarkup.goal_rows_html(
-        assignments.goal_assignments(plan_year, period), labels, plan_year.year
+        assignments.goal_assignments(plan_year, period, committee_id=filters.committee_id),
+        labels,
+        plan_year.year,
     )
     tree = build_red_thread(rows, labels, filters, period=period, assignments=goal_assignments)
     has_rows = bool(rows)

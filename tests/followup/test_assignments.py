@@ -411,3 +411,17 @@ def test_the_form_offers_the_years_municipal_goals_only(client, official, tree):
     page = client.get(_create_url()).content.decode()
     assert f'value="{tree["Fler i arbete"].pk}"' in page
     assert "Annat mål" not in page and "Läsa bättre" not in page
+
+
+def test_the_red_thread_filtered_by_committee_shows_that_committees_assignments(
+    client, councillor, tree, plan_year, committees, annual
+):
+    goal = tree["Fler i arbete"]
+    _assignment(plan_year, committees["bun"], "BUN:s uppdrag", goal=goal)
+    _assignment(plan_year, committees["sn"], "SN:s uppdrag", goal=goal)
+    client.force_login(councillor)
+    url = reverse("followup:red_thread", kwargs={"year": 2026})
+    page = client.get(url + f"?committee={committees['bun'].pk}").content.decode()
+    assert "BUN:s uppdrag" in page and "SN:s uppdrag" not in page
+    page = client.get(url).content.decode()
+    assert "BUN:s uppdrag" in page and "SN:s uppdrag" in page
