@@ -15,7 +15,7 @@ from followup.services import PeriodClosedError
 from goals import services as goal_services
 from goals.models import GehRole, Node
 from goals.services import StaleEditError
-from tests.factories import add_indicator, assess_all, build_tree, grow_tree
+from tests.factories import add_assignments, add_indicator, assess_all, build_tree, grow_tree
 from tests.linkclient import LinkClient
 
 MILLION = 1_000_000
@@ -518,7 +518,8 @@ def test_report_pdf_query_count_does_not_grow_with_the_tree(
 ):
     nodes = grow_tree(plan_year, committees, goals)
     assess_all(nodes, periods[0])
-    # Expect 9 queries:
+    add_assignments(nodes, periods[0], goals)
+    # Expect 10 queries:
     # * the session and the user
     # * the period with its plan year
     # * the year's goals in tree order, with their committees
@@ -527,7 +528,8 @@ def test_report_pdf_query_count_does_not_grow_with_the_tree(
     # * the goals for sound financial management with their assessments
     # * the period with its evaluation and balance requirement statement
     # * the statement's deficits
-    with django_assert_num_queries(9):
+    # * the assignments with their committees, goals and status in the period
+    with django_assert_num_queries(10):
         response = councillor_client.get(
             reverse("followup:report_pdf", kwargs={"pk": periods[0].pk})
         )
