@@ -229,6 +229,26 @@ TABLE = [
     Row("followup:assignment_edit", "bun assignment", OFFICIALS),
     Row("followup:assignment_delete", "bun assignment", OFFICIALS),
     Row("followup:assignment_followup", "open period", EDITORS),
+    # Sent: refused before anything is read for those who may not (an empty
+    # form saves nothing; an empty assignment form is refused as bad input).
+    Row(
+        "followup:assignment_followup",
+        "open period",
+        _answers(LOGIN, 403, 403, 302, 302, 302),
+        method="post",
+    ),
+    Row(
+        "followup:assignment_create",
+        "year",
+        _answers(LOGIN, 403, 403, 403, 400, 400),
+        method="post",
+    ),
+    Row(
+        "followup:assignment_edit",
+        "bun assignment",
+        _answers(LOGIN, 403, 403, 403, 400, 400),
+        method="post",
+    ),
 ]
 
 

@@ -76,10 +76,15 @@ def _assignment_for_edit(request: HttpRequest, pk: int) -> Assignment:
     return get_object_or_404(Assignment.objects.select_related("plan_year"), pk=pk)
 
 
+def _posted(request: HttpRequest):
+    """The sent form, even when empty: an empty form is bad input, not a new page."""
+    return request.POST if request.method == "POST" else None
+
+
 @permissions.redirects_anonymous
 def assignment_create(request: HttpRequest, year: int) -> HttpResponse:
     plan_year = _year_for_new(request, year)
-    form = AssignmentForm(request.POST or None, plan_year=plan_year)
+    form = AssignmentForm(_posted(request), plan_year=plan_year)
     if request.method == "POST" and form.is_valid():
         try:
             assignment = assignment_services.assignment_create(
@@ -103,7 +108,7 @@ def assignment_create(request: HttpRequest, year: int) -> HttpResponse:
 @permissions.redirects_anonymous
 def assignment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = _assignment_for_edit(request, pk)
-    form = AssignmentForm(request.POST or None, instance=assignment, plan_year=assignment.plan_year)
+    form = AssignmentForm(_posted(request), instance=assignment, plan_year=assignment.plan_year)
     status = 200
     conflict = None
     if request.method == "POST":
