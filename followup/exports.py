@@ -415,6 +415,7 @@ def committee_to_docx(report: CommitteeReport) -> bytes:
                         writable(f"{activity.title}: {activity.status_label}"), style="List Bullet"
                     )
                     _analysis(document, activity)
+    assignmentexports.docx_section(document, report, writable)
     output = io.BytesIO()
     document.save(output)
     return output.getvalue()

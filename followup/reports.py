@@ -358,6 +358,7 @@ class CommitteeReport:
     sections: list[CommitteeSection]
     goal_summary: Counter[str]
     activity_summary: Counter[str]
+    assignments: list[AssignmentRow] = field(default_factory=list)
 
     @property
     def has_forecasts(self) -> bool:
@@ -375,9 +376,9 @@ class CommitteeReport:
 
 def committee_report(period: Period, committee: Committee) -> CommitteeReport:
     """The committee's goals and activities in the period under the municipal goals
-    they serve (its verksamhetsberättelse, or its part of the interim report).
-    Three queries: the committee's nodes with their parents, its assessments,
-    and its indicators."""
+    they serve (its verksamhetsberättelse, or its part of the interim report),
+    and its assignments. Four queries: the committee's nodes with their parents,
+    its assessments, its indicators, and its assignments with their status."""
     nodes = (
         Node.objects.for_year(period.plan_year_id)
         .filter(committee=committee)
@@ -407,4 +408,7 @@ def committee_report(period: Period, committee: Committee) -> CommitteeReport:
         sections=sections,
         goal_summary=goal_summary,
         activity_summary=activity_summary,
+        assignments=assignment_rows(
+            period.plan_year_id, period, committee_ids=frozenset({committee.pk})
+        ),
     )

@@ -425,3 +425,25 @@ def test_the_red_thread_filtered_by_committee_shows_that_committees_assignments(
     assert "BUN:s uppdrag" in page and "SN:s uppdrag" not in page
     page = client.get(url).content.decode()
     assert "BUN:s uppdrag" in page and "SN:s uppdrag" in page
+
+
+def test_the_committee_report_has_the_committees_assignments(
+    client, councillor, plan_year, committees, annual
+):
+    import io
+
+    from docx import Document
+
+    mine = _assignment(plan_year, committees["bun"], "BUN:s uppdrag")
+    _assignment(plan_year, committees["sn"], "SN:s uppdrag")
+    AssignmentFollowup.objects.create(assignment=mine, period=annual, status="cancelled")
+    client.force_login(councillor)
+    kwargs = {"pk": annual.pk, "slug": "bun"}
+    page = client.get(reverse("followup:committee_report", kwargs=kwargs)).content.decode()
+    assert "BUN:s uppdrag" in page and "avbrutet" in page and "SN:s uppdrag" not in page
+    document = Document(
+        io.BytesIO(client.get(reverse("followup:committee_report_docx", kwargs=kwargs)).content)
+    )
+    texts = [paragraph.text for paragraph in document.paragraphs]
+    assert "BUN:s uppdrag (Barn- och utbildningsnämnden)" in texts
+    assert not any("SN:s uppdrag" in text for text in texts)

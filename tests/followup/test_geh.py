@@ -499,17 +499,20 @@ def test_committee_report_query_count_does_not_grow_with_the_tree(
     for node in nodes:
         if node.kind == "committee_goal":
             add_indicator(node, f"Nyckeltal {node.pk}", outcomes={periods[0]: 85})
-    # Expect 8 queries:
+    add_assignments(nodes, periods[0], goals)
+    # Expect 9 queries:
     # * the session and the user
     # * the period with its plan year
     # * the committee
     # * the committee's nodes in tree order, with their parents
     # * its assessments in the period
     # * its indicators with their outcome and forecast
+    # * its assignments with their status in the period
     # * the user's groups and committees, in one query (roles, for the menu)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = councillor_client.get(_committee_report_url(periods[0]))
     assert response.context["report"].sections
+    assert response.context["report"].assignments
 
 
 @pytest.mark.parametrize("goals", [3, 30])
