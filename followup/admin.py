@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from followup.assignmentmodels import AssignmentFollowup
 from followup.gehmodels import BalanceDeficit, BalanceStatement, GehEvaluation
 from followup.indicatormodels import Indicator, IndicatorOutcome
 from followup.koladamodels import KoladaArea, KoladaKpi, KpiValue
@@ -81,3 +82,10 @@ class KpiValueAdmin(admin.ModelAdmin):
     list_display = ["kpi", "area", "year", "gender", "value", "updated_at"]
     list_filter = ["year", "gender"]
     search_fields = ["kpi", "area"]
+
+
+@admin.register(AssignmentFollowup)
+class AssignmentFollowupAdmin(SimpleHistoryAdmin):
+    list_display = ["assignment", "period", "status", "updated_at"]
+    list_filter = ["period", "status"]
+    raw_id_fields = ["assignment"]

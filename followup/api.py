@@ -16,7 +16,7 @@ from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from followup import approvedonly, geh
+from followup import approvedonly, assignments, geh
 from followup.indicatormodels import Indicator, IndicatorDirection, IndicatorOutcome
 from followup.models import STATUS_LABELS, Assessment, Period
 from goals import links, permissions, rules
@@ -163,6 +163,7 @@ def year_detail(request: HttpRequest, year: int) -> JsonResponse:
             "next": f"{year_url}?page={page + 1}" if page < pages else None,
             "previous": f"{year_url}?page={page - 1}" if page > 1 else None,
             "nodes": nodes_data,
+            "assignments": assignments.open_data(plan_year, periods),
         }
     )
 

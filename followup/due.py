@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from followup.assignments import not_followed_up
 from followup.models import (
     Assessment,
     Period,
@@ -105,8 +106,12 @@ def reminders_send(*, today: datetime.date) -> list[ReminderLog]:
         Period.objects.open(today).filter(deadline__in=deadlines).select_related("plan_year")
     )
     for period in periods:
-        committees = Committee.objects.filter(nodes__plan_year_id=period.plan_year_id).distinct()
+        committees = Committee.objects.filter(
+            Q(nodes__plan_year_id=period.plan_year_id)
+            | Q(assignments__plan_year_id=period.plan_year_id)
+        ).distinct()
         assessed = set(Assessment.objects.for_period(period).values_list("node_id", flat=True))
+        pending_assignments = not_followed_up(period)
         for committee in committees:
             recipients = list(
                 committee.members.filter(is_active=True, groups__name=Role.SECRETARY)
@@ -122,7 +127,8 @@ def reminders_send(*, today: datetime.date) -> list[ReminderLog]:
                 .in_tree_order()
                 if node.pk not in assessed
             ]
-            if not missing:
+            missing_assignments = pending_assignments.get(committee.pk, [])
+            if not missing and not missing_assignments:
                 continue
             with transaction.atomic():
                 log, created = ReminderLog.objects.get_or_create(
@@ -135,6 +141,7 @@ def reminders_send(*, today: datetime.date) -> list[ReminderLog]:
                         "period": period,
                         "committee": committee,
                         "missing": missing,
+                        "missing_assignments": missing_assignments,
                         "site_url": settings.SITE_URL,
                         "entry_path": period.entry_url(),
                     }

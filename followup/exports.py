@@ -25,6 +25,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from followup import assignmentexports
 from followup.geh import GehReport, GoalTally
 from followup.models import Period
 from followup.reports import CommitteeReport, PeriodReport, ReportGoal
@@ -167,7 +168,7 @@ def rows(report: PeriodReport) -> list[list]:
                     "; ".join(supported.get(activity.id, [])),
                 ]
             )
-    return result
+    return result + assignmentexports.export_rows(report)
 
 
 PLAN_BLANK = ["", None, None, None]
@@ -319,6 +320,7 @@ def to_docx(report: PeriodReport) -> bytes:
                         document.add_paragraph(
                             writable(f"{_('Also supports')}: {'; '.join(supported[goal.id])}")
                         )
+    assignmentexports.docx_section(document, report, writable)
     if report.geh is not None:
         _geh_section(document, report.geh)
     output = io.BytesIO()
@@ -426,6 +428,7 @@ def committee_to_docx(report: CommitteeReport) -> bytes:
                     if activity.plan_text:
                         document.add_paragraph(writable(activity.plan_text))
                     _analysis(document, activity)
+    assignmentexports.docx_section(document, report, writable)
     output = io.BytesIO()
     document.save(output)
     return output.getvalue()

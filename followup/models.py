@@ -481,8 +481,9 @@ def default_period(periods: list[Period], today: datetime.date) -> Period | None
 
 # Models in modules of their own, imported here so that Django registers them
 # with this app: nyckeltal, committees' approvals, sound financial management,
-# and Kolada's lists and values.
+# Kolada's lists and values, and the follow-up of assignments.
 from followup.approvalmodels import CommitteeReport  # noqa: E402, F401
+from followup.assignmentmodels import AssignmentFollowup, AssignmentStatus  # noqa: E402, F401
 from followup.gehmodels import (  # noqa: E402, F401
     BalanceDeficit,
     BalanceStatement,

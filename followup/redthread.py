@@ -191,6 +191,7 @@ def build_red_thread(
     *,
     period: Period | int | None = None,
     links: list[tuple[int, int]] = (),
+    assignments: dict[int, str] | None = None,
 ) -> RedThread:
     """The page's tree from `tree_rows`: the HTML, what it shows, and the summaries.
     With `filters.analyses`, each shown goal's analysis in `period` is read (one query)."""
@@ -223,7 +224,15 @@ def build_red_thread(
     references = reference_items(rows, effective, links, committee_labels)
     return RedThread(
         chunks=_render(
-            rows, effective, included, committee_labels, rollups, filters, analyses, references
+            rows,
+            effective,
+            included,
+            committee_labels,
+            rollups,
+            filters,
+            analyses,
+            references,
+            assignments,
         ),
         shown=shown,
         total=len(rows),
@@ -356,6 +365,7 @@ def _render(
     filters: RedThreadFilter,
     analyses: dict[int, str],
     references: dict[int, str],
+    assignments: dict[int, str] | None = None,
 ) -> list[bytes]:
     """The nested list, one f-string per node, encoded in chunks of CHUNK_NODES.
 
@@ -445,6 +455,8 @@ def _render(
         if children:
             # The roll-up sits on the toggle's line, the links (never inside a summary) apart.
             extra = meta_html("", links, analysis) if links or analysis else ""
+            if assignments and node_id in assignments:  # the goal's assignments (uppdrag)
+                extra += assignments[node_id]
             label = toggle_labels.get(children)
             if label is None:
                 label = toggle_labels[children] = escape(
@@ -487,6 +499,8 @@ def _render(
             extra = meta_html(rollup, links, analysis) if rollup or links or analysis else ""
             if node_id in references and (cut is None or level < cut):
                 extra += f'<ul role="list">{references[node_id]}</ul>'
+            if assignments and node_id in assignments:
+                extra += assignments[node_id]
             append(
                 f"{closes[depth][level]}{opening}{node_id}"
                 f'{url_end}">{title}</a>{tails[committee_id][status]}{forecast_html}</div>{extra}</li>'

@@ -24,6 +24,7 @@ from django.db.models import F, OuterRef, Subquery
 from django.utils.translation import gettext as _
 
 from followup import approvedonly
+from followup.assignments import AssignmentRow, assignment_rows
 from followup.comparisons import comparisons_for
 from followup.geh import GehReport, geh_report
 from followup.indicatormodels import Indicator, IndicatorOutcome
@@ -217,6 +218,7 @@ class PeriodReport:
     perspectives: list[ReportPerspective]
     summary: Summary
     geh: GehReport | None = None
+    assignments: list[AssignmentRow] = field(default_factory=list)
 
     @property
     def has_forecasts(self) -> bool:
@@ -338,6 +340,7 @@ def period_report(period: Period, *, with_activities: bool = False, reader=None)
         perspectives=perspectives,
         summary=Summary(summary),
         geh=geh_report(period),
+        assignments=assignment_rows(period.plan_year_id, period),
     )
 
 
@@ -412,6 +415,7 @@ class CommitteeReport:
     sections: list[CommitteeSection]
     goal_summary: Counter[str]
     activity_summary: Counter[str]
+    assignments: list[AssignmentRow] = field(default_factory=list)
 
     @property
     def has_forecasts(self) -> bool:
@@ -429,9 +433,10 @@ class CommitteeReport:
 
 def committee_report(period: Period, committee: Committee, reader=None) -> CommitteeReport:
     """The committee's goals and activities in the period under the municipal goals
-    they serve (its verksamhetsberättelse, or its part of the interim report).
-    Three queries: the committee's nodes with their parents, its assessments,
-    and its indicators (one more for a reader who reads approved follow-up only)."""
+    they serve (its verksamhetsberättelse, or its part of the interim report),
+    and its assignments. Four queries: the committee's nodes with their parents,
+    its assessments, its indicators, and its assignments with their status (one
+    more for a reader who reads approved follow-up only)."""
     nodes = (
         Node.objects.for_year(period.plan_year_id)
         .filter(committee=committee)
@@ -461,4 +466,7 @@ def committee_report(period: Period, committee: Committee, reader=None) -> Commi
         sections=sections,
         goal_summary=goal_summary,
         activity_summary=activity_summary,
+        assignments=assignment_rows(
+            period.plan_year_id, period, committee_ids=frozenset({committee.pk})
+        ),
     )

@@ -15,6 +15,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from followup import counts
 from followup.approvalmodels import CommitteeReport
+from followup.assignments import assignments_carry_over
 from followup.indicatormodels import Indicator
 from followup.models import (
     MISSING,
@@ -43,6 +44,7 @@ def plan_year_start(*, source: PlanYear | None, year: int, user=None) -> PlanYea
         if source is not None:
             plan_year = goal_services.plan_year_copy(source=source, year=year, user=user)
             _indicators_copy(source=source, target=plan_year, user=user)
+            assignments_carry_over(source=source, target=plan_year, user=user)
         else:
             plan_year = goal_services.plan_year_create(year=year)
         periods = []

@@ -2,6 +2,7 @@ from django.urls import path
 
 from followup import api
 from followup.views import (
+    assignments,
     entry,
     geh,
     indicators,
@@ -108,5 +109,23 @@ urlpatterns += [
         "rapport/<id:pk>/namnd/<slug:slug>/pdf/",
         geh.committee_report_pdf,
         name="committee_report_pdf",
+    ),
+]
+
+# Assignments (uppdrag) and their follow-up.
+urlpatterns += [
+    path("uppdrag/<year:year>/", assignments.assignment_list, name="assignment_list"),
+    path(
+        "uppdrag/<year:year>/namnd/<slug:slug>/",
+        assignments.assignment_list,
+        name="committee_assignments",
+    ),
+    path("uppdrag/<year:year>/nytt/", assignments.assignment_create, name="assignment_create"),
+    path("uppdrag/<id:pk>/andra/", assignments.assignment_edit, name="assignment_edit"),
+    path("uppdrag/<id:pk>/ta-bort/", assignments.assignment_delete, name="assignment_delete"),
+    path(
+        "uppfoljning/<id:pk>/uppdrag/",
+        assignments.assignment_followup,
+        name="assignment_followup",
     ),
 ]

@@ -4,6 +4,7 @@ from django.http import HttpRequest
 from mptt.admin import MPTTModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from goals.assignmentmodels import Assignment
 from goals.locking import tree_lock
 from goals.models import Committee, Node, PlanYear
 
@@ -50,3 +51,11 @@ class NodeAdmin(SimpleHistoryAdmin, MPTTModelAdmin):
             with tree_lock(node.plan_year_id):
                 if Node.objects.filter(pk=node.pk).exists():
                     node.delete()
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "committee", "plan_year", "due_date"]
+    list_filter = ["plan_year", "committee"]
+    search_fields = ["title"]
+    raw_id_fields = ["goal", "copied_from"]

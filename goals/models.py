@@ -478,7 +478,8 @@ class Node(MPTTModel):
 
 
 # Models in modules of their own, imported here so that Django registers them
-# with this app: the approvals of operational plans, and roles from the directory.
+# with this app: the approvals of operational plans, roles from the directory
+# and the council's assignments.
 from goals.approvalmodels import (  # noqa: E402, F401
     Approval,
     ApprovalQuerySet,
@@ -486,5 +487,6 @@ from goals.approvalmodels import (  # noqa: E402, F401
     OperationalPlan,
     plan_state_label,
 )
+from goals.assignmentmodels import Assignment  # noqa: E402, F401
 from goals.directorymodels import DirectoryRole  # noqa: E402, F401
 from goals.linkmodels import NodeLink  # noqa: E402, F401

@@ -382,3 +382,23 @@ def can_keep_geh(user: User) -> bool:
     statement and which municipal goals are goals for it: officials, who keep
     the municipal goals."""
     return can_manage_years(user)
+
+
+# --- assignments (uppdrag) ---------------------------------------------------
+
+
+def can_manage_assignments(user: User) -> bool:
+    """The council's assignments are recorded, changed and deleted by officials."""
+    return can_manage_years(user)
+
+
+def can_follow_up_assignment(user: User, committee_id: int) -> bool:
+    """An assignment's follow-up is entered by the secretaries of the committee it was given to."""
+    roles = roles_of(user)
+    return roles.superuser or committee_id in roles.committee_ids
+
+
+def assignment_committees(user: User) -> frozenset[int] | None:
+    """The committees whose assignments the user follows up; None means all of them."""
+    roles = roles_of(user)
+    return None if roles.superuser else roles.committee_ids

@@ -251,6 +251,36 @@ def period_year_error(period_plan_year_id: int, node_plan_year_id: int) -> str |
     return None
 
 
+# --- assignments (uppdrag) -----------------------------------------------------
+
+
+def assignment_committee_error(committee_id: int | None) -> str | None:
+    """An assignment is always given to a committee."""
+    if committee_id is None:
+        return _("Choose the committee the assignment is given to.")
+    return None
+
+
+def assignment_due_date_error(due_date, year: int) -> str | None:
+    """An assignment of a plan year is due within that year."""
+    if due_date is not None and due_date.year != year:
+        return _("The due date must be within the plan year %(year)s.") % {"year": year}
+    return None
+
+
+def assignment_goal_error(
+    goal_kind: str | None, goal_plan_year_id: int | None, plan_year_id: int
+) -> str | None:
+    """An assignment may sit under a municipal goal of its own plan year."""
+    if goal_kind is None:
+        return None
+    if goal_kind != NodeKind.MUNICIPAL_GOAL:
+        return _("An assignment can only be placed under a municipal goal.")
+    if goal_plan_year_id != plan_year_id:
+        return _("The goal belongs to another plan year than the assignment.")
+    return None
+
+
 def period_dates_error(cutoff_date, deadline) -> str | None:
     """A period's input deadline comes on or after its cut-off date."""
     if cutoff_date and deadline and deadline < cutoff_date:

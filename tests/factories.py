@@ -142,3 +142,28 @@ def add_indicator(
             indicator=indicator, period=period, value=Decimal(str(value))
         )
     return indicator
+
+
+def add_assignments(nodes: list[Node], period: Period | None, number: int) -> list:
+    """`number` assignments spread over the municipal goals among `nodes`, each
+    given to a committee and, when `period` is given, followed up in it (in progress)."""
+    from followup.assignmentmodels import AssignmentFollowup
+    from goals.assignmentmodels import Assignment
+
+    goals = [node for node in nodes if node.kind == "municipal_goal"]
+    committees = list(Committee.objects.all())
+    made = Assignment.objects.bulk_create(
+        Assignment(
+            plan_year_id=goals[0].plan_year_id,
+            committee=committees[index % len(committees)],
+            goal=goals[index % len(goals)],
+            title=f"Uppdrag {index}",
+        )
+        for index in range(number)
+    )
+    if period is not None:
+        AssignmentFollowup.objects.bulk_create(
+            AssignmentFollowup(assignment=assignment, period=period, status="in_progress")
+            for assignment in made
+        )
+    return made

@@ -13,6 +13,7 @@ from django.contrib.auth.models import User
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from followup.indicatormodels import Indicator
+from goals.assignmentmodels import Assignment
 from goals.models import PlanYear
 from tests.factories import build_tree
 
@@ -75,6 +76,7 @@ def _kwargs(world, whose: str) -> dict:
             "period_pk": world["period"].pk,
         },
         "user": {"pk": world["user"].pk},
+        "bun assignment": {"pk": world["assignment"].pk},
         "bun report": {"pk": world["period"].pk, "slug": "bun"},
         **{
             f"{slug} report:{step}": {"pk": world["period"].pk, "slug": slug, "step": step}
@@ -230,6 +232,35 @@ TABLE = [
     # The open data answers in JSON: 403 rather than a login page.
     Row("followup:api_years", "-", _answers(403, 200, 200, 200, 200, 200)),
     Row("followup:api_year", "year", _answers(403, 200, 200, 200, 200, 200)),
+    # Assignments: read by all readers, kept by officials, followed up by the
+    # secretaries of the committee they were given to (the page shows each
+    # editor their own, none for an official).
+    Row("followup:assignment_list", "year", READERS),
+    Row("followup:committee_assignments", "bun plan", READERS),
+    Row("followup:assignment_create", "year", OFFICIALS),
+    Row("followup:assignment_edit", "bun assignment", OFFICIALS),
+    Row("followup:assignment_delete", "bun assignment", OFFICIALS),
+    Row("followup:assignment_followup", "open period", EDITORS),
+    # Sent: refused before anything is read for those who may not (an empty
+    # form saves nothing; an empty assignment form is refused as bad input).
+    Row(
+        "followup:assignment_followup",
+        "open period",
+        _answers(LOGIN, 403, 403, 302, 302, 302),
+        method="post",
+    ),
+    Row(
+        "followup:assignment_create",
+        "year",
+        _answers(LOGIN, 403, 403, 403, 400, 400),
+        method="post",
+    ),
+    Row(
+        "followup:assignment_edit",
+        "bun assignment",
+        _answers(LOGIN, 403, 403, 403, 400, 400),
+        method="post",
+    ),
 ]
 
 
@@ -282,7 +313,11 @@ def world(
     PlanYear.objects.create(year=2030)
     bun_indicator = Indicator.objects.create(node=nodes["Mål BUN"], name="Andel", target=80)
     municipal_indicator = Indicator.objects.create(node=nodes["M"], name="Antal", target=10)
+    assignment = Assignment.objects.create(
+        plan_year=plan_year, committee=committees["bun"], goal=nodes["M"], title="Utred"
+    )
     return {
+        "assignment": assignment,
         "bun_indicator": bun_indicator,
         "municipal_indicator": municipal_indicator,
         "nodes": nodes,

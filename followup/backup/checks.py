@@ -6,6 +6,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from followup.assignmentmodels import AssignmentStatus
 from followup.backup.format import (
     SECTION_BY_KEY,
     SECTIONS,
@@ -160,6 +161,7 @@ def _check_rules(document: _Document) -> None:
                 raise _fail(record.where, error)
     _check_approvals(document)
     _check_links(document.live["links"], by_ref)
+    _check_assignments(document, by_ref)
 
 
 def _period_kind(record: _Record, period_kinds: dict[int, str]) -> str:
@@ -208,6 +210,29 @@ def _check_links(links: list[_Record], by_ref: dict[int, _Record]) -> None:
         if error:
             raise _fail(record.where, error)
         linked[source.ref].add(target.ref)
+
+
+def _check_assignments(document: _Document, nodes_by_ref: dict[int, _Record]) -> None:
+    """An assignment's rules (goals/rules.py): due within the year, under a municipal
+    goal of the year (one in the file), followed up on the assignments' scale."""
+    for record in document.live["assignments"]:
+        goal = record.values.get("goal_id")
+        if isinstance(goal, _Ref):
+            goal_error = rules.assignment_goal_error(
+                nodes_by_ref[goal.ref].values["kind"], document.year, document.year
+            )
+        elif isinstance(goal, _External):  # a goal of another year, whatever its kind
+            goal_error = rules.assignment_goal_error(
+                NodeKind.MUNICIPAL_GOAL, goal.year, document.year
+            )
+        else:
+            goal_error = None
+        error = rules.assignment_due_date_error(record.values["due_date"], document.year)
+        if error or goal_error:
+            raise _fail(record.where, error or goal_error)
+    for record in document.live["assignment_followups"]:
+        if record.values["status"] not in AssignmentStatus.values:
+            raise _fail(record.where, _("That status does not apply to an assignment."))
 
 
 def _node_label(record: _Record) -> str:

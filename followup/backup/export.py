@@ -16,7 +16,6 @@ from django.db import connection, models, transaction
 from django.db.models import Q
 
 from followup.backup.format import (
-    APPROVAL_SECTIONS,
     FORMAT,
     FORMAT_VERSION,
     SECTION_BY_KEY,
@@ -177,13 +176,17 @@ class _Exporter:
                 _scope(section, self.plan_year.pk, historical=True)
             )
             self._load_rows(section, live[section.key], recorded[section.key])
-        # The committees that the year's nodes name, now or in their history:
-        # a handful, so a list of ids will do.
+        # The committees that the year's rows name (nodes, approvals,
+        # assignments), now or in their history: a handful, so a list of ids
+        # will do.
         committee_ids = {
-            row["committee_id"]
-            for key in ("nodes", *APPROVAL_SECTIONS)
-            for row in self.live[key] + self.recorded[key]
-            if row["committee_id"] is not None
+            row[field.attname]
+            for section in SECTIONS
+            if section.key != "committees"
+            for field in section.model._meta.concrete_fields
+            if field.is_relation and field.related_model is Committee
+            for row in self.live[section.key] + self.recorded[section.key]
+            if row[field.attname] is not None
         }
         committees = SECTION_BY_KEY["committees"]
         live["committees"] = Committee.objects.filter(pk__in=committee_ids)

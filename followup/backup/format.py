@@ -14,10 +14,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from followup.approvalmodels import CommitteeReport
+from followup.assignmentmodels import AssignmentFollowup
 from followup.gehmodels import BalanceDeficit, BalanceStatement, GehEvaluation
 from followup.indicatormodels import Indicator, IndicatorOutcome
 from followup.models import Assessment, Period
 from goals.approvalmodels import OperationalPlan
+from goals.assignmentmodels import Assignment
 from goals.linkmodels import NodeLink
 from goals.models import (
     Committee,
@@ -26,8 +28,8 @@ from goals.models import (
 )
 
 FORMAT = "kramfors-styr/plan-year"
-# Version 3 added the committees' approvals (operational_plans, committee_reports);
-# the reader upgrades a version 1 or 2 document as it reads it.
+# Version 3 added the committees' approvals, the links between goals and the
+# assignments (ADDED_IN_3); the reader upgrades a version 1 or 2 document as it reads it.
 FORMAT_VERSION = 3
 # A plan year with thousands of nodes and years of history stays far below this.
 MAX_FILE_SIZE = 200 * 1024 * 1024
@@ -74,9 +76,17 @@ SECTIONS = (
     # of their part of each period's follow-up, with the committee's decision.
     Section("operational_plans", OperationalPlan, "plan_year"),
     Section("committee_reports", CommitteeReport, "period", "periods"),
+    Section("assignments", Assignment, "plan_year"),
+    Section("assignment_followups", AssignmentFollowup, "assignment", "assignments"),
 )
-# The sections that name committees beside the nodes: their committees are written too.
-APPROVAL_SECTIONS = ("operational_plans", "committee_reports")
+# Version 3 added these sections; a version 2 file is read with them empty.
+ADDED_IN_3 = (
+    "links",
+    "operational_plans",
+    "committee_reports",
+    "assignments",
+    "assignment_followups",
+)
 SECTION_BY_KEY = {section.key: section for section in SECTIONS}
 SECTION_BY_MODEL = {section.model: section for section in SECTIONS}
 # Models a plan year owns that are deliberately not backed up: reminders are

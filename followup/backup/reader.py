@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from followup.backup.checks import _check_references, _check_rules
 from followup.backup.format import (
     _TYPE_NAMES,
+    ADDED_IN_3,
     FORMAT,
     FORMAT_VERSION,
     MAX_FILE_SIZE,
@@ -171,17 +172,16 @@ def _upgraded(raw: Any) -> Any:
     return raw
 
 
-# Version 3: the committees' approvals, which a version 2 file did not hold:
-# restored from one, the committees start in progress.
-_V3_SECTIONS = ("operational_plans", "committee_reports")
-
-
 def _upgraded_to_3(raw: dict) -> dict:
+    """A format version 2 document as version 3: without the sections version 3
+    added (format.ADDED_IN_3), which a version 2 file did not hold. Restored
+    from one, the committees' approvals start in progress, and the year has no
+    links, assignments or global goals."""
     raw = dict(raw, format_version=3)
-    for key in _V3_SECTIONS:
+    for key in ADDED_IN_3:
         raw.setdefault(key, [])
     if isinstance(raw.get("history"), dict):
-        raw["history"] = {**{key: [] for key in _V3_SECTIONS}, **raw["history"]}
+        raw["history"] = {**{key: [] for key in ADDED_IN_3}, **raw["history"]}
     return raw
 
 
@@ -202,13 +202,6 @@ def _upgraded_to_2(raw: dict) -> dict:
     return raw
 
 
-def _with_links(raw: dict) -> dict:
-    """A file written before links were backed up has none."""
-    if "links" in raw or not isinstance(raw.get("history"), dict):
-        return raw
-    return dict(raw, links=[], history=dict(raw["history"], links=[]))
-
-
 class _Reader:
     """Turns the JSON document into records, checking everything that needs no database."""
 
@@ -219,7 +212,7 @@ class _Reader:
         raw = self.raw
         if not isinstance(raw, dict) or raw.get("format") != FORMAT:
             raise BackupError(_("This is not a backup of a plan year from Kramfors styr."))
-        raw = _with_links(_upgraded(raw))
+        raw = _upgraded(raw)
         version = raw.get("format_version")
         if type(version) is not int or version != FORMAT_VERSION:
             raise BackupError(

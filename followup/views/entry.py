@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from followup import rollup, services
 from followup.forms import AssessmentEntryForm
 from followup.models import Assessment, Period, PeriodKind
+from followup.views import assignments as assignment_views
 from followup.views import year as year_views
 from goals import conflicts, permissions
 
@@ -95,6 +96,9 @@ def assessment_entry(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "rows_html": form.rows_html(stale),
             **year_views.entry_approvals(request.user, period),
+            # The assignments' follow-up beside the goals, in a form of its own.
+            **assignment_views.followup_context(request.user, period),
+            "back": "entry",
         },
         status=status,
     )

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from followup import dashboard, redthread
+from followup import assignmentmarkup, assignments, dashboard, redthread
 from followup.due import due_for, featured_year
 from followup.forms import RedThreadFilterForm
 from followup.linkmarkup import year_links
@@ -84,12 +84,20 @@ def red_thread(request: HttpRequest, year: int) -> HttpResponse:
             if row[redthread.KIND] == NodeKind.PERSPECTIVE
         ]
     )
+    labels = {committee.pk: committee.label for committee in committees}
+    # The assignments under their goals: one query, always run.
+    goal_assignments = assignmentmarkup.goal_rows_html(
+        assignments.goal_assignments(plan_year, period, committee_id=filters.committee_id),
+        labels,
+        plan_year.year,
+    )
     tree = build_red_thread(
         rows,
-        {committee.pk: committee.label for committee in committees},
+        labels,
         filters,
         period=period,
         links=year_links(plan_year.pk),
+        assignments=goal_assignments,
     )
     has_rows = bool(rows)
     del rows  # tens of megabytes in the largest years: not kept while the page is written

@@ -432,7 +432,9 @@ def _logged_in_page_type(name: str, demo: Demo) -> PageType:
             return PageType(
                 reverse("goals:user_list"), "Inte tillåtet", status=403, role=COUNCILLOR
             )
-    raise ValueError(f"no page type {name!r}")
+    from tests.browser.assignment_pages import assignment_page_type
+
+    return assignment_page_type(name, demo, bun, annual)
 
 
 PAGE_TYPES = [
@@ -501,6 +503,13 @@ LOGGED_IN_PAGE_TYPES = [
     "geh-goals-form",
     "committee-report",
     "forbidden",
+    "assignments",
+    "assignments-committee",
+    "assignment-add",
+    "assignment-add-errors",
+    "assignment-edit",
+    "assignment-delete",
+    "assignment-followup",
 ]
 PAGE_TYPES += LOGGED_IN_PAGE_TYPES
 

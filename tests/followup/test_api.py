@@ -8,7 +8,7 @@ from django.urls import reverse
 from followup import api
 from followup.indicatormodels import Indicator, IndicatorOutcome
 from followup.models import Assessment
-from tests.factories import assess_all, build_tree, grow_tree
+from tests.factories import add_assignments, assess_all, build_tree, grow_tree
 
 OUTLINE = """
     Vision
@@ -158,7 +158,8 @@ def test_query_count_does_not_grow_with_the_tree(
         if node.kind == "committee_goal":
             indicator = Indicator.objects.create(node=node, name="Mått", target=1)
             IndicatorOutcome.objects.create(indicator=indicator, period=periods[0], value=1)
-    # Expect 9 queries:
+    add_assignments(nodes, periods[0], goals)
+    # Expect 11 queries:
     # * the session and the user
     # * the plan year
     # * its periods
@@ -168,9 +169,12 @@ def test_query_count_does_not_grow_with_the_tree(
     # * their indicators' outcomes
     # * their indicators
     # * the goals they also support
-    with django_assert_num_queries(10):
+    :
+    # * the year's assignments with their committees, and their follow-ups
+    with django_assert_num_queries(12):
         response = councillor_client.get(_year_url())
     assert len(response.json()["nodes"]) == len(nodes)
+    assert len(response.json()["assignments"]) == goals
 
 
 def test_index_query_count(councillor_client, tree, django_assert_num_queries):
@@ -198,3 +202,32 @@ def test_the_open_data_names_the_goals_a_node_also_supports(councillor_client, p
     nodes = {node["title"]: node for node in councillor_client.get(_year_url()).json()["nodes"]}
     assert nodes["Läsa bättre"]["also_supports"] == [second.pk]
     assert nodes["Lovskola"]["also_supports"] == []
+
+
+def test_the_year_gives_its_assignments_with_their_published_follow_up(
+    client, settings, tree, periods, committees
+):
+    from followup.assignmentmodels import AssignmentFollowup
+    from goals.assignmentmodels import Assignment
+
+    settings.PUBLIC_ACCESS = True
+    interim, annual = periods
+    assignment = Assignment.objects.create(
+        plan_year=interim.plan_year,
+        committee=committees["bun"],
+        goal=tree["Fler i arbete"],
+        title="Utred skolskjutsarna",
+        paragraph="112",
+    )
+    AssignmentFollowup.objects.create(assignment=assignment, period=interim, status="done")
+    AssignmentFollowup.objects.create(assignment=assignment, period=annual, status="cancelled")
+    data = client.get(_year_url()).json()
+    [given] = data["assignments"]
+    assert given["title"] == "Utred skolskjutsarna"
+    assert given["committee"]["short_name"] == "BUN"
+    assert given["goal_id"] == tree["Fler i arbete"].pk
+    assert given["decision"]["paragraph"] == "112"
+    # The public sees the published period's follow-up only.
+    assert [(row["period_id"], row["status_label"]) for row in given["followups"]] == [
+        (interim.pk, "genomfört")
+    ]

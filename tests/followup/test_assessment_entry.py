@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from followup import counts, services
 from followup.models import Assessment
-from tests.factories import build_tree, grow_tree
+from tests.factories import add_assignments, build_tree, grow_tree
 
 OUTLINE = """
     Vision
@@ -183,8 +183,9 @@ def test_query_count(
         if node.is_goal
     )
     counts.rebuild(plan_year.pk)  # written in bulk, past the model
+    add_assignments(nodes, periods[1], goals)
     client.force_login(secretary)
-    # Expect 11 queries:
+    # Expect 12 queries:
     # * the session and the user
     # * the period with its plan year
     # * the user's groups and committees, in one query (roles)
@@ -193,7 +194,8 @@ def test_query_count(
     # * the nodes the user may assess, with parents and committees
     # * their assessments in the period, with who saved each
     # * the user's committees and their approval of the period
-    with django_assert_num_queries(11):
+    # * the assignments the user follows up, with their follow-up in the period
+    with django_assert_num_queries(12):
         response = client.get(_url(periods[1]))
     assert response.status_code == 200
 

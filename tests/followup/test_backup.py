@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import datetime
 import json
 from contextlib import contextmanager
 from decimal import Decimal
@@ -19,12 +20,16 @@ from hypothesis import strategies as st
 from simple_history.models import HistoricalRecords
 
 from followup import backup
+from followup.assignmentmodels import AssignmentFollowup
+from followup.assignmentservices import FollowupEntry, assignment_followups_save
 from followup.backup import BackupError, year_export, year_import
 from followup.backup import reader as backup_reader
 from followup.indicatormodels import Indicator, IndicatorOutcome
 from followup.models import Period
 from followup.services import Entry, assessments_save, period_set_state, plan_year_start
+from goals import assignments as assignment_services
 from goals import links, services
+from goals.assignmentmodels import Assignment
 from goals.integrity import tree_problems
 from goals.linkmodels import NodeLink
 from goals.locking import assert_tree_locked
@@ -82,6 +87,17 @@ def two_years(committees, official, secretary, secretary2):
             old["Fler i arbete"], official, name="Andel i arbete", unit="%", target=Decimal("80")
         )
         links.link_add(source=old["Läsa bättre"], target_id=old["Budget i balans"].pk)
+        # An assignment not carried out: carried over to 2026.
+        assignment_services.assignment_create(
+            plan_year=year_2025,
+            values={
+                "title": "Utred skolskjutsarna",
+                "committee": committees["bun"],
+                "goal": old["Fler i arbete"],
+                "paragraph": "112",
+            },
+            user=official,
+        )
         year_2026 = plan_year_start(source=year_2025, year=2026, user=official)
     nodes = {node.title: node for node in Node.objects.for_year(year_2026)}
     interim, annual = Period.objects.for_year(year_2026).order_by("cutoff_date")
@@ -177,6 +193,25 @@ def two_years(committees, official, secretary, secretary2):
     _outcome(gone, interim, Decimal("2"), secretary)
     gone._history_user = secretary
     gone.delete()
+    with acting_as(official):
+        carried = Assignment.objects.for_year(year_2026).get()
+        assignment_services.assignment_update(
+            assignment=carried,
+            values={"given_by": committees["sn"], "due_date": datetime.date(2026, 10, 1)},
+            expected_version=1,
+            user=official,
+        )
+        dropped = assignment_services.assignment_create(
+            plan_year=year_2026,
+            values={"title": "Ett uppdrag som ströks", "committee": committees["sn"]},
+            user=official,
+        )
+        assignment_services.assignment_delete(assignment=dropped, expected_version=1)
+    assignment_followups_save(
+        period=interim,
+        entries=[FollowupEntry(carried, "in_progress", "Utredningen pågår.", 0)],
+        user=secretary,
+    )
     with acting_as(official):
         period_set_state(period=interim, action="close")
         period_set_state(period=interim, action="publish")
@@ -301,6 +336,19 @@ def test_round_trip_into_an_empty_database_loses_and_changes_nothing(two_years):
     assert not restored.is_active and not restored.has_usable_password()
     node = Node.objects.get(plan_year=result.plan_year, title="Läsa bättre")
     assert node.copied_from.plan_year.year == 2025
+    # The assignments, their follow-up and their history come back with the year.
+    assignment = Assignment.objects.select_related("goal", "copied_from").get(
+        plan_year=result.plan_year
+    )
+    assert (assignment.title, assignment.given_by.slug, assignment.goal.title) == (
+        "Utred skolskjutsarna",
+        "sn",
+        "Fler i arbete",
+    )
+    assert assignment.copied_from.plan_year.year == 2025
+    followup = AssignmentFollowup.objects.get(assignment=assignment)
+    assert (followup.status, followup.updated_by.username) == ("in_progress", "secretary")
+    assert Assignment.history.filter(title="Ett uppdrag som ströks").count() == 2
 
 
 def test_restored_tree_takes_new_nodes_and_keeps_deleted_ids_out_of_use(two_years):
@@ -555,6 +603,29 @@ def test_a_goal_for_sound_financial_management_below_the_municipal_goals_is_refu
     goal = next(node for node in exported["nodes"] if node["kind"] == "committee_goal")
     goal["geh_role"] = "financial"
     _refused(exported, "Bara ett kommunövergripande mål kan vara ett mål för god ekonomisk")
+
+
+def test_an_assignment_due_outside_its_year_is_refused(exported):
+    exported["assignments"][0]["due_date"] = "2027-01-15"
+    _refused(exported, "Förfallodatumet måste ligga inom planåret 2026.")
+
+
+def test_an_assignment_under_a_committee_goal_is_refused(exported):
+    goal = next(node for node in exported["nodes"] if node["kind"] == "committee_goal")
+    exported["assignments"][0]["goal"] = goal["ref"]
+    _refused(exported, "Ett uppdrag kan bara placeras under ett kommunövergripande mål.")
+
+
+def test_an_assignment_under_another_years_goal_is_refused(exported):
+    exported["assignments"][0]["goal"] = {"year": 2025, "ref": 4}
+    _refused(exported, "Målet hör till ett annat planår än uppdraget.")
+
+
+def test_a_document_written_before_assignments_still_imports(exported):
+    for document in (exported, exported["history"]):
+        del document["assignments"], document["assignment_followups"]
+    result = _import(exported)
+    assert not Assignment.objects.filter(plan_year=result.plan_year).exists()
 
 
 def test_a_file_above_the_size_limit_is_refused_before_it_is_read(tmp_path, monkeypatch, db):

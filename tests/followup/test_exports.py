@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from followup.models import Assessment
 from goals import services
 from goals.models import Node
-from tests.factories import add_indicator, assess_all, build_tree, grow_tree
+from tests.factories import add_assignments, add_indicator, assess_all, build_tree, grow_tree
 
 OUTLINE = """
     Vision
@@ -246,7 +246,8 @@ def test_export_query_count_does_not_grow_with_the_tree(
     for node in nodes:
         if node.kind in ("municipal_goal", "committee_goal"):
             add_indicator(node, f"Nyckeltal {node.pk}", outcomes={periods[0]: 85})
-    # Expect 10 queries:
+    add_assignments(nodes, periods[0], goals)
+    # Expect 11 queries:
     # * the session and the user
     # * the period with its plan year
     # * the year's goals in tree order, with their committees
@@ -256,7 +257,8 @@ def test_export_query_count_does_not_grow_with_the_tree(
     # * the period again, with its evaluation and balance requirement statement
     # * the statement's deficits
     # * the goals each node also supports (the column "Stödjer även")
-    with django_assert_num_queries(10):
+    # * the assignments with their committees, goals and status in the period
+    with django_assert_num_queries(11):
         response = _get(councillor_client, name, periods[0])
     assert response.status_code == 200
 
@@ -295,3 +297,38 @@ def test_the_exports_name_what_each_node_also_supports(councillor_client, tree, 
     response = _get(councillor_client, "followup:report_docx", periods[0])
     text = "\n".join(p.text for p in Document(io.BytesIO(response.content)).paragraphs)
     assert "Stödjer även: Budget i balans" in text
+
+
+def test_the_assignments_are_in_every_export(councillor_client, tree, periods, committees):
+    from followup.assignmentmodels import AssignmentFollowup
+    from goals.assignmentmodels import Assignment
+
+    interim = periods[0]
+    assignment = Assignment.objects.create(
+        plan_year=interim.plan_year, committee=committees["bun"], title="Utred skolskjutsarna"
+    )
+    AssignmentFollowup.objects.create(
+        assignment=assignment, period=interim, status="done", analysis="Redovisat i juni."
+    )
+    csv_text = _get(councillor_client, "followup:report_csv", interim).content.decode("utf-8-sig")
+    [line] = [line for line in csv_text.splitlines() if "Utred skolskjutsarna" in line]
+    assert line.split(";")[2:7] == [
+        "Uppdrag",
+        "Utred skolskjutsarna",
+        "Barn- och utbildningsnämnden",
+        "genomfört",
+        "Redovisat i juni.",
+    ]
+    workbook = load_workbook(
+        io.BytesIO(_get(councillor_client, "followup:report_xlsx", interim).content)
+    )
+    values = [cell.value for row in workbook.active.iter_rows() for cell in row]
+    assert "Utred skolskjutsarna" in values and "genomfört" in values
+    document = Document(
+        io.BytesIO(_get(councillor_client, "followup:report_docx", interim).content)
+    )
+    texts = [paragraph.text for paragraph in document.paragraphs]
+    assert "Uppdrag" in texts
+    assert "Utred skolskjutsarna (Barn- och utbildningsnämnden)" in texts
+    report = councillor_client.get(reverse("followup:period_report", kwargs={"pk": interim.pk}))
+    assert 'id="assignments-heading"' in report.content.decode()

@@ -15,7 +15,7 @@ from followup.services import PeriodClosedError
 from goals import services as goal_services
 from goals.models import GehRole, Node
 from goals.services import StaleEditError
-from tests.factories import add_indicator, assess_all, build_tree, grow_tree
+from tests.factories import add_assignments, add_indicator, assess_all, build_tree, grow_tree
 from tests.linkclient import LinkClient
 
 MILLION = 1_000_000
@@ -499,17 +499,20 @@ def test_committee_report_query_count_does_not_grow_with_the_tree(
     for node in nodes:
         if node.kind == "committee_goal":
             add_indicator(node, f"Nyckeltal {node.pk}", outcomes={periods[0]: 85})
-    # Expect 8 queries:
+    add_assignments(nodes, periods[0], goals)
+    # Expect 9 queries:
     # * the session and the user
     # * the period with its plan year
     # * the committee
     # * the committee's nodes in tree order, with their parents
     # * its assessments in the period
     # * its indicators with their outcome and forecast
+    # * its assignments with their status in the period
     # * the user's groups and committees, in one query (roles, for the menu)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = councillor_client.get(_committee_report_url(periods[0]))
     assert response.context["report"].sections
+    assert response.context["report"].assignments
 
 
 @pytest.mark.parametrize("goals", [3, 30])
@@ -518,7 +521,8 @@ def test_report_pdf_query_count_does_not_grow_with_the_tree(
 ):
     nodes = grow_tree(plan_year, committees, goals)
     assess_all(nodes, periods[0])
-    # Expect 9 queries:
+    add_assignments(nodes, periods[0], goals)
+    # Expect 10 queries:
     # * the session and the user
     # * the period with its plan year
     # * the year's goals in tree order, with their committees
@@ -527,7 +531,8 @@ def test_report_pdf_query_count_does_not_grow_with_the_tree(
     # * the goals for sound financial management with their assessments
     # * the period with its evaluation and balance requirement statement
     # * the statement's deficits
-    with django_assert_num_queries(9):
+    # * the assignments with their committees, goals and status in the period
+    with django_assert_num_queries(10):
         response = councillor_client.get(
             reverse("followup:report_pdf", kwargs={"pk": periods[0].pk})
         )

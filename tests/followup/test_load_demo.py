@@ -161,3 +161,31 @@ def test_demo_year_is_adopted_and_the_interim_report_partly_approved(db, setting
 
     revisor = User.objects.get(username="revisor")
     assert sorted(revisor.groups.values_list("name", flat=True)) == ["auditor", "demo"]
+
+
+def test_demo_has_four_assignments_one_done_and_one_shown_overdue(client, db):
+    from django.urls import reverse
+
+    from followup.assignmentmodels import AssignmentFollowup
+    from goals.assignmentmodels import Assignment
+
+    call_command("load_demo", "--year", "2026")
+    assert Assignment.objects.count() == 4
+    assert list(
+        AssignmentFollowup.objects.filter(status="done").values_list("assignment__title", flat=True)
+    ) == ["Utred framtidens skolstruktur"]
+    assert all(a.goal is not None for a in Assignment.objects.select_related("goal"))
+    client.force_login(_councillor())
+    response = client.get(reverse("followup:assignment_list", kwargs={"year": 2026}))
+    overdue = [row.assignment.title for row in response.context["rows"] if row.overdue]
+    assert overdue == ["Ta fram en plan för platser i särskilt boende"]
+    assert 'class="badge badge--overdue"' in response.content.decode()
+    # Loading again adds none.
+    call_command("load_demo", "--year", "2026")
+    assert Assignment.objects.count() == 4
+
+
+def _councillor():
+    from django.contrib.auth.models import User
+
+    return User.objects.create_user("las", password="x")

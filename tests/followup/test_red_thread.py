@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from followup.models import Assessment, GoalStatus
 from goals.models import Node
-from tests.factories import assess_all, build_tree, grow_tree
+from tests.factories import add_assignments, assess_all, build_tree, grow_tree
 
 OUTLINE = """
     Vision
@@ -131,21 +131,26 @@ def test_query_count_does_not_grow_with_the_tree(
 ):
     nodes = grow_tree(plan_year, committees, goals)
     assess_all(nodes, periods[0])
+    # As many assignments as committee goals, under the municipal goals.
+    add_assignments(nodes, periods[0], goals)
     # Expect 7 queries:
     # * the session and the user
     # * the year's periods with the plan year
     # * the committees (filter choices and labels)
     # * the whole tree in tree order, with each node's status in the period
     # * the year's also-supports links (run whether there are any or not)
+    # * the assignments under goals, with their status in the period
     # * the user's groups and committees, in one query (roles, for the menu)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = councillor_client.get(_url(plan_year, period=periods[0].pk, level="activity"))
-    assert response.content.decode().count('class="node ') == len(nodes)
+    assert response.content.decode().count('class="node ') == len(nodes) + goals
     # Down to the municipal goals by default: the vision, four perspectives,
-    # their direction goals and two municipal goals under each.
-    with django_assert_num_queries(7):
+    # their direction goals and two municipal goals under each, with their
+    # assignments.
+    with django_assert_num_queries(8):
         response = councillor_client.get(_url(plan_year, period=periods[0].pk))
-    assert response.content.decode().count('class="node ') == 1 + 4 + 4 + 8
+    assert response.content.decode().count('class="node ') == 1 + 4 + 4 + 8 + goals
+    assert response.content.decode().count('class="node node--assignment"') == goals
     # With the analyses: one query more, for the period's analyses.
     with django_assert_num_queries(8):
         response = councillor_client.get(_url(plan_year, period=periods[0].pk, analyses="on"))

@@ -96,3 +96,29 @@ def test_the_command(tree, annual, secretary, monkeypatch):
     monkeypatch.setattr(timezone, "localdate", lambda: _days_before(annual, 1))
     call_command("send_reminders")
     assert len(mail.outbox) == 1
+
+
+def test_assignments_not_followed_up_are_in_the_reminder(
+    tree, annual, committees, secretary, secretary2, plan_year
+):
+    from followup.assignmentmodels import AssignmentFollowup
+    from goals.assignmentmodels import Assignment
+
+    for node in tree.values():
+        if node.committee_id:
+            Assessment.objects.create(
+                node=node, period=annual, status="done" if node.kind == "activity" else "met"
+            )
+    pending = Assignment.objects.create(
+        plan_year=plan_year, committee=committees["bun"], title="Utred skolskjutsarna"
+    )
+    done = Assignment.objects.create(
+        plan_year=plan_year, committee=committees["bun"], title="Utred lokalerna"
+    )
+    AssignmentFollowup.objects.create(assignment=done, period=annual, status="done")
+    sent = reminders_send(today=_days_before(annual, 7))
+    # Every goal is assessed: BUN is reminded of its assignment alone, SN of nothing.
+    assert [log.committee.slug for log in sent] == ["bun"]
+    [message] = mail.outbox
+    assert pending.title in message.body and done.title not in message.body
+    assert "Dessa uppdrag har inte följts upp än:" in message.body

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from followup.indicatormodels import Indicator
 from followup.models import Assessment
-from tests.factories import add_indicator, assess_all, build_tree, grow_tree
+from tests.factories import add_assignments, add_indicator, assess_all, build_tree, grow_tree
 
 OUTLINE = """
     Vision
@@ -268,8 +268,9 @@ def test_overview_query_count_does_not_grow_with_the_tree(
 def test_report_query_count_does_not_grow_with_the_tree(
     councillor_client, plan_year, committees, periods, goals, django_assert_num_queries
 ):
-    _big_year(plan_year, committees, periods[0], goals)
-    # Expect 10 queries:
+    nodes = _big_year(plan_year, committees, periods[0], goals)
+    add_assignments(nodes, periods[0], goals)
+    # Expect 11 queries:
     # * the session and the user
     # * the period with its plan year
     # * the year's goals in tree order, with their committees
@@ -278,7 +279,9 @@ def test_report_query_count_does_not_grow_with_the_tree(
     # * the goals for sound financial management with their assessments
     # * the period again, with its evaluation and balance requirement statement
     # * the statement's deficits
+    # * the assignments with their committees, goals and status in the period
     # * the user's groups and committees, in one query (roles, for the menu)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = councillor_client.get(_report_url(periods[0]))
     assert response.content.decode().count('class="indicator-table"') == Indicator.objects.count()
+    assert len(response.context["report"].assignments) == goals

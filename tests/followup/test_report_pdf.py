@@ -169,3 +169,18 @@ def test_committee_report_pdf_names_the_committees_approval_once_recorded(
     assert "Godkänd av Barn- och utbildningsnämnden, 2026-09-21 § 45, dnr BUN 2026/88." in " ".join(
         text().split()
     )
+
+
+def test_council_report_pdf_has_the_assignments(
+    councillor_client, year, periods, committees, tmp_path
+):
+    from followup.assignmentmodels import AssignmentFollowup
+    from goals.assignmentmodels import Assignment
+
+    interim = periods[0]
+    assignment = Assignment.objects.create(
+        plan_year=interim.plan_year, committee=committees["bun"], title="Utred skolskjutsarna"
+    )
+    AssignmentFollowup.objects.create(assignment=assignment, period=interim, status="in_progress")
+    text, _info, _raw = _pdf(councillor_client, "followup:report_pdf", tmp_path, pk=interim.pk)
+    assert "Uppdrag" in text and "Utred skolskjutsarna" in text and "pågår" in text
