@@ -159,7 +159,7 @@ def test_query_count_does_not_grow_with_the_tree(
             indicator = Indicator.objects.create(node=node, name="Mått", target=1)
             IndicatorOutcome.objects.create(indicator=indicator, period=periods[0], value=1)
     add_assignments(nodes, periods[0], goals)
-    # Expect 11 queries:
+    # Expect 12 queries:
     # * the session and the user
     # * the plan year
     # * its periods
@@ -169,7 +169,6 @@ def test_query_count_does_not_grow_with_the_tree(
     # * their indicators' outcomes
     # * their indicators
     # * the goals they also support
-    :
     # * the year's assignments with their committees, and their follow-ups
     with django_assert_num_queries(12):
         response = councillor_client.get(_year_url())
