@@ -23,6 +23,7 @@ from django.utils import timezone
 from accounts.auth import mark_as_demo
 from followup import counts
 from followup.approvalmodels import CommitteeReport
+from followup.demoagenda import demo_agenda_load
 from followup.demofigures import (
     DEMO_INDICATORS,
     demo_indicator_save,
@@ -99,6 +100,7 @@ def demo_load(*, year: int) -> DemoResult:
         counts.rebuild(plan_year.pk)
         demo_geh_load(plan_year=plan_year, interim=interim)
         demo_kolada_load(plan_year=plan_year)
+        demo_agenda_load(plan_year=plan_year)
         _decisions(plan_year, interim, committees)
     return DemoResult(plan_year, loader.created, created_assessments, users)
 

@@ -348,3 +348,10 @@ def can_keep_geh(user: User) -> bool:
     statement and which municipal goals are goals for it: officials, who keep
     the municipal goals."""
     return can_manage_years(user)
+
+
+def can_link_global_goals(user: User) -> bool:
+    """Linking goals and indicators to Agenda 2030's global goals is the
+    officials' (tjänstepersoner), who keep the municipality's steering as a whole."""
+    roles = roles_of(user)
+    return roles.superuser or roles.official

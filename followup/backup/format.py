@@ -14,11 +14,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from followup.gehmodels import BalanceDeficit, BalanceStatement, GehEvaluation
-from followup.indicatormodels import Indicator, IndicatorOutcome
+from followup.indicatormodels import Indicator, IndicatorGlobalGoal, IndicatorOutcome
 from followup.models import Assessment, Period
 from goals.models import (
     Committee,
+    GlobalGoal,
     Node,
+    NodeGlobalGoal,
     PlanYear,
 )
 
@@ -59,6 +61,8 @@ SECTIONS = (
     Section("nodes", Node, "plan_year", None, frozenset({"tree_id"})),
     Section("periods", Period, "plan_year"),
     Section("indicators", Indicator, "node", "nodes"),
+    Section("node_global_goals", NodeGlobalGoal, "node", "nodes"),
+    Section("indicator_global_goals", IndicatorGlobalGoal, "indicator", "indicators"),
     Section("assessments", Assessment, "node", "nodes"),
     Section("outcomes", IndicatorOutcome, "indicator", "indicators"),
     Section("geh_evaluations", GehEvaluation, "period", "periods"),
@@ -74,6 +78,9 @@ SECTION_BY_MODEL = {section.model: section for section in SECTIONS}
 # Kolada's lists and comparison values belong to no year and are fetched
 # again from Kolada.
 LEFT_OUT = (
+    # Agenda 2030's global goals are the same fixed data in every database
+    # (shipped by a migration): links name them by their number.
+    "goals.GlobalGoal",
     "followup.ReminderLog",
     "followup.SubtreeCount",
     "followup.KoladaKpi",
@@ -112,7 +119,11 @@ def _history_fields(model: type[models.Model], derived: frozenset[str] = frozens
 
 
 def _user_m2m_fields(model: type[models.Model]) -> list:
-    fields = list(model._meta.many_to_many)
+    # A many-to-many field through a model of its own (a goal's links to the
+    # global goals) is written as that model's section.
+    fields = [
+        m2m for m2m in model._meta.many_to_many if m2m.remote_field.through._meta.auto_created
+    ]
     for m2m in fields:
         if m2m.related_model is not get_user_model():
             raise ImproperlyConfigured(
@@ -138,6 +149,8 @@ def _target(model_field) -> str:
         return "user"
     if related is PlanYear:
         return "year"
+    if related is GlobalGoal:
+        return "global_goal"
     if related in SECTION_BY_MODEL:
         return SECTION_BY_MODEL[related].key
     raise ImproperlyConfigured(
@@ -217,6 +230,7 @@ _TYPE_NAMES = {
     "list": gettext_lazy("a list"),
     "user": gettext_lazy("a user name"),
     "year": gettext_lazy("a year"),
+    "global_goal": gettext_lazy("the number of a global goal"),
     "reference": gettext_lazy("a reference number"),
 }
 

@@ -40,6 +40,7 @@ from followup.backup.format import (
 )
 from followup.jsonfile import check_size, read_json
 from goals import rules
+from goals.agendamodels import GLOBAL_GOAL_COUNT
 from goals.models import (
     PlanYear,
 )
@@ -162,8 +163,22 @@ def _with_defaults(record: Any, defaults: dict) -> Any:
     return {**defaults, **record} if isinstance(record, dict) else record
 
 
+# Sections added to format version 2 later: a file written before has none.
+_LATER_SECTIONS = ("node_global_goals", "indicator_global_goals")
+
+
+def _with_later_sections(raw: dict) -> dict:
+    raw = {key: [] for key in _LATER_SECTIONS} | raw
+    if isinstance(raw.get("history"), dict):
+        raw["history"] = {key: [] for key in _LATER_SECTIONS} | raw["history"]
+    return raw
+
+
 def _upgraded(raw: Any) -> Any:
-    """A format version 1 document as version 2; anything else as it is."""
+    """A format version 1 document as version 2, and a version 2 document
+    written before the later sections with them empty; anything else as it is."""
+    if isinstance(raw, dict) and raw.get("format_version") in (1, 2):
+        raw = _with_later_sections(raw)
     if not isinstance(raw, dict) or raw.get("format_version") != 1:
         return raw
     raw = dict(raw, format_version=2)
@@ -307,6 +322,10 @@ class _Reader:
             if not isinstance(raw, int) or isinstance(raw, bool):
                 raise _wrong_type(where, name, "year")
             return _Year(_integer(raw, where, name, low, high))
+        if target == "global_goal":
+            if not isinstance(raw, int) or isinstance(raw, bool):
+                raise _wrong_type(where, name, "global_goal")
+            return _integer(raw, where, name, 1, GLOBAL_GOAL_COUNT)
         if isinstance(raw, dict):
             _keys(raw, f"{where}.{name}", {"year", "ref"})
             low, high = _integer_range(PlanYear._meta.get_field("year"))

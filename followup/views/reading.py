@@ -8,6 +8,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from followup import dashboard, redthread
+from followup.agendalinks import with_global_goal
 from followup.due import due_for, featured_year
 from followup.forms import RedThreadFilterForm
 from followup.models import Period, default_period
@@ -83,6 +84,7 @@ def red_thread(request: HttpRequest, year: int) -> HttpResponse:
             if row[redthread.KIND] == NodeKind.PERSPECTIVE
         ]
     )
+    filters = with_global_goal(filters, plan_year)
     tree = build_red_thread(
         rows, {committee.pk: committee.label for committee in committees}, filters, period=period
     )
