@@ -97,10 +97,11 @@ def test_earlier_years_cost_the_same_queries_however_many(councillor_client, fir
     with CaptureQueriesContext(connection) as context:
         councillor_client.get(url)
     # The node page's 10 queries (see test_node_detail.py), one more for the
-    # committee's name in a committee goal's history, and 3 for the earlier
-    # years: the chain of copies with their years (one recursive query), those
-    # years' periods, and their assessments.
-    assert len(context.captured_queries) == 14
+    # committee's name in a committee goal's history, one for the goal's
+    # Agenda 2030 global goals, and 3 for the earlier years: the chain of
+    # copies with their years (one recursive query), those years' periods, and
+    # their assessments.
+    assert len(context.captured_queries) == 15
 
 
 def test_starting_a_year_copies_the_indicators_without_outcomes(first_year):
