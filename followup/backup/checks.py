@@ -146,6 +146,26 @@ def _check_rules(document: _Document) -> None:
         error = rules.indicator_error(by_ref[record.values["node_id"].ref].values["kind"])
         if error:
             raise _fail(record.where, error)
+    _check_global_goal_links(document, by_ref)
+
+
+def _check_global_goal_links(document: _Document, nodes: dict[int, _Record]) -> None:
+    """Only goals that may be are linked to a global goal, each at most once, and
+    an indicator to each at most once."""
+    for key, owner in (
+        ("node_global_goals", "node_id"),
+        ("indicator_global_goals", "indicator_id"),
+    ):
+        seen: set[tuple[int, int]] = set()
+        for record in document.live[key]:
+            link = (record.values[owner].ref, record.values["global_goal_id"])
+            if link in seen:
+                raise _fail(record.where, _("It links to the same global goal twice."))
+            seen.add(link)
+            if key == "node_global_goals":
+                error = rules.global_goal_link_error(nodes[link[0]].values["kind"])
+                if error:
+                    raise _fail(record.where, error)
 
 
 def _node_label(record: _Record) -> str:

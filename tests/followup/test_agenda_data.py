@@ -264,3 +264,31 @@ def test_demo_links_most_municipal_goals_and_some_committee_goals_and_indicators
     kinds = set(NodeGlobalGoal.objects.values_list("node__kind", flat=True))
     assert kinds == {NodeKind.MUNICIPAL_GOAL, NodeKind.COMMITTEE_GOAL}
     assert GlobalGoal.objects.count() == 17
+
+
+def test_backup_refuses_a_link_on_a_node_that_cannot_have_one(plan_year, tree):
+    from followup.backup import BackupError
+
+    _link(tree["Fler i arbete"], 8)
+    document = json.loads(year_export(year=2026))
+    vision_ref = next(
+        record["ref"] for record in document["nodes"] if record["kind"] == NodeKind.VISION
+    )
+    document["node_global_goals"][0]["node"] = vision_ref
+    PlanYear.objects.all().delete()
+    with pytest.raises(BackupError, match="Endast kommunövergripande mål och nämndmål"):
+        year_import(data=json.dumps(document).encode())
+    assert not PlanYear.objects.exists()
+
+
+def test_backup_refuses_the_same_link_twice(plan_year, tree):
+    from followup.backup import BackupError
+
+    _link(tree["Fler i arbete"], 8)
+    document = json.loads(year_export(year=2026))
+    twice = dict(document["node_global_goals"][0], ref=2)
+    document["node_global_goals"].append(twice)
+    PlanYear.objects.all().delete()
+    with pytest.raises(BackupError, match="samma globala mål två gånger"):
+        year_import(data=json.dumps(document).encode())
+    assert not PlanYear.objects.exists()
