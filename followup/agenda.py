@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from followup import bars
 from followup.indicatormodels import Indicator, IndicatorGlobalGoal
-from followup.indicators import format_value
+from followup.indicators import format_value, outcome_status
 from followup.models import MISSING, Period, status_label
 from goals.agendamodels import GlobalGoal, NodeGlobalGoal
 from goals.models import Node, PlanYear, kind_label
@@ -164,6 +164,16 @@ class LinkedIndicator:
     goal_id: int
     goal_title: str
     outcome: Decimal | None
+    direction: str = "higher"
+
+    @property
+    def status(self) -> str | None:
+        """Met, partly met or not met against the target; None without an outcome."""
+        return outcome_status(target=self.target, outcome=self.outcome, direction=self.direction)
+
+    @property
+    def status_label(self) -> str:
+        return status_label(self.status) if self.status else ""
 
     @property
     def target_text(self) -> str:
@@ -235,7 +245,14 @@ def global_goal_page(
         indicators=[
             LinkedIndicator(*row)
             for row in indicators.order_by("node__tree_id", "node__lft", "order", "pk").values_list(
-                "id", "name", "unit", "target", "node_id", "node__title", "outcome__value"
+                "id",
+                "name",
+                "unit",
+                "target",
+                "node_id",
+                "node__title",
+                "outcome__value",
+                "direction",
             )
         ],
     )

@@ -214,6 +214,7 @@ def test_global_goal_page_lists_the_linked_goals_and_indicators_with_status(
     assert "Globalt mål 8: Anständiga arbetsvillkor och ekonomisk tillväxt" in html
     assert "Budget i balans" not in html
     assert "Andel i arbete" in html and "77,5 %" in html and "80 %" in html
+    assert [row.status for row in page.indicators] == ["partly_met"]
     assert "Resultat" not in html
     # The röd tråd filtered to the global goal is one link away.
     assert "global_goal=8" in html
