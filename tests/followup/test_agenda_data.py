@@ -17,6 +17,7 @@ from goals.agenda import node_global_goals_set
 from goals.agendamodels import GlobalGoal, NodeGlobalGoal
 from goals.models import Node, NodeKind, PlanYear
 from tests.factories import add_indicator, assess_all, build_tree, grow_tree
+from tests.followup.test_backup import _wipe
 
 OUTLINE = """
     Vision
@@ -214,7 +215,7 @@ def test_backup_round_trip_keeps_the_links_and_their_history(plan_year, tree, of
     assert {record["global_goal"] for record in document["indicator_global_goals"]} == {4, 10}
     assert len(document["history"]["node_global_goals"]) == 4  # three added, one removed
 
-    call_command("flush", interactive=False, verbosity=0)
+    _wipe()
     _restore_global_goals()
     result = year_import(data=before)
     assert year_export(year=2026) == before
