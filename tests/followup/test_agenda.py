@@ -147,6 +147,12 @@ def test_official_links_an_indicator(client, official, tree):
     client.force_login(official)
     indicator = add_indicator(tree["Läsa bättre"], "Andel behöriga")
     url = reverse("followup:indicator_global_goals", kwargs={"pk": indicator.pk})
+    # Its goal's page leads there, and so does a municipal indicator's edit page.
+    assert url in client.get(tree["Läsa bättre"].get_absolute_url()).content.decode()
+    municipal = add_indicator(tree["Fler i arbete"], "Andel i arbete")
+    edit_url = reverse("followup:indicator_edit", kwargs={"pk": municipal.pk})
+    municipal_url = reverse("followup:indicator_global_goals", kwargs={"pk": municipal.pk})
+    assert municipal_url in client.get(edit_url).content.decode()
     response = client.post(url, {"global_goals": ["4", "10"]})
     assert response.status_code == 302
     assert response["Location"] == tree["Läsa bättre"].get_absolute_url() + "#indicators"
