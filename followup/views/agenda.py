@@ -119,7 +119,10 @@ def node_global_goals(request: HttpRequest, pk: int) -> HttpResponse:
     current = set(NodeGlobalGoal.objects.filter(node=node).values_list("global_goal_id", flat=True))
 
     def save(numbers: list[int]) -> tuple[int, int]:
-        return node_global_goals_set(node=node, numbers=numbers, user=request.user)
+        try:
+            return node_global_goals_set(node=node, numbers=numbers, user=request.user)
+        except Node.DoesNotExist:  # deleted while the form was open
+            raise Http404 from None
 
     return _link_page(
         request,
