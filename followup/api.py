@@ -16,7 +16,7 @@ from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from followup import approvedonly, assignments, geh
+from followup import agendalinks, approvedonly, assignments, geh
 from followup.indicatormodels import Indicator, IndicatorDirection, IndicatorOutcome
 from followup.models import STATUS_LABELS, Assessment, Period
 from goals import links, permissions, rules
@@ -171,8 +171,8 @@ def year_detail(request: HttpRequest, year: int) -> JsonResponse:
 def _nodes(
     request: HttpRequest, plan_year: PlanYear, nodes: list[dict], periods: list[Period]
 ) -> list[dict]:
-    """The page's nodes with their assessments and indicators: three queries, for the
-    page is one stretch of the tree (a range of `lft`)."""
+    """The page's nodes with their assessments, indicators and Agenda 2030 global
+    goals: five queries, for the page is one stretch of the tree (a range of `lft`)."""
     if not nodes:
         return []
     lft_range = (nodes[0]["lft"], nodes[-1]["lft"])
@@ -207,6 +207,8 @@ def _nodes(
     ):
         outcomes.setdefault(row.pop("indicator_id"), []).append(row)
     indicators: dict[int, list[dict]] = {}
+    node_goals = agendalinks.node_numbers(plan_year, lft_range)
+    indicator_goals = agendalinks.indicator_numbers(plan_year, lft_range)
     directions = dict(IndicatorDirection.choices)
     for row in (
         Indicator.objects.filter(node__plan_year=plan_year, node__lft__range=lft_range)
@@ -216,6 +218,7 @@ def _nodes(
         node_id = row.pop("node_id")
         row["direction_label"] = str(directions.get(row["direction"], row["direction"]))
         row["outcomes"] = outcomes.get(row["id"], [])
+        row["global_goals"] = indicator_goals.get(row["id"], [])
         indicators.setdefault(node_id, []).append(row)
 
     supported = links.supported_ids(plan_year.pk, lft_range)
@@ -248,6 +251,7 @@ def _nodes(
             "indicators": indicators.get(node["id"], []),
             # The goals it also supports besides its parent (their ids on this or other pages).
             "also_supports": supported.get(node["id"], []),
+            "global_goals": node_goals.get(node["id"], []),
         }
         for node in nodes
     ]

@@ -6,9 +6,10 @@ A perspective of the year before is the one the current perspective was
 copied from (`copied_from`); committees are the same from year to year. Every
 bar links to the röd tråd filtered to what it counts.
 
-Three queries whatever the size of the year: the periods of the two years
-the reader may see, both years' trees with their statuses (`_rows`), and the
-analyses of the goals listed (when any is listed).
+Five queries whatever the size of the year: the periods of the two years
+the reader may see, both years' trees with their statuses (`_rows`), the
+analyses of the goals listed (when any is listed), and the global goals with
+the statuses of the goals linked to them (`followup.agenda`).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from followup import approvedonly, bars
+from followup.agenda import AgendaSummary, agenda_summary
 from followup.models import MISSING, WITHHELD, Assessment, GoalStatus, Period, status_label
 from followup.reports import Summary
 from goals.models import GOAL_KINDS, Committee, Node, NodeKind, PlanYear, kind_label
@@ -93,6 +95,8 @@ class Comparison:
     goal_lists: list[GoalList] = field(default_factory=list)
     # How the municipal goals came out in the period, for the annual report.
     summary: Summary = field(default_factory=lambda: Summary(Counter()))
+    # The goals linked to each Agenda 2030 global goal, by their status.
+    agenda: AgendaSummary | None = None
 
     @property
     def sections(self) -> list[tuple[str, str, list[Group]]]:
@@ -192,6 +196,7 @@ def period_comparison(
             if group.rows and group.rows[0].current:
                 target.append(group)
     comparison.goal_lists = _goal_lists(rows, period, committees, links)
+    comparison.agenda = agenda_summary(plan_year, period)
     comparison.summary = Summary(
         Counter(row[_STATUS] or MISSING for row in rows if row[_KIND] == NodeKind.MUNICIPAL_GOAL)
     )

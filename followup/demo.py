@@ -23,6 +23,7 @@ from django.utils import timezone
 from accounts.auth import mark_as_demo
 from followup import counts
 from followup.approvalmodels import CommitteeReport
+from followup.demoagenda import demo_agenda_load
 from followup.demoassignments import demo_assignments_load
 from followup.demofigures import (
     DEMO_INDICATORS,
@@ -103,6 +104,7 @@ def demo_load(*, year: int) -> DemoResult:
         demo_geh_load(plan_year=plan_year, interim=interim)
         demo_kolada_load(plan_year=plan_year)
         demo_assignments_load(plan_year=plan_year, interim=interim, committees=committees)
+        demo_agenda_load(plan_year=plan_year)
         _decisions(plan_year, interim, committees)
     return DemoResult(plan_year, loader.created, created_assessments, users)
 

@@ -36,6 +36,7 @@ from followup.search import MAX_QUERY_LENGTH
 from followup.services import Entry
 from goals import fields as id_fields
 from goals import rules
+from goals.agendamodels import GLOBAL_GOAL_CHOICES
 from goals.forms import ReasonForm
 from goals.models import KIND_ORDER, Committee, Node, NodeKind, PlanYear
 from goals.text import PlainTextFormField
@@ -58,6 +59,9 @@ class RedThreadFilterForm(forms.Form):
         label=_("Perspective"), coerce=int, required=False, widget=QuickSelect
     )
     status = forms.ChoiceField(label=_("Status"), required=False, widget=QuickSelect)
+    global_goal = forms.TypedChoiceField(
+        label=_("Global goal"), coerce=int, required=False, widget=QuickSelect
+    )
     # What is shown of the tree; set by the page's links, so hidden from the form.
     level = forms.ChoiceField(
         required=False,
@@ -74,6 +78,7 @@ class RedThreadFilterForm(forms.Form):
         self.fields["committee"].choices = everything + [(c.pk, c.name) for c in committees]
         self.fields["perspective"].choices = everything
         self.fields["status"].choices = everything + [(s, status_label(s)) for s in STATUS_ORDER]
+        self.fields["global_goal"].choices = everything + GLOBAL_GOAL_CHOICES
 
     def period_choice(self, default_period: Period | None) -> Period | None:
         """The chosen period, or the default when none or an invalid one is asked for.
@@ -104,6 +109,7 @@ class RedThreadFilterForm(forms.Form):
             open_ids=self._open_ids(),
             analyses=bool(cleaned.get("analyses")),
             period_id=cleaned.get("period") or None,
+            global_goal=cleaned.get("global_goal") or None,
         )
 
     def _open_ids(self) -> frozenset[int]:

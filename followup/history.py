@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from followup.indicatormodels import Indicator, IndicatorDirection, IndicatorOutcome
 from followup.indicators import format_value
 from followup.models import STATUS_LABELS, Assessment, Period
-from goals.models import Committee, Node
+from goals.agendamodels import GLOBAL_GOAL_CHOICES
+from goals.models import Committee, Node, NodeGlobalGoal
 
 # Fields worth showing, with how to label them; the rest (version, timestamps) is noise.
 NODE_FIELDS = ("title", "description", "committee", "parent")
@@ -118,6 +119,8 @@ _SOURCES = (
         # Outcomes of the node's indicators, deleted indicators included.
         "h.indicator_id IN (SELECT i.id FROM {indicators} i WHERE i.node_id = %s)",
     ),
+    # The goal's links to Agenda 2030's global goals, added and removed.
+    ("global_goal", NodeGlobalGoal, ("global_goal_id",), "h.node_id = %s"),
 )
 _DECIMALS = frozenset({"baseline", "target", "value"})
 
@@ -250,6 +253,7 @@ def node_history(
             assessment_labels,
         )
     entries += _indicator_entries(records["indicator"], records["outcome"], period_titles)
+    entries += _global_goal_entries(records["global_goal"])
     entries.sort(key=lambda entry: entry.when, reverse=True)
     return entries
 
@@ -287,6 +291,23 @@ def _indicator_entries(
             outcome_labels,
         )
     return entries
+
+
+def _global_goal_entries(records: list[_Record]) -> list[HistoryEntry]:
+    """A link to a global goal added ("created") or removed ("deleted")."""
+    names = dict(GLOBAL_GOAL_CHOICES)
+    kinds = {"+": _("created"), "-": _("deleted")}
+    return [
+        HistoryEntry(
+            when=record.history_date,
+            who=record.who,
+            what=kinds[record.history_type],
+            subject=_("Link to global goal %(goal)s")
+            % {"goal": names.get(record.global_goal_id, record.global_goal_id)},
+        )
+        for record in records
+        if record.history_type in kinds
+    ]
 
 
 def _by_object(records) -> list[list]:

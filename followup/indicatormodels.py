@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 from followup.models import Period, validate_forecast_allowed
 from goals import rules
 from goals.models import (
+    GlobalGoal,
     Node,
     PlanYear,
 )
@@ -61,6 +62,13 @@ class Indicator(models.Model):
         related_name="copies",
     )
     version = models.PositiveIntegerField(_("version"), default=1)
+    global_goals = models.ManyToManyField(
+        GlobalGoal,
+        verbose_name=_("global goals"),
+        through="followup.IndicatorGlobalGoal",
+        blank=True,
+        related_name="indicators",
+    )
 
     history = HistoricalRecords()
     objects = IndicatorQuerySet.as_manager()
@@ -122,3 +130,35 @@ class IndicatorOutcome(models.Model):
     def clean(self) -> None:
         if self.forecast is not None:
             validate_forecast_allowed(self.period, "forecast")
+
+
+class IndicatorGlobalGoal(models.Model):
+    """An indicator's link to one of Agenda 2030's global goals."""
+
+    indicator = models.ForeignKey(
+        Indicator,
+        verbose_name=_("indicator"),
+        on_delete=models.CASCADE,
+        related_name="global_goal_links",
+    )
+    global_goal = models.ForeignKey(
+        GlobalGoal,
+        verbose_name=_("global goal"),
+        on_delete=models.PROTECT,
+        related_name="indicator_links",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["indicator", "global_goal"]
+        verbose_name = _("link to a global goal")
+        verbose_name_plural = _("links to global goals")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "global_goal"], name="one_indicator_link_per_global_goal"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} → {self.global_goal_id}"

@@ -138,16 +138,20 @@ class RedThreadFilter:
     analyses: bool = False
     # The period asked for in the address, kept in every link the page makes.
     period_id: int | None = None
+    # An Agenda 2030 global goal's number, and the goals linked to it
+    # (followup.agendalinks.with_global_goal).
+    global_goal: int | None = None
+    global_goal_nodes: frozenset[int] = frozenset()
 
     @property
     def active(self) -> bool:
-        return bool(self.committee_id or self.status or self.perspective_id)
+        return bool(self.committee_id or self.status or self.perspective_id or self.global_goal)
 
     @property
     def searching(self) -> bool:
-        """A committee or a status is asked for: the nodes that match are shown
-        wherever they lie, with their ancestors, whatever the level."""
-        return bool(self.committee_id or self.status)
+        """A committee, a status or a global goal is asked for: the nodes that
+        match are shown wherever they lie, with their ancestors, whatever the level."""
+        return bool(self.committee_id or self.status or self.global_goal)
 
     def query(self, **changes: object) -> str:
         """The page's query string with `changes`, starting with "?"; a None drops a key."""
@@ -156,6 +160,7 @@ class RedThreadFilter:
             "committee": self.committee_id,
             "perspective": self.perspective_id,
             "status": self.status,
+            "global_goal": self.global_goal,
             "level": None if self.depth == DEFAULT_DEPTH else KIND_ORDER[self.depth],
             "open": sorted(self.open_ids) or None,
             "analyses": 1 if self.analyses else None,
@@ -275,6 +280,8 @@ def _matches(
             matches = row[COMMITTEE] == filters.committee_id
         if matches and filters.status:
             matches = effective[index] == filters.status
+        if matches and filters.global_goal:
+            matches = row[ID] in filters.global_goal_nodes
         matched[index] = matches
     return matched
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from followup import counts
+from followup import agendalinks, counts
 from followup.approvalmodels import CommitteeReport
 from followup.assignments import assignments_carry_over
 from followup.indicatormodels import Indicator
@@ -45,6 +45,7 @@ def plan_year_start(*, source: PlanYear | None, year: int, user=None) -> PlanYea
             plan_year = goal_services.plan_year_copy(source=source, year=year, user=user)
             _indicators_copy(source=source, target=plan_year, user=user)
             assignments_carry_over(source=source, target=plan_year, user=user)
+            agendalinks.global_goals_copy(source=source, target=plan_year, user=user)
         else:
             plan_year = goal_services.plan_year_create(year=year)
         periods = []

@@ -3,6 +3,7 @@ from django.urls import path
 from followup import api
 from followup.views import (
     assignments,
+    agenda,
     entry,
     geh,
     indicators,
@@ -127,5 +128,18 @@ urlpatterns += [
         "uppfoljning/<id:pk>/uppdrag/",
         assignments.assignment_followup,
         name="assignment_followup",
+# Agenda 2030: the global goals, and the goals and indicators linked to them.
+urlpatterns += [
+    path("agenda-2030/<year:year>/", agenda.global_goal_index, name="global_goal_index"),
+    path(
+        "agenda-2030/<year:year>/mal/<int:number>/",
+        agenda.global_goal_detail,
+        name="global_goal",
+    ),
+    path("nod/<id:pk>/agenda-2030/", agenda.node_global_goals, name="node_global_goals"),
+    path(
+        "nyckeltal/<id:pk>/agenda-2030/",
+        agenda.indicator_global_goals,
+        name="indicator_global_goals",
     ),
 ]

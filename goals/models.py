@@ -298,6 +298,14 @@ class Node(MPTTModel):
         validators=[MinValueValidator(0)],
     )
 
+    global_goals = models.ManyToManyField(
+        "goals.GlobalGoal",
+        verbose_name=_("global goals"),
+        through="goals.NodeGlobalGoal",
+        blank=True,
+        related_name="nodes",
+    )
+
     history = HistoricalRecords(excluded_fields=["lft", "rght", "tree_id", "level"])
     # Also the manager django-mptt writes the tree through (goals/tree_manager.py).
     objects = NodeTreeManager.from_queryset(NodeQuerySet)()
@@ -478,8 +486,9 @@ class Node(MPTTModel):
 
 
 # Models in modules of their own, imported here so that Django registers them
-# with this app: the approvals of operational plans, roles from the directory
-# and the council's assignments.
+# with this app: the approvals of operational plans, roles from the directory,
+# the council's assignments and Agenda 2030.
+from goals.agendamodels import GlobalGoal, NodeGlobalGoal  # noqa: E402, F401
 from goals.approvalmodels import (  # noqa: E402, F401
     Approval,
     ApprovalQuerySet,

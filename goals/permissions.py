@@ -402,3 +402,10 @@ def assignment_committees(user: User) -> frozenset[int] | None:
     """The committees whose assignments the user follows up; None means all of them."""
     roles = roles_of(user)
     return None if roles.superuser else roles.committee_ids
+
+
+def can_link_global_goals(user: User) -> bool:
+    """Linking goals and indicators to Agenda 2030's global goals is the
+    officials' (tjänstepersoner), who keep the municipality's steering as a whole."""
+    roles = roles_of(user)
+    return roles.superuser or roles.official

@@ -244,6 +244,29 @@ def indicator_error(kind: str) -> str | None:
     return None
 
 
+# --- Agenda 2030 ----------------------------------------------------------------
+
+# The goals that may be linked to Agenda 2030's global goals (an indicator may
+# be linked too).
+GLOBAL_GOAL_KINDS = frozenset({NodeKind.MUNICIPAL_GOAL, NodeKind.COMMITTEE_GOAL})
+
+
+def global_goal_link_error(kind: str) -> str | None:
+    """Why a node of `kind` cannot be linked to a global goal of Agenda 2030."""
+    if kind not in GLOBAL_GOAL_KINDS:
+        return _("Only municipal goals and committee goals can be linked to the global goals.")
+    return None
+
+
+def unknown_global_goals_error(numbers) -> str | None:
+    """Why global goals numbered `numbers` cannot be linked: they do not exist."""
+    if numbers:
+        return _("There is no global goal numbered %(numbers)s.") % {
+            "numbers": ", ".join(str(number) for number in sorted(numbers))
+        }
+    return None
+
+
 def period_year_error(period_plan_year_id: int, node_plan_year_id: int) -> str | None:
     """A node is followed up (assessed, measured) only in its own plan year's periods."""
     if period_plan_year_id != node_plan_year_id:

@@ -77,6 +77,7 @@ def _kwargs(world, whose: str) -> dict:
         },
         "user": {"pk": world["user"].pk},
         "bun assignment": {"pk": world["assignment"].pk},
+        "global goal": {"year": 2026, "number": 5},
         "bun report": {"pk": world["period"].pk, "slug": "bun"},
         **{
             f"{slug} report:{step}": {"pk": world["period"].pk, "slug": slug, "step": step}
@@ -211,6 +212,35 @@ TABLE = [
     Row("followup:indicator_delete", "bun indicator", BUN_SECRETARY),
     Row("followup:outcome_edit", "bun indicator in open period", BUN_SECRETARY),
     Row("followup:overview", "year", READERS),
+    # Agenda 2030: read as the other reading pages; linked by officials only.
+    Row("followup:global_goal_index", "year", READERS),
+    Row("followup:global_goal", "global goal", READERS),
+    Row("followup:node_global_goals", "municipal goal", OFFICIALS),
+    Row("followup:node_global_goals", "bun goal", OFFICIALS),
+    Row(
+        "followup:node_global_goals",
+        "bun goal",
+        _answers(LOGIN, 403, 403, 403, 302, 302),
+        "post",
+        {"global_goals": ["5"]},
+    ),
+    # A direction goal cannot be linked: the page says so, and a POST changes nothing.
+    Row("followup:node_global_goals", "direction goal", OFFICIALS),
+    Row(
+        "followup:node_global_goals",
+        "direction goal",
+        _answers(LOGIN, 403, 403, 403, 400, 400),
+        "post",
+        {"global_goals": ["5"]},
+    ),
+    Row("followup:indicator_global_goals", "bun indicator", OFFICIALS),
+    Row(
+        "followup:indicator_global_goals",
+        "municipal indicator",
+        _answers(LOGIN, 403, 403, 403, 302, 302),
+        "post",
+        {"global_goals": ["13"]},
+    ),
     Row("followup:period_report", "open period", READERS),
     Row("followup:report_csv", "open period", READERS),
     Row("followup:report_xlsx", "open period", READERS),

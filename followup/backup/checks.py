@@ -162,6 +162,7 @@ def _check_rules(document: _Document) -> None:
     _check_approvals(document)
     _check_links(document.live["links"], by_ref)
     _check_assignments(document, by_ref)
+    _check_global_goal_links(document, by_ref)
 
 
 def _period_kind(record: _Record, period_kinds: dict[int, str]) -> str:
@@ -233,6 +234,25 @@ def _check_assignments(document: _Document, nodes_by_ref: dict[int, _Record]) ->
     for record in document.live["assignment_followups"]:
         if record.values["status"] not in AssignmentStatus.values:
             raise _fail(record.where, _("That status does not apply to an assignment."))
+
+
+def _check_global_goal_links(document: _Document, nodes: dict[int, _Record]) -> None:
+    """Only goals that may be are linked to a global goal, each at most once, and
+    an indicator to each at most once."""
+    for key, owner in (
+        ("node_global_goals", "node_id"),
+        ("indicator_global_goals", "indicator_id"),
+    ):
+        seen: set[tuple[int, int]] = set()
+        for record in document.live[key]:
+            link = (record.values[owner].ref, record.values["global_goal_id"])
+            if link in seen:
+                raise _fail(record.where, _("It links to the same global goal twice."))
+            seen.add(link)
+            if key == "node_global_goals":
+                error = rules.global_goal_link_error(nodes[link[0]].values["kind"])
+                if error:
+                    raise _fail(record.where, error)
 
 
 def _node_label(record: _Record) -> str:

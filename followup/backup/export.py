@@ -252,6 +252,8 @@ class _Exporter:
                         user_ids |= values
                     elif target == "year":
                         year_ids |= values
+                    elif target == "global_goal":
+                        continue  # written as its number
                     else:
                         foreign.setdefault(target, set()).update(values - set(self.refs[target]))
         for by_object in [*self.members.values(), *self.recorded_members.values()]:
@@ -297,6 +299,8 @@ class _Exporter:
             return self.usernames.get(value)
         if target == "year":
             return self.years.get(value)
+        if target == "global_goal":
+            return value
         if value in self.refs[target]:
             return self.refs[target][value]
         reference = self.external.get(target, {}).get(value)

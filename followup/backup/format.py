@@ -16,20 +16,22 @@ from django.utils.translation import gettext_lazy
 from followup.approvalmodels import CommitteeReport
 from followup.assignmentmodels import AssignmentFollowup
 from followup.gehmodels import BalanceDeficit, BalanceStatement, GehEvaluation
-from followup.indicatormodels import Indicator, IndicatorOutcome
+from followup.indicatormodels import Indicator, IndicatorGlobalGoal, IndicatorOutcome
 from followup.models import Assessment, Period
 from goals.approvalmodels import OperationalPlan
 from goals.assignmentmodels import Assignment
 from goals.linkmodels import NodeLink
 from goals.models import (
     Committee,
+    GlobalGoal,
     Node,
+    NodeGlobalGoal,
     PlanYear,
 )
 
 FORMAT = "kramfors-styr/plan-year"
-# Version 3 added the committees' approvals, the links between goals and the
-# assignments (ADDED_IN_3); the reader upgrades a version 1 or 2 document as it reads it.
+# Version 3 added the committees' approvals, the links between goals, the
+# assignments and the links to Agenda 2030's global goals (ADDED_IN_3); the reader upgrades a version 1 or 2 document as it reads it.
 FORMAT_VERSION = 3
 # A plan year with thousands of nodes and years of history stays far below this.
 MAX_FILE_SIZE = 200 * 1024 * 1024
@@ -67,6 +69,8 @@ SECTIONS = (
     Section("links", NodeLink, "plan_year"),
     Section("periods", Period, "plan_year"),
     Section("indicators", Indicator, "node", "nodes"),
+    Section("node_global_goals", NodeGlobalGoal, "node", "nodes"),
+    Section("indicator_global_goals", IndicatorGlobalGoal, "indicator", "indicators"),
     Section("assessments", Assessment, "node", "nodes"),
     Section("outcomes", IndicatorOutcome, "indicator", "indicators"),
     Section("geh_evaluations", GehEvaluation, "period", "periods"),
@@ -86,6 +90,8 @@ ADDED_IN_3 = (
     "committee_reports",
     "assignments",
     "assignment_followups",
+    "node_global_goals",
+    "indicator_global_goals",
 )
 SECTION_BY_KEY = {section.key: section for section in SECTIONS}
 SECTION_BY_MODEL = {section.model: section for section in SECTIONS}
@@ -96,6 +102,9 @@ SECTION_BY_MODEL = {section.model: section for section in SECTIONS}
 # Kolada's lists and comparison values belong to no year and are fetched
 # again from Kolada.
 LEFT_OUT = (
+    # Agenda 2030's global goals are the same fixed data in every database
+    # (shipped by a migration): links name them by their number.
+    "goals.GlobalGoal",
     "followup.ReminderLog",
     "followup.SubtreeCount",
     "followup.KoladaKpi",
@@ -125,7 +134,11 @@ def _history_fields(model: type[models.Model], derived: frozenset[str] = frozens
 
 
 def _user_m2m_fields(model: type[models.Model]) -> list:
-    fields = list(model._meta.many_to_many)
+    # A many-to-many field through a model of its own (a goal's links to the
+    # global goals) is written as that model's section.
+    fields = [
+        m2m for m2m in model._meta.many_to_many if m2m.remote_field.through._meta.auto_created
+    ]
     for m2m in fields:
         if m2m.related_model is not get_user_model():
             raise ImproperlyConfigured(
@@ -151,6 +164,8 @@ def _target(model_field) -> str:
         return "user"
     if related is PlanYear:
         return "year"
+    if related is GlobalGoal:
+        return "global_goal"
     if related in SECTION_BY_MODEL:
         return SECTION_BY_MODEL[related].key
     raise ImproperlyConfigured(
@@ -230,6 +245,7 @@ _TYPE_NAMES = {
     "list": gettext_lazy("a list"),
     "user": gettext_lazy("a user name"),
     "year": gettext_lazy("a year"),
+    "global_goal": gettext_lazy("the number of a global goal"),
     "reference": gettext_lazy("a reference number"),
 }
 

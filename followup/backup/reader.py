@@ -41,6 +41,7 @@ from followup.backup.format import (
 )
 from followup.jsonfile import check_size, read_json
 from goals import rules
+from goals.agendamodels import GLOBAL_GOAL_COUNT
 from goals.models import (
     PlanYear,
 )
@@ -163,6 +164,7 @@ def _with_defaults(record: Any, defaults: dict) -> Any:
     return {**defaults, **record} if isinstance(record, dict) else record
 
 
+# Sections added to format version 2 later: a file written before has none.
 def _upgraded(raw: Any) -> Any:
     """A format version 1 or 2 document as version 3; anything else as it is."""
     if isinstance(raw, dict) and raw.get("format_version") == 1:
@@ -328,6 +330,10 @@ class _Reader:
             if not isinstance(raw, int) or isinstance(raw, bool):
                 raise _wrong_type(where, name, "year")
             return _Year(_integer(raw, where, name, low, high))
+        if target == "global_goal":
+            if not isinstance(raw, int) or isinstance(raw, bool):
+                raise _wrong_type(where, name, "global_goal")
+            return _integer(raw, where, name, 1, GLOBAL_GOAL_COUNT)
         if isinstance(raw, dict):
             _keys(raw, f"{where}.{name}", {"year", "ref"})
             low, high = _integer_range(PlanYear._meta.get_field("year"))

@@ -330,7 +330,9 @@ class _Restorer:
             objects.append((record, values, model(**values)))
         # A link to another year's object that is gone from the live table is dropped.
         for model_field in _fields(model, section.derived):
-            if not model_field.is_relation or _target(model_field) in ("user", "year"):
+            if not model_field.is_relation:
+                continue
+            if _target(model_field) in ("user", "year", "global_goal"):
                 continue
             external = [
                 obj

@@ -151,6 +151,7 @@ def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "indicator": indicator,
             "conflict": conflict,
             "conflict_rows": _indicator_fields(conflict) if conflict else [],
+            "can_link_global_goals": permissions.can_link_global_goals(request.user),
         },
         status=status,
     )

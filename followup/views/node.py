@@ -5,13 +5,25 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from followup import agenda
 from followup.history import node_history
 from followup.nodemarkup import render_node_list
 from followup.nodepage import node_page
 from followup.yearly import earlier_years
-from goals import permissions
+from goals import permissions, rules
 from goals.models import Node
 from goals.rules import ADD_KIND_LABELS, INDICATOR_KINDS
+
+
+def _agenda(request: HttpRequest, node: Node) -> dict:
+    """The goal's Agenda 2030 global goals (one query), for the goals that may have them."""
+    if rules.global_goal_link_error(node.kind):
+        return {}
+    return {
+        "global_goals": agenda.linked_global_goals(node),
+        "global_goal_kinds": True,
+        "can_link_global_goals": permissions.can_link_global_goals(request.user),
+    }
 
 
 def node_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -50,5 +62,6 @@ def node_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": permissions.can_edit_node(request.user, node),
             "can_add_child": permissions.can_add_child(request.user, node),
             "add_child_label": ADD_KIND_LABELS.get(node.child_kind, ""),
+            **_agenda(request, node),
         },
     )

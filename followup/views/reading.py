@@ -8,6 +8,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from followup import assignmentmarkup, assignments, dashboard, redthread
+from followup.agendalinks import with_global_goal
 from followup.due import due_for, featured_year
 from followup.forms import RedThreadFilterForm
 from followup.linkmarkup import year_links
@@ -84,6 +85,7 @@ def red_thread(request: HttpRequest, year: int) -> HttpResponse:
             if row[redthread.KIND] == NodeKind.PERSPECTIVE
         ]
     )
+    filters = with_global_goal(filters, plan_year)
     labels = {committee.pk: committee.label for committee in committees}
     # The assignments under their goals: one query, always run.
     goal_assignments = assignmentmarkup.goal_rows_html(

@@ -428,6 +428,34 @@ def _logged_in_page_type(name: str, demo: Demo) -> PageType:
             )
             heading = f"Markera verksamhetsplanen för {bun.name} klar för nämnd"
             return PageType(path, heading, "Vad som händer", role=SECRETARY)
+        case "agenda-index":
+            path = reverse("followup:global_goal_index", kwargs={"year": YEAR})
+            return PageType(path, f"Agenda 2030 {YEAR}", "5. Jämställdhet", role=COUNCILLOR)
+        case "agenda-goal":
+            path = reverse("followup:global_goal", kwargs={"year": YEAR, "number": 8})
+            heading = "Globalt mål 8: Anständiga arbetsvillkor och ekonomisk tillväxt"
+            return PageType(
+                path, heading, "Fler invånare ska ha en egen försörjning", role=COUNCILLOR
+            )
+        case "agenda-red-thread":
+            path = demo.red_thread(global_goal=13)
+            return PageType(
+                path, f"Röd tråd {YEAR}", "Kommunens klimatpåverkan ska minska", role=COUNCILLOR
+            )
+        case "agenda-node-links":
+            node = demo.node(MUNICIPAL_GOAL)
+            path = reverse("followup:node_global_goals", kwargs={"pk": node.pk})
+            heading = f"Globala mål för ”{node.title}”"
+            return PageType(path, heading, "16. Fredliga och inkluderande samhällen", role=OFFICIAL)
+        case "agenda-node-links-refused":
+            node = demo.node(ACTIVITY)
+            path = reverse("followup:node_global_goals", kwargs={"pk": node.pk})
+            heading = f"Globala mål för ”{node.title}”"
+            return PageType(path, heading, "Endast kommunövergripande mål", role=OFFICIAL)
+        case "agenda-indicator-links":
+            path = reverse("followup:indicator_global_goals", kwargs={"pk": indicator.pk})
+            heading = f"Globala mål för ”{indicator.name}”"
+            return PageType(path, heading, "4. God utbildning för alla", role=OFFICIAL)
         case "forbidden":
             return PageType(
                 reverse("goals:user_list"), "Inte tillåtet", status=403, role=COUNCILLOR
@@ -502,6 +530,12 @@ LOGGED_IN_PAGE_TYPES = [
     "balance-statement-errors",
     "geh-goals-form",
     "committee-report",
+    "agenda-index",
+    "agenda-goal",
+    "agenda-red-thread",
+    "agenda-node-links",
+    "agenda-node-links-refused",
+    "agenda-indicator-links",
     "forbidden",
     "assignments",
     "assignments-committee",

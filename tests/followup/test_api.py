@@ -167,6 +167,8 @@ def test_query_count_does_not_grow_with_the_tree(
     # * the page's nodes with their committees
     # * their assessments
     # * their indicators' outcomes
+    # * their global goals
+    # * their indicators' global goals
     # * their indicators
     # * the goals they also support
     # * the year's assignments with their committees, and their follow-ups

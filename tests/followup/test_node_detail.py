@@ -88,6 +88,7 @@ def test_query_count_does_not_grow_with_the_tree(
     # * the user's groups and committees (roles: what may be edited)
     # * the history of the node, its assessments, its indicators and their outcomes
     # * the names of the parents the node's history mentions
+    # * the goal's Agenda 2030 global goals
     with django_assert_num_queries(12):
         response = councillor_client.get(municipal.get_absolute_url())
     assert response.status_code == 200

@@ -182,6 +182,8 @@ def test_open_data_query_count_for_residents(client, public, tree, django_assert
     # * the page's nodes with their committees
     # * their assessments
     # * their indicators' outcomes
+    # * their global goals
+    # * their indicators' global goals
     # * their indicators
     # * the goals they also support
     # * the year's assignments with their committees, and their follow-up

@@ -258,8 +258,10 @@ def test_overview_query_count_does_not_grow_with_the_tree(
     # * the committees
     # * the periods of this year and the year before
     # * the whole tree, in tree order, with its statuses in two periods
+    # * the global goals (Agenda 2030)
+    # * the links of the year's goals to them, with their status in the period
     # * the user's groups and committees, in one query (roles, for the menu)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(10):
         response = councillor_client.get(_overview_url(plan_year, periods[0]))
     assert response.context["summary"].total == 8
 
