@@ -128,6 +128,9 @@ urlpatterns += [
         "uppfoljning/<id:pk>/uppdrag/",
         assignments.assignment_followup,
         name="assignment_followup",
+    ),
+]
+
 # Agenda 2030: the global goals, and the goals and indicators linked to them.
 urlpatterns += [
     path("agenda-2030/<year:year>/", agenda.global_goal_index, name="global_goal_index"),

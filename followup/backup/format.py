@@ -31,7 +31,8 @@ from goals.models import (
 
 FORMAT = "kramfors-styr/plan-year"
 # Version 3 added the committees' approvals, the links between goals, the
-# assignments and the links to Agenda 2030's global goals (ADDED_IN_3); the reader upgrades a version 1 or 2 document as it reads it.
+# assignments and the links to Agenda 2030's global goals (ADDED_IN_3); the
+# reader upgrades a version 1 or 2 document as it reads it.
 FORMAT_VERSION = 3
 # A plan year with thousands of nodes and years of history stays far below this.
 MAX_FILE_SIZE = 200 * 1024 * 1024
