@@ -2,8 +2,8 @@ from django.urls import path
 
 from followup import api
 from followup.views import (
-    assignments,
     agenda,
+    assignments,
     entry,
     geh,
     indicators,

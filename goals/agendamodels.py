@@ -2,7 +2,7 @@
 linked to them.
 
 The global goals are fixed data, shipped by the migration that made the
-table (goals/migrations/0009_agenda2030.py); each one's number is its primary
+table (goals/migrations/0011_agenda2030.py); each one's number is its primary
 key, the same in every database and every backup. Which goals a node is
 linked to is a row each in `NodeGlobalGoal`, kept with its history.
 """

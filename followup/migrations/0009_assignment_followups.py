@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('followup', '0008_period_states_and_committee_reports'),
-        ('goals', '0009_assignments'),
+        ('goals', '0010_assignments'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

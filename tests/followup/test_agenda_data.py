@@ -199,7 +199,7 @@ def test_the_links_are_copied_with_the_year(plan_year, tree, official):
 
 def _restore_global_goals() -> None:
     """The global goals as the migration ships them: a new database has them."""
-    migration = __import__("goals.migrations.0009_agenda2030", fromlist=["add_global_goals"])
+    migration = __import__("goals.migrations.0011_agenda2030", fromlist=["add_global_goals"])
     migration.add_global_goals(apps, None)
 
 

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('goals', '0008_year_states_decisions_and_activity_plans'),
+        ('goals', '0009_node_links'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
