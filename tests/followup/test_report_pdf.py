@@ -1,5 +1,6 @@
 """The reports as PDF: text, tags, outline and language, checked with poppler's tools."""
 
+import contextlib
 import datetime
 import re
 import shutil
@@ -80,14 +81,21 @@ def _pdf(client, name: str, tmp_path, **kwargs) -> tuple[str, str, str]:
     return text, info, _objects(response.content)
 
 
+STREAM = re.compile(rb"\d+ 0 obj\s*<<(.*?)>>\s*stream\r?\n", re.S)
+
+
 def _objects(pdf: bytes) -> str:
-    """The PDF's objects as text, its compressed object streams inflated."""
+    """The PDF's objects as text, its compressed object streams inflated. Each
+    stream is read by the length its dictionary gives, so that a font's bytes
+    (embedded whole) are never mistaken for the document's objects."""
     parts = [pdf]
-    for stream in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
-        try:
-            parts.append(zlib.decompress(stream.group(1)))
-        except zlib.error:
-            continue  # an image or a font: nothing to read
+    position = 0
+    while found := STREAM.search(pdf, position):
+        length = re.search(rb"/Length (\d+)", found.group(1))
+        end = found.end() + int(length.group(1)) if length else found.end()
+        with contextlib.suppress(zlib.error):  # an image or a font: nothing to read
+            parts.append(zlib.decompress(pdf[found.end() : end]))
+        position = end
     return b"\n".join(parts).decode("latin-1")
 
 
