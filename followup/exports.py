@@ -236,6 +236,12 @@ def to_xlsx(report: PeriodReport) -> bytes:
     return output.getvalue()
 
 
+def _also_supports(document, titles: list[str] | None) -> None:
+    """The line naming the goals a goal or an activity also supports, if any."""
+    if titles:
+        document.add_paragraph(writable(f"{_('Also supports')}: {'; '.join(titles)}"))
+
+
 def _status_paragraph(document, goal: ReportGoal, forecasts: bool = False) -> None:
     paragraph = document.add_paragraph()
     paragraph.add_run(_("Status:") + " ").bold = True
@@ -316,10 +322,7 @@ def to_docx(report: PeriodReport) -> bytes:
                 for goal in municipal.children:
                     committee = goal.committee.name if goal.committee else ""
                     _goal_section(document, goal, f"{goal.title} ({committee})", 4, forecasts)
-                    if goal.id in supported:
-                        document.add_paragraph(
-                            writable(f"{_('Also supports')}: {'; '.join(supported[goal.id])}")
-                        )
+                    _also_supports(document, supported.get(goal.id))
     assignmentexports.docx_section(document, report, writable)
     if report.geh is not None:
         _geh_section(document, report.geh)
@@ -413,12 +416,14 @@ def committee_to_docx(report: CommitteeReport) -> bytes:
     document.core_properties.language = "sv-SE"
     document.add_heading(document.core_properties.title, level=0)
     forecasts = report.has_forecasts
+    supported = links.supported_titles(report.period.plan_year_id)
     for section in report.sections:
         document.add_heading(
             writable(f"{_('Municipal goal')}: {section.municipal_goal_title}"), level=1
         )
         for goal in section.goals:
             _goal_section(document, goal, goal.title, 2, forecasts)
+            _also_supports(document, supported.get(goal.id))
             if goal.children:
                 document.add_heading(_("Activities"), level=3)
                 for activity in goal.children:
@@ -428,6 +433,7 @@ def committee_to_docx(report: CommitteeReport) -> bytes:
                     if activity.plan_text:
                         document.add_paragraph(writable(activity.plan_text))
                     _analysis(document, activity)
+                    _also_supports(document, supported.get(activity.id))
     assignmentexports.docx_section(document, report, writable)
     output = io.BytesIO()
     document.save(output)

@@ -332,3 +332,30 @@ def test_the_assignments_are_in_every_export(councillor_client, tree, periods, c
     assert "Utred skolskjutsarna (Barn- och utbildningsnämnden)" in texts
     report = councillor_client.get(reverse("followup:period_report", kwargs={"pk": interim.pk}))
     assert 'id="assignments-heading"' in report.content.decode()
+
+
+def test_the_committee_report_in_word_names_what_goals_and_activities_also_support(
+    councillor_client, plan_year, committees, periods
+):
+    from goals import links
+
+    nodes = build_tree(
+        plan_year,
+        """
+        Vision
+          Kramforsbon
+            Trygg kommun
+              Fler i arbete
+                Läsa bättre [bun]
+                  Lovskola [bun]
+                Förskola [bun]
+              Trygghet
+        """,
+    )
+    links.link_add(source=nodes["Läsa bättre"], target_id=nodes["Trygghet"].pk)
+    links.link_add(source=nodes["Lovskola"], target_id=nodes["Förskola"].pk)
+    url = reverse("followup:committee_report_docx", kwargs={"pk": periods[0].pk, "slug": "bun"})
+    document = Document(io.BytesIO(councillor_client.get(url).content))
+    lines = [paragraph.text for paragraph in document.paragraphs]
+    assert "Stödjer även: Trygghet" in lines
+    assert "Stödjer även: Förskola" in lines

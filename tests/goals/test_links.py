@@ -188,3 +188,26 @@ def test_the_year_copy_copies_the_links_onto_the_copies(tree, plan_year):
     }
     assert NodeLink.history.filter(plan_year_id=copy.pk).count() == 2
     assert NodeLink.objects.for_year(plan_year).count() == 2
+
+
+def test_an_adopted_operational_plan_locks_its_goals_links(tree, plan_year, committees):
+    import datetime
+
+    from goals.services import ContentLockedError
+
+    links.link_add(source=tree["Närvaro"], target_id=tree["Trygghet"].pk)
+    services.operational_plan_step(
+        plan_year=plan_year, committee=committees["bun"], step="mark_ready", expected_version=1
+    )
+    services.operational_plan_step(
+        plan_year=plan_year,
+        committee=committees["bun"],
+        step="approve",
+        expected_version=2,
+        decision={"decided_on": datetime.date(2026, 1, 20)},
+    )
+    with pytest.raises(ContentLockedError):
+        links.link_add(source=tree["Närvaro"], target_id=tree["Budget i balans"].pk)
+    with pytest.raises(ContentLockedError):
+        links.link_remove(source=tree["Närvaro"], target_id=tree["Trygghet"].pk)
+    assert _pairs() == {("Närvaro", "Trygghet")}
