@@ -38,6 +38,7 @@ from followup.nodemarkup import (
     row_tails,
 )
 from followup.rollup import descendant_counts
+from goals.agendamodels import GLOBAL_GOAL_CHOICES
 from goals.models import ASSESSABLE_KINDS, KIND_ORDER, Node, NodeKind, PlanYear
 
 # How many nodes' HTML is joined and encoded at a time.
@@ -142,6 +143,10 @@ class RedThreadFilter:
     # (followup.agendalinks.with_global_goal).
     global_goal: int | None = None
     global_goal_nodes: frozenset[int] = frozenset()
+
+    @property
+    def global_goal_label(self) -> str:
+        return dict(GLOBAL_GOAL_CHOICES).get(self.global_goal, "") if self.global_goal else ""
 
     @property
     def active(self) -> bool:

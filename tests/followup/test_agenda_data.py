@@ -68,6 +68,9 @@ def test_red_thread_filter_shows_the_linked_goals_with_their_ancestors(
     assert "Läsa bättre" not in html
     assert "Budget i balans" not in html
     assert response.context["filters"].active
+    page = response.content.decode()
+    assert "Mål kopplade till det globala målet 1. Ingen fattigdom." in page
+    assert '<input type="hidden" name="global_goal" value="1"' in page  # kept by the form
     # The filter is kept in the page's other links, and can be cleared.
     assert "global_goal=1" in response.context["filters"].query(level="activity")
     # Without links to the goal chosen, nothing matches.
