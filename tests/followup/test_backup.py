@@ -621,10 +621,19 @@ def test_an_assignment_under_another_years_goal_is_refused(exported):
     _refused(exported, "Målet hör till ett annat planår än uppdraget.")
 
 
-def test_a_document_written_before_assignments_still_imports(exported):
-    for document in (exported, exported["history"]):
-        del document["assignments"], document["assignment_followups"]
-    result = _import(exported)
+def _as_version_2(document: dict) -> dict:
+    """The document as format version 2 wrote it: without version 3's sections."""
+    from followup.backup.format import ADDED_IN_3
+
+    for part in (document, document["history"]):
+        for key in ADDED_IN_3:
+            del part[key]
+    document["format_version"] = 2
+    return document
+
+
+def test_a_version_2_document_imports_without_assignments(exported):
+    result = _import(_as_version_2(exported))
     assert not Assignment.objects.filter(plan_year=result.plan_year).exists()
 
 
@@ -941,8 +950,22 @@ def test_a_duplicate_link_is_refused(exported):
     _refused(exported, "stödjer redan också")
 
 
-def test_a_file_written_before_links_were_backed_up_imports_with_none(exported):
-    del exported["links"]
-    del exported["history"]["links"]
-    assert _import(exported).counts["nodes"] == 13
+def test_a_version_2_document_imports_without_links(exported):
+    assert _import(_as_version_2(exported)).counts["nodes"] == 13
     assert not NodeLink.objects.exists()
+
+
+def test_an_assignment_to_a_committee_without_goals_keeps_its_committee(two_years, official):
+    # The file writes every committee its rows name, not only the nodes' committees.
+    culture = Committee.objects.create(name="Kulturnämnden", slug="kn", short_name="KN")
+    with acting_as(official):
+        assignment_services.assignment_create(
+            plan_year=PlanYear.objects.get(year=2026),
+            values={"title": "Utred biblioteken", "committee": culture, "given_by": culture},
+            user=official,
+        )
+    document = _document(2026)
+    _wipe()
+    _import(document)
+    restored = Assignment.objects.get(title="Utred biblioteken")
+    assert restored.committee.name == restored.given_by.name == "Kulturnämnden"

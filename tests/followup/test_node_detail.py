@@ -76,7 +76,7 @@ def test_query_count_does_not_grow_with_the_tree(
     assess_all(nodes, periods[0])
     municipal = next(n for n in nodes if n.kind == "municipal_goal")
     add_indicator(municipal, outcomes={periods[0]: 95})
-    # Expect 12 queries:
+    # Expect 13 queries:
     # * the session and the user
     # * the node with its plan year and committee, and its ancestors (breadcrumbs)
     # * the year's periods, each with the node's assessment and who made it
@@ -89,6 +89,6 @@ def test_query_count_does_not_grow_with_the_tree(
     # * the history of the node, its assessments, its indicators and their outcomes
     # * the names of the parents the node's history mentions
     # * the goal's Agenda 2030 global goals
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         response = councillor_client.get(municipal.get_absolute_url())
     assert response.status_code == 200
