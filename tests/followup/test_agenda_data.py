@@ -78,6 +78,18 @@ def test_red_thread_filter_shows_the_linked_goals_with_their_ancestors(
     assert response.context["tree"].shown == 0
 
 
+def test_red_thread_leads_to_the_global_goals_whose_pages_filter_it(
+    councillor_client, plan_year, tree, periods
+):
+    _link(tree["Kortare försörjningsstöd"], 1)
+    page = councillor_client.get(_red_thread(plan_year, period=periods[0].pk)).content.decode()
+    index = reverse("followup:global_goal_index", kwargs={"year": plan_year.year})
+    assert f'href="{index}?period={periods[0].pk}"' in page
+    goal_page = reverse("followup:global_goal", kwargs={"year": plan_year.year, "number": 1})
+    detail = councillor_client.get(f"{goal_page}?period={periods[0].pk}").content.decode()
+    assert f"period={periods[0].pk}&amp;global_goal=1" in detail
+
+
 def test_red_thread_ignores_a_global_goal_that_does_not_exist(councillor_client, plan_year, tree):
     response = councillor_client.get(_red_thread(plan_year, global_goal=18))
     assert response.status_code == 200
