@@ -509,10 +509,13 @@ def _render(
                 )
                 opening = opening.replace("<li ", f'<li id="n{node_id}" ', 1)
             extra = meta_html(rollup, links, analysis) if rollup or links or analysis else ""
-            if node_id in references and (cut is None or level < cut):
-                extra += f'<ul role="list">{references[node_id]}</ul>'
-            if assignments and node_id in assignments:
-                extra += assignments[node_id]
+            # What sits under the goal beside its children (nodes that also
+            # support it, its assignments) shows where its children would.
+            if cut is None or level < cut:
+                if node_id in references:
+                    extra += f'<ul role="list">{references[node_id]}</ul>'
+                if assignments and node_id in assignments:
+                    extra += assignments[node_id]
             append(
                 f"{closes[depth][level]}{opening}{node_id}"
                 f'{url_end}">{title}</a>{tails[committee_id][status]}{forecast_html}</div>{extra}</li>'

@@ -376,7 +376,8 @@ def test_the_red_thread_shows_an_assignment_under_its_goal(
     AssignmentFollowup.objects.create(assignment=assignment, period=annual, status="done")
     client.force_login(councillor)
     response = client.get(
-        reverse("followup:red_thread", kwargs={"year": 2026}) + f"?period={annual.pk}"
+        reverse("followup:red_thread", kwargs={"year": 2026})
+        + f"?period={annual.pk}&level=committee_goal"
     )
     page = response.content.decode()
     row = page[page.index('class="node node--assignment"') :]
@@ -423,8 +424,12 @@ def test_the_red_thread_filtered_by_committee_shows_that_committees_assignments(
     url = reverse("followup:red_thread", kwargs={"year": 2026})
     page = client.get(url + f"?committee={committees['bun'].pk}").content.decode()
     assert "BUN:s uppdrag" in page and "SN:s uppdrag" not in page
-    page = client.get(url).content.decode()
+    page = client.get(url + "?level=committee_goal").content.decode()
     assert "BUN:s uppdrag" in page and "SN:s uppdrag" in page
+    # At the default level a goal's assignments, like its committee goals, are
+    # out of sight until its branch is opened.
+    page = client.get(url).content.decode()
+    assert "BUN:s uppdrag" not in page
 
 
 def test_the_committee_report_has_the_committees_assignments(
