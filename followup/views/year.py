@@ -21,10 +21,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from followup import progress, services
+from followup import auditmarkup, progress, services
 from followup.approvalmodels import CommitteeReport
 from followup.forms import PeriodReopenForm
 from followup.models import Period
+from followup.nodemarkup import node_url_parts
 from goals import approvalsteps, permissions
 from goals.approvalmodels import ApprovalState
 from goals.forms import ConfirmForm
@@ -183,7 +184,21 @@ def period_audit(request: HttpRequest, pk: int) -> HttpResponse:
     if not permissions.can_audit(request.user):
         return permissions.deny(request)
     period = _period(pk)
-    return render(request, "followup/period_audit.html", {"audit": progress.period_audit(period)})
+    audit = progress.period_audit(period)
+    url_start, url_end = node_url_parts()
+    return render(
+        request,
+        "followup/period_audit.html",
+        {
+            "audit": audit,
+            "url_start": url_start,
+            "url_end": url_end,
+            # The long lists, written in Python (followup/auditmarkup.py).
+            "divergence_rows": auditmarkup.divergence_rows(audit.divergences),
+            "without_indicators": auditmarkup.listed_items(audit.without_indicators),
+            "without_analysis": auditmarkup.listed_items(audit.without_analysis),
+        },
+    )
 
 
 # The approval's steps in the URL, Swedish as the other URLs.
