@@ -314,3 +314,12 @@ def test_backup_refuses_the_same_link_twice(plan_year, tree):
     with pytest.raises(BackupError, match="samma globala mål två gånger"):
         year_import(data=json.dumps(document).encode())
     assert not PlanYear.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_global_goals_come_back_after_the_database_is_emptied():
+    # Transactional tests (the browser suite's) empty every table after each
+    # test; Django then sends post_migrate, and the goals are put back.
+    call_command("flush", interactive=False, verbosity=0)
+    assert sorted(GlobalGoal.objects.values_list("number", flat=True)) == list(range(1, 18))
+    assert GlobalGoal.objects.get(number=13).name == "Bekämpa klimatförändringarna"
