@@ -1,9 +1,10 @@
 """Saving assignments' follow-up in a period, several together or none.
 
 The same checks as the goals' assessments (`followup.services.assessments_save`):
-the period's row is locked, a closed period refuses with `PeriodClosedError`, a
-committee's approved part of the period with `ContentLockedError`, and a row
-someone else saved meanwhile with `StaleFollowupError`.
+`followup.services.period_open_for_entry` locks the period's row and refuses a
+closed period or a committee's approved part of it, and
+`followup.services.rows_locked_if_unchanged` a row someone else saved
+meanwhile, here with `StaleFollowupError`.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from followup.assignmentmodels import AssignmentFollowup, AssignmentStatus
 from followup.models import Period
-from followup.services import PeriodClosedError, _locked_period, refuse_if_approved
+from followup.services import StaleRowsError, period_open_for_entry, rows_locked_if_unchanged
 from goals import rules
 from goals.assignmentmodels import Assignment
 
@@ -33,10 +34,8 @@ class FollowupEntry:
     version: int  # the follow-up's version when the form was opened; 0 if there was none
 
 
-class StaleFollowupError(Exception):
-    def __init__(self, current: dict[int, AssignmentFollowup | None]) -> None:
-        super().__init__("stale follow-up")
-        self.current = current  # assignment id -> the follow-up as it now is
+class StaleFollowupError(StaleRowsError):
+    """`current`: assignment id -> the follow-up as it now is."""
 
 
 def assignment_followups_save(*, period: Period, entries: list[FollowupEntry], user) -> int:
@@ -50,24 +49,14 @@ def assignment_followups_save(*, period: Period, entries: list[FollowupEntry], u
         if year_error:
             raise ValidationError(year_error)
     with transaction.atomic():
-        if _locked_period(period.pk).is_closed:
-            raise PeriodClosedError
-        refuse_if_approved(period.pk, {entry.assignment.committee_id for entry in entries})
-        ids = [entry.assignment.pk for entry in entries]
-        existing = {
-            followup.assignment_id: followup
-            for followup in AssignmentFollowup.objects.select_for_update().filter(
-                period=period, assignment_id__in=ids
-            )
-        }
-        stale = {
-            entry.assignment.pk: existing.get(entry.assignment.pk)
-            for entry in entries
-            if (existing[entry.assignment.pk].version if entry.assignment.pk in existing else 0)
-            != entry.version
-        }
-        if stale:
-            raise StaleFollowupError(stale)
+        period_open_for_entry(period.pk, {entry.assignment.committee_id for entry in entries})
+        versions = {entry.assignment.pk: entry.version for entry in entries}
+        existing = rows_locked_if_unchanged(
+            AssignmentFollowup.objects.filter(period=period, assignment_id__in=list(versions)),
+            "assignment_id",
+            versions,
+            StaleFollowupError,
+        )
         now = timezone.now()
         to_create, to_update = [], []
         for entry in entries:

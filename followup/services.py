@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -271,10 +272,46 @@ class Entry:
     forecast_status: str | None = None
 
 
-class StaleAssessmentsError(Exception):
-    def __init__(self, current: dict[int, Assessment | None]) -> None:
-        super().__init__("stale assessments")
-        self.current = current  # node id -> the assessment as it now is (None: deleted)
+class StaleRowsError(Exception):
+    """Rows of an entry form that someone else saved after the form was opened."""
+
+    def __init__(self, current: dict[int, Model | None]) -> None:
+        super().__init__("stale rows")
+        self.current = current  # key -> the row as it now is (None: deleted)
+
+
+class StaleAssessmentsError(StaleRowsError):
+    """`current`: node id -> the assessment as it now is."""
+
+
+def period_open_for_entry(period_id: int, committee_ids: set[int]) -> Period:
+    """The period, its row locked until commit, if entry in it is open for
+    these committees: refused with `PeriodClosedError` when it is closed, and
+    with `ContentLockedError` when a committee has approved its part. Entry
+    forms take this lock first, then the tree's, then the rows'."""
+    period = _locked_period(period_id)
+    if period.is_closed:
+        raise PeriodClosedError
+    refuse_if_approved(period_id, committee_ids)
+    return period
+
+
+def rows_locked_if_unchanged(
+    rows: QuerySet, key: str, versions: dict[int, int], stale: type[StaleRowsError]
+) -> dict[int, Model]:
+    """`rows` locked (SELECT … FOR UPDATE), by the value of `key`, when each
+    key's row still has the version the form was opened with (`versions`; 0
+    for a row that did not exist). Otherwise `stale` is raised with those rows
+    as they now are, and the caller shows them beside the user's own text."""
+    existing = {getattr(row, key): row for row in rows.select_for_update()}
+    changed = {
+        pk: existing.get(pk)
+        for pk, version in versions.items()
+        if (existing[pk].version if pk in existing else 0) != version
+    }
+    if changed:
+        raise stale(changed)
+    return existing
 
 
 def assessments_save(*, period: Period, entries: list[Entry], user) -> int:
@@ -299,26 +336,15 @@ def assessments_save(*, period: Period, entries: list[Entry], user) -> int:
     # The period's lock, then the tree's (the roll-up counts are the tree's),
     # then the rows: the order every writer takes them in.
     with transaction.atomic():
-        current_period = _locked_period(period.pk)
-        if current_period.is_closed:
-            raise PeriodClosedError
-        refuse_if_approved(period.pk, {entry.node.committee_id for entry in entries})
+        period_open_for_entry(period.pk, {entry.node.committee_id for entry in entries})
         with tree_lock(period.plan_year_id):
-            node_ids = [entry.node.pk for entry in entries]
-            existing = {
-                assessment.node_id: assessment
-                for assessment in Assessment.objects.select_for_update().filter(
-                    period=period, node_id__in=node_ids
-                )
-            }
-            stale = {
-                entry.node.pk: existing.get(entry.node.pk)
-                for entry in entries
-                if (existing[entry.node.pk].version if entry.node.pk in existing else 0)
-                != entry.version
-            }
-            if stale:
-                raise StaleAssessmentsError(stale)
+            versions = {entry.node.pk: entry.version for entry in entries}
+            existing = rows_locked_if_unchanged(
+                Assessment.objects.filter(period=period, node_id__in=list(versions)),
+                "node_id",
+                versions,
+                StaleAssessmentsError,
+            )
             now = timezone.now()
             to_create, to_update = [], []
             changes = []
