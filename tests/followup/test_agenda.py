@@ -13,35 +13,13 @@ from followup.indicatormodels import Indicator, IndicatorGlobalGoal
 from followup.models import Assessment
 from goals.agenda import node_global_goals_set
 from goals.agendamodels import GLOBAL_GOALS, GlobalGoal, NodeGlobalGoal
-from tests.factories import add_indicator, assess_all, build_tree, grow_tree
-
-OUTLINE = """
-    Vision
-      Kramforsbon
-        Trygg kommun
-          Fler i arbete
-            Läsa bättre [bun]
-              Lovskola [bun]
-            Kortare försörjningsstöd [sn]
-          Trygga miljöer
-      Ekonomi
-        Ekonomi i balans
-          Budget i balans
-"""
+from tests.factories import add_indicator, assess_all, grow_tree
+from tests.followup.agenda_tree import agenda_tree, link
 
 
 @pytest.fixture
 def tree(plan_year, committees, periods):
-    nodes = build_tree(plan_year, OUTLINE)
-    interim, _annual = periods
-    Assessment.objects.create(node=nodes["Fler i arbete"], period=interim, status="met")
-    Assessment.objects.create(node=nodes["Läsa bättre"], period=interim, status="partly_met")
-    Assessment.objects.create(node=nodes["Budget i balans"], period=interim, status="not_met")
-    return nodes
-
-
-def _link(node, *numbers):
-    node_global_goals_set(node=node, numbers=numbers)
+    return agenda_tree(plan_year, periods)
 
 
 def _links(node) -> list[int]:
@@ -91,7 +69,7 @@ def test_official_links_a_municipal_goal_and_the_history_records_it(client, offi
 
 def test_the_form_shows_the_goals_already_linked_as_ticked(client, official, tree):
     client.force_login(official)
-    _link(tree["Läsa bättre"], 4)
+    link(tree["Läsa bättre"], 4)
     html = client.get(_node_links_url(tree["Läsa bättre"])).content.decode()
     assert 'value="4" id="id_global_goals_3" checked' in html
     assert 'value="5" id="id_global_goals_4">' in html
@@ -101,7 +79,7 @@ def test_the_form_shows_the_goals_already_linked_as_ticked(client, official, tre
 def test_a_global_goal_that_does_not_exist_changes_nothing(client, official, tree):
     client.force_login(official)
     goal = tree["Fler i arbete"]
-    _link(goal, 3)
+    link(goal, 3)
     response = client.post(_node_links_url(goal), {"global_goals": ["4", "18"]})
     assert response.status_code == 400
     assert "Välj ett giltigt alternativ" in response.content.decode()
@@ -112,7 +90,7 @@ def test_a_global_goal_that_does_not_exist_changes_nothing(client, official, tre
 
 def test_the_service_refuses_an_unknown_global_goal_in_swedish(tree):
     goal = tree["Fler i arbete"]
-    _link(goal, 3)
+    link(goal, 3)
     with translation.override("sv"), pytest.raises(ValidationError) as refused:
         node_global_goals_set(node=goal, numbers=[4, 99])
     assert refused.value.messages == ["Det finns inget globalt mål med nummer 99."]
@@ -183,8 +161,8 @@ def _goal_url(plan_year, number, period=None) -> str:
 def test_index_lists_the_seventeen_with_the_linked_goals_counted(
     councillor_client, plan_year, tree, periods
 ):
-    _link(tree["Fler i arbete"], 8)
-    _link(tree["Läsa bättre"], 4, 8)
+    link(tree["Fler i arbete"], 8)
+    link(tree["Läsa bättre"], 4, 8)
     add_indicator(tree["Läsa bättre"]).global_goal_links.create(global_goal_id=4)
     response = councillor_client.get(_index_url(plan_year, periods[0]))
     assert response.status_code == 200
@@ -203,9 +181,9 @@ def test_global_goal_page_lists_the_linked_goals_and_indicators_with_status(
     councillor_client, plan_year, tree, periods
 ):
     interim, annual = periods
-    _link(tree["Fler i arbete"], 8)
-    _link(tree["Kortare försörjningsstöd"], 8, 1)
-    _link(tree["Budget i balans"], 17)
+    link(tree["Fler i arbete"], 8)
+    link(tree["Kortare försörjningsstöd"], 8, 1)
+    link(tree["Budget i balans"], 17)
     indicator = add_indicator(
         tree["Fler i arbete"], "Andel i arbete", target=80, outcomes={interim: "77.5"}, unit="%"
     )
@@ -238,7 +216,7 @@ def test_residents_read_the_pages_with_published_periods_only(client, settings, 
     interim, annual = periods
     interim.publish()
     plan_year = interim.plan_year
-    _link(tree["Läsa bättre"], 4)
+    link(tree["Läsa bättre"], 4)
     Assessment.objects.create(node=tree["Läsa bättre"], period=annual, status="met")
     settings.PUBLIC_ACCESS = False
     assert client.get(_goal_url(plan_year, 4)).status_code == 302
@@ -256,7 +234,7 @@ def _big_linked_year(plan_year, committees, period, goals):
     assess_all(nodes, period)
     for index, node in enumerate(nodes):
         if node.kind in ("municipal_goal", "committee_goal"):
-            _link(node, 1 + index % 17, 1 + (index + 5) % 17)
+            link(node, 1 + index % 17, 1 + (index + 5) % 17)
             indicator = add_indicator(node, f"Nyckeltal {node.pk}", outcomes={period: 85})
             indicator_global_goals_set(indicator=indicator, numbers=[1 + index % 17])
     return nodes

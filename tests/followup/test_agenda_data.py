@@ -11,41 +11,17 @@ from django.urls import reverse
 from followup.agendalinks import indicator_global_goals_set
 from followup.backup import year_export, year_import
 from followup.indicatormodels import Indicator, IndicatorGlobalGoal
-from followup.models import Assessment
 from followup.services import plan_year_start
-from goals.agenda import node_global_goals_set
 from goals.agendamodels import GlobalGoal, NodeGlobalGoal
 from goals.models import Node, NodeKind, PlanYear
-from tests.factories import add_indicator, assess_all, build_tree, grow_tree
+from tests.factories import add_indicator, assess_all, grow_tree
+from tests.followup.agenda_tree import agenda_tree, link
 from tests.followup.test_backup import _wipe
-
-OUTLINE = """
-    Vision
-      Kramforsbon
-        Trygg kommun
-          Fler i arbete
-            Läsa bättre [bun]
-              Lovskola [bun]
-            Kortare försörjningsstöd [sn]
-          Trygga miljöer
-      Ekonomi
-        Ekonomi i balans
-          Budget i balans
-"""
 
 
 @pytest.fixture
 def tree(plan_year, committees, periods):
-    nodes = build_tree(plan_year, OUTLINE)
-    interim, _annual = periods
-    Assessment.objects.create(node=nodes["Fler i arbete"], period=interim, status="met")
-    Assessment.objects.create(node=nodes["Läsa bättre"], period=interim, status="partly_met")
-    Assessment.objects.create(node=nodes["Budget i balans"], period=interim, status="not_met")
-    return nodes
-
-
-def _link(node, *numbers):
-    node_global_goals_set(node=node, numbers=numbers)
+    return agenda_tree(plan_year, periods)
 
 
 def _red_thread(plan_year, **params) -> str:
@@ -59,8 +35,8 @@ def _red_thread(plan_year, **params) -> str:
 def test_red_thread_filter_shows_the_linked_goals_with_their_ancestors(
     councillor_client, plan_year, tree, periods
 ):
-    _link(tree["Kortare försörjningsstöd"], 1)
-    _link(tree["Budget i balans"], 8)
+    link(tree["Kortare försörjningsstöd"], 1)
+    link(tree["Budget i balans"], 8)
     response = councillor_client.get(_red_thread(plan_year, global_goal=1, period=periods[0].pk))
     html = response.context["tree"].html
     assert "Kortare försörjningsstöd" in html
@@ -81,7 +57,7 @@ def test_red_thread_filter_shows_the_linked_goals_with_their_ancestors(
 def test_red_thread_leads_to_the_global_goals_whose_pages_filter_it(
     councillor_client, plan_year, tree, periods
 ):
-    _link(tree["Kortare försörjningsstöd"], 1)
+    link(tree["Kortare försörjningsstöd"], 1)
     page = councillor_client.get(_red_thread(plan_year, period=periods[0].pk)).content.decode()
     index = reverse("followup:global_goal_index", kwargs={"year": plan_year.year})
     assert f'href="{index}?period={periods[0].pk}"' in page
@@ -105,7 +81,7 @@ def test_red_thread_filter_query_count_does_not_grow_with_the_tree(
     assess_all(nodes, periods[0])
     linked = [node for node in nodes if node.kind == NodeKind.COMMITTEE_GOAL]
     for node in linked:
-        _link(node, 5)
+        link(node, 5)
     # Expect 9 queries: the röd tråd's eight (see test_red_thread.py), and the
     # goals linked to the global goal.
     with django_assert_num_queries(9):
@@ -128,9 +104,9 @@ def _overview(plan_year, period) -> str:
 def test_overview_counts_the_linked_goals_per_global_goal(
     councillor_client, plan_year, tree, periods
 ):
-    _link(tree["Fler i arbete"], 8, 1)
-    _link(tree["Läsa bättre"], 4, 8)
-    _link(tree["Kortare försörjningsstöd"], 8)
+    link(tree["Fler i arbete"], 8, 1)
+    link(tree["Läsa bättre"], 4, 8)
+    link(tree["Kortare försörjningsstöd"], 8)
     response = councillor_client.get(_overview(plan_year, periods[0]))
     agenda = response.context["comparison"].agenda
     assert [row.goal.number for row in agenda.linked] == [1, 4, 8]
@@ -158,7 +134,7 @@ def test_overview_query_count_with_links_does_not_grow_with_the_tree(
     assess_all(nodes, periods[0])
     for index, node in enumerate(nodes):
         if node.kind in (NodeKind.MUNICIPAL_GOAL, NodeKind.COMMITTEE_GOAL):
-            _link(node, 1 + index % 17)
+            link(node, 1 + index % 17)
     # The overview's queries (tests/followup/test_report.py), the global goals,
     # and the links of the year's goals with their status in the period.
     with django_assert_num_queries(10):
@@ -173,7 +149,7 @@ def test_overview_query_count_with_links_does_not_grow_with_the_tree(
 def test_open_data_gives_each_goals_and_indicators_global_goals(
     councillor_client, plan_year, tree, periods
 ):
-    _link(tree["Fler i arbete"], 10, 1)
+    link(tree["Fler i arbete"], 10, 1)
     indicator = add_indicator(tree["Läsa bättre"], "Andel")
     indicator_global_goals_set(indicator=indicator, numbers=[4])
     data = councillor_client.get(reverse("followup:api_year", kwargs={"year": 2026})).json()
@@ -188,8 +164,8 @@ def test_open_data_gives_each_goals_and_indicators_global_goals(
 
 
 def test_the_links_are_copied_with_the_year(plan_year, tree, official):
-    _link(tree["Fler i arbete"], 8, 1)
-    _link(tree["Läsa bättre"], 4)
+    link(tree["Fler i arbete"], 8, 1)
+    link(tree["Läsa bättre"], 4)
     indicator = add_indicator(tree["Läsa bättre"], "Andel")
     indicator_global_goals_set(indicator=indicator, numbers=[4, 10])
     next_year = plan_year_start(source=plan_year, year=2027, user=official)
@@ -220,9 +196,9 @@ def _restore_global_goals() -> None:
 
 
 def test_backup_round_trip_keeps_the_links_and_their_history(plan_year, tree, official):
-    _link(tree["Fler i arbete"], 8, 1)
-    _link(tree["Fler i arbete"], 8)
-    _link(tree["Läsa bättre"], 4)
+    link(tree["Fler i arbete"], 8, 1)
+    link(tree["Fler i arbete"], 8)
+    link(tree["Läsa bättre"], 4)
     indicator = add_indicator(tree["Läsa bättre"], "Andel")
     indicator_global_goals_set(indicator=indicator, numbers=[4, 10])
     before = year_export(year=2026)
@@ -248,7 +224,7 @@ def test_backup_round_trip_keeps_the_links_and_their_history(plan_year, tree, of
 def test_backup_refuses_a_link_to_a_global_goal_that_does_not_exist(plan_year, tree):
     from followup.backup import BackupError
 
-    _link(tree["Fler i arbete"], 8)
+    link(tree["Fler i arbete"], 8)
     document = json.loads(year_export(year=2026))
     document["node_global_goals"][0]["global_goal"] = 18
     PlanYear.objects.all().delete()
@@ -291,7 +267,7 @@ def test_demo_links_most_municipal_goals_and_some_committee_goals_and_indicators
 def test_backup_refuses_a_link_on_a_node_that_cannot_have_one(plan_year, tree):
     from followup.backup import BackupError
 
-    _link(tree["Fler i arbete"], 8)
+    link(tree["Fler i arbete"], 8)
     document = json.loads(year_export(year=2026))
     vision_ref = next(
         record["ref"] for record in document["nodes"] if record["kind"] == NodeKind.VISION
@@ -306,7 +282,7 @@ def test_backup_refuses_a_link_on_a_node_that_cannot_have_one(plan_year, tree):
 def test_backup_refuses_the_same_link_twice(plan_year, tree):
     from followup.backup import BackupError
 
-    _link(tree["Fler i arbete"], 8)
+    link(tree["Fler i arbete"], 8)
     document = json.loads(year_export(year=2026))
     twice = dict(document["node_global_goals"][0], ref=2)
     document["node_global_goals"].append(twice)
