@@ -59,10 +59,10 @@ class RedThreadFilterForm(forms.Form):
         label=_("Perspective"), coerce=int, required=False, widget=QuickSelect
     )
     status = forms.ChoiceField(label=_("Status"), required=False, widget=QuickSelect)
-    # An Agenda 2030 global goal, set by the links of its page (followup:global_goal)
-    # and kept by the form, as the level is.
+    # An Agenda 2030 global goal: chosen here, or by the links of its page
+    # (followup:global_goal). The seventeen are constants: no query.
     global_goal = forms.TypedChoiceField(
-        label=_("Global goal"), coerce=int, required=False, widget=forms.HiddenInput
+        label=_("Global goal"), coerce=int, required=False, widget=QuickSelect
     )
     # What is shown of the tree; set by the page's links, so hidden from the form.
     level = forms.ChoiceField(

@@ -46,7 +46,10 @@ def test_red_thread_filter_shows_the_linked_goals_with_their_ancestors(
     assert response.context["filters"].active
     page = response.content.decode()
     assert "Mål kopplade till det globala målet 1. Ingen fattigdom." in page
-    assert '<input type="hidden" name="global_goal" value="1"' in page  # kept by the form
+    # The filter's own choice, kept by the form: the seventeen, the one chosen selected.
+    assert '<select name="global_goal" id="id_global_goal">' in page
+    assert '<option value="1" selected>1. Ingen fattigdom</option>' in page
+    assert page.count('<option value="', page.index('name="global_goal"')) >= 18
     # The filter is kept in the page's other links, and can be cleared.
     assert "global_goal=1" in response.context["filters"].query(level="activity")
     # Without links to the goal chosen, nothing matches.
