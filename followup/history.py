@@ -1,4 +1,5 @@
-"""Who changed what, when: a node's own history and that of its assessments and indicators."""
+"""Who changed what, when: a node's own history and that of its assessments,
+indicators, global goals and also-supports links."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from followup.indicatormodels import Indicator, IndicatorDirection, IndicatorOut
 from followup.indicators import format_value
 from followup.models import STATUS_LABELS, Assessment, Period
 from goals.agendamodels import GLOBAL_GOAL_CHOICES
+from goals.linkmodels import NodeLink
 from goals.models import Committee, Node, NodeGlobalGoal
 
 # Fields worth showing, with how to label them; the rest (version, timestamps) is noise.
@@ -121,6 +123,8 @@ _SOURCES = (
     ),
     # The goal's links to Agenda 2030's global goals, added and removed.
     ("global_goal", NodeGlobalGoal, ("global_goal_id",), "h.node_id = %s"),
+    # Also-supports links from the node and to it, added and removed.
+    ("link", NodeLink, ("source_id", "target_id"), "(h.source_id = %s OR h.target_id = %s)"),
 )
 _DECIMALS = frozenset({"baseline", "target", "value"})
 
@@ -143,9 +147,10 @@ class _Record:
 
 
 @cache
-def _history_sql() -> tuple[str, list[tuple[str, str]]]:
-    """The query of `_history_records` and its value columns as (source, field),
-    built once: `Model.history` makes a new manager class on every access."""
+def _history_sql() -> tuple[str, list[tuple[str, str]], int]:
+    """The query of `_history_records`, its value columns as (source, field)
+    and how many times it names the node, built once: `Model.history` makes a
+    new manager class on every access."""
     quote = connection.ops.quote_name
     users = quote(get_user_model()._meta.db_table)
     fields = {
@@ -173,7 +178,7 @@ def _history_sql() -> tuple[str, list[tuple[str, str]]]:
             f"WHERE {where_sql}"
         )
     sql = " UNION ALL ".join(selects) + " ORDER BY 1, 2, 4, 3"
-    return sql, columns
+    return sql, columns, sum(where.count("%s") for *_rest, where in _SOURCES)
 
 
 def _history_records(node: Node) -> dict[str, list[_Record]]:
@@ -181,9 +186,9 @@ def _history_records(node: Node) -> dict[str, list[_Record]]:
     their outcomes, by source, each object's records oldest first. One query:
     a UNION of the four history tables, each row carrying its own table's
     fields in columns of their own (NULL in the others' rows)."""
-    sql, columns = _history_sql()
+    sql, columns, placeholders = _history_sql()
     with connection.cursor() as cursor:
-        cursor.execute(sql, [node.pk] * len(_SOURCES))
+        cursor.execute(sql, [node.pk] * placeholders)
         rows = cursor.fetchall()
     records: dict[str, list[_Record]] = {source: [] for source, *_rest in _SOURCES}
     for source, object_id, _history_id, when, kind, username, first, last, *values in rows:
@@ -228,13 +233,21 @@ def node_history(
     period_titles = {period.pk: period.display_title for period in periods}
     records = _history_records(node)
     node_records = records["node"]
-    # Parents and committees by name, not id: two queries for the whole history.
+    # Parents, the other ends of links and committees by name, not id: two
+    # queries for the whole history.
     parent_ids = {record.parent_id for record in node_records if record.parent_id}
+    link_ends = {
+        record.target_id if record.source_id == node.pk else record.source_id
+        for record in records["link"]
+    }
     committee_ids = {record.committee_id for record in node_records if record.committee_id}
+    titles = (
+        dict(Node.objects.filter(pk__in=parent_ids | link_ends).values_list("pk", "title"))
+        if parent_ids or link_ends
+        else {}
+    )
     names = {
-        "parent": dict(Node.objects.filter(pk__in=parent_ids).values_list("pk", "title"))
-        if parent_ids
-        else {},
+        "parent": titles,
         "committee": dict(Committee.objects.filter(pk__in=committee_ids).values_list("pk", "name"))
         if committee_ids
         else {},
@@ -254,6 +267,7 @@ def node_history(
         )
     entries += _indicator_entries(records["indicator"], records["outcome"], period_titles)
     entries += _global_goal_entries(records["global_goal"])
+    entries += _link_entries(records["link"], node.pk, titles)
     entries.sort(key=lambda entry: entry.when, reverse=True)
     return entries
 
@@ -308,6 +322,33 @@ def _global_goal_entries(records: list[_Record]) -> list[HistoryEntry]:
         for record in records
         if record.history_type in kinds
     ]
+
+
+def _link_entries(
+    records: list[_Record], node_id: int, titles: dict[int, str]
+) -> list[HistoryEntry]:
+    """An also-supports link from the node or to it, added ("created") or
+    removed ("deleted"), naming the other end (a node since deleted: "?")."""
+    kinds = {"+": _("created"), "-": _("deleted")}
+    entries = []
+    for record in records:
+        if record.history_type not in kinds:
+            continue
+        if record.source_id == node_id:
+            subject = _("Also supports: %(title)s") % {"title": titles.get(record.target_id, "?")}
+        else:
+            subject = _("Also supported by: %(title)s") % {
+                "title": titles.get(record.source_id, "?")
+            }
+        entries.append(
+            HistoryEntry(
+                when=record.history_date,
+                who=record.who,
+                what=kinds[record.history_type],
+                subject=subject,
+            )
+        )
+    return entries
 
 
 def _by_object(records) -> list[list]:

@@ -118,3 +118,28 @@ def test_the_delete_confirmation_lists_the_links_first(client, secretary, tree):
         reverse("goals:node_delete", kwargs={"pk": tree["Närvaro"].pk}), {"version": version}
     )
     assert not NodeLink.objects.exists()
+
+
+def test_the_node_pages_history_names_links_added_and_removed_at_both_ends(client, secretary, tree):
+    client.force_login(secretary)
+    source, target = tree["Närvaro"], tree["Trygghet"]
+    client.post(_page(source), {"action": "add", "target": target.pk})
+    client.post(_page(source), {"action": "remove", "target": target.pk})
+    assert not NodeLink.objects.exists()
+
+    def history(node) -> str:
+        html = client.get(node.get_absolute_url()).content.decode()
+        return html[html.index('id="history-heading"') :]
+
+    source_history = history(source)
+    assert source_history.count("Stödjer även: Trygghet") == 2  # added, then removed
+    assert "borttagen" in source_history
+    target_history = history(target)
+    assert target_history.count("Stöds även av: Närvaro") == 2
+    # A link whose other end has since been deleted still shows, without its name.
+    links.link_add(source=tree["Förskola"], target_id=target.pk)
+    version = Node.objects.get(pk=tree["Förskola"].pk).version
+    client.post(
+        reverse("goals:node_delete", kwargs={"pk": tree["Förskola"].pk}), {"version": version}
+    )
+    assert "Stöds även av: ?" in history(target)
