@@ -4,7 +4,9 @@ from django.http import HttpRequest
 from mptt.admin import MPTTModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from goals.agendamodels import GlobalGoal, NodeGlobalGoal
 from goals.assignmentmodels import Assignment
+from goals.linkmodels import NodeLink
 from goals.locking import tree_lock
 from goals.models import Committee, Node, PlanYear
 
@@ -59,3 +61,41 @@ class AssignmentAdmin(SimpleHistoryAdmin):
     list_filter = ["plan_year", "committee"]
     search_fields = ["title"]
     raw_id_fields = ["goal", "copied_from"]
+
+
+class ReadOnly:
+    """Admin rows to look at, and to delete, but not to add or change here: their
+    rules (`goals/links.py`, `goals/agenda.py`) and their history's author
+    are kept by the pages that make them."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(NodeLink)
+class NodeLinkAdmin(ReadOnly, SimpleHistoryAdmin):
+    list_display = ["source", "target", "plan_year", "created_at"]
+    list_filter = ["plan_year"]
+    list_select_related = ["source", "target", "plan_year"]
+    search_fields = ["source__title", "target__title"]
+
+
+@admin.register(NodeGlobalGoal)
+class NodeGlobalGoalAdmin(ReadOnly, SimpleHistoryAdmin):
+    list_display = ["node", "global_goal"]
+    list_filter = ["global_goal", "node__plan_year"]
+    list_select_related = ["node", "global_goal"]
+    search_fields = ["node__title"]
+
+
+@admin.register(GlobalGoal)
+class GlobalGoalAdmin(ReadOnly, admin.ModelAdmin):
+    """The 17 are shipped by a migration and put back after a flush: not deleted here."""
+
+    list_display = ["number", "name", "colour"]
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False

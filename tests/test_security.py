@@ -125,3 +125,19 @@ def test_an_oversized_request_body_is_refused(client, secretary, pages, settings
     client.force_login(secretary)
     response = client.post(pages["edit form"], {"title": "x" * 5000, "version": 1})
     assert response.status_code == 400
+
+
+def test_the_admin_shows_links_and_global_goals_but_does_not_edit_them(client, db):
+    from goals.agendamodels import GlobalGoal
+
+    client.force_login(User.objects.create_superuser("admin", "a@example.se", "pw"))
+    for model in ("nodelink", "nodeglobalgoal", "globalgoal"):
+        assert client.get(f"/admin/goals/{model}/").status_code == 200
+        assert client.get(f"/admin/goals/{model}/add/").status_code == 403
+    page = client.get("/admin/goals/globalgoal/").content.decode()
+    assert "Ingen fattigdom" in page and "Genomförande och globalt partnerskap" in page
+    change = client.get("/admin/goals/globalgoal/1/change/")
+    assert change.status_code == 200  # a view, not a form to save
+    assert 'type="submit"' not in change.content.decode().split('id="content-main"')[1]
+    assert client.get("/admin/goals/globalgoal/1/delete/").status_code == 403
+    assert GlobalGoal.objects.count() == 17
