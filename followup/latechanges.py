@@ -7,7 +7,7 @@ audit page costs the same whatever the size of the year and however much was
 changed: the assessments and outcomes of the period, the committees' approvals
 of it, the year's goals and activities and their indicators, and the period's
 sound financial management (evaluation, balance requirement statement and the
-deficits in it).
+deficits in it), and the follow-up of the council's assignments.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from followup.approvalmodels import CommitteeReport
+from followup.assignmentmodels import AssignmentFollowup, AssignmentStatus
 from followup.gehmodels import BalanceDeficit, BalanceStatement, GehEvaluation
 from followup.indicatormodels import Indicator, IndicatorOutcome
 from followup.indicators import format_value
@@ -87,6 +88,7 @@ def late_changes(
         + _tree(period, after, limit)
         + _indicators(period, after, nodes, limit)
         + _geh(period, after, limit)
+        + _assignment_followups(period, after, limit)
     )
     changes.sort(key=lambda change: change.when, reverse=True)
     return changes
@@ -272,4 +274,29 @@ def _geh(period, after, limit) -> list[LateChange]:
             BalanceDeficit.history.filter(statement__period_id=period.pk), after, limit
         )
     ]
+    return changes
+
+
+def _assignment_followups(period, after, limit) -> list[LateChange]:
+    """The follow-up of the council's assignments in the period: status and analysis."""
+    changes = []
+    for record in _latest(
+        AssignmentFollowup.history.filter(period_id=period.pk),
+        after,
+        limit,
+        "assignment",
+        "updated_by",
+    ):
+        assignment = record.assignment
+        title = assignment.title if assignment else f"#{record.assignment_id}"
+        changes.append(
+            LateChange(
+                when=record.history_date,
+                who=_who(record.history_user, record.updated_by),
+                what=_("Assignment: %(title)s") % {"title": title},
+                node_id=0,
+                status=str(AssignmentStatus(record.status).label),
+                kind=record.history_type,
+            )
+        )
     return changes

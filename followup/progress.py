@@ -167,8 +167,8 @@ def _end_of(day: datetime.date) -> datetime.datetime:
 
 
 def period_audit(period: Period) -> Audit:
-    """What an auditor reviews in a period. Fourteen queries: the year's goals and
-    activities, the first deadline, the changes after it (`latechanges`: eight),
+    """What an auditor reviews in a period. Fifteen queries: the year's goals and
+    activities, the first deadline, the changes after it (`latechanges`: nine),
     the statuses and analyses, the indicators' statuses for the suggestions, and
     which goals have indicators."""
     nodes = {

@@ -393,19 +393,34 @@ def test_the_audit_page_costs_the_same_queries_at_any_size(
     GehEvaluation.objects.create(period=period, verdict="reached", justification="Ja.")
     statement = BalanceStatement.objects.create(period=period, result=1000)
     BalanceDeficit.objects.create(statement=statement, arose_in=2024, amount=5, restore_by=2027)
+    _follow_up_assignment(period, goal.committee)
     client.force_login(auditor)
-    # Expect 18 queries:
+    # Expect 19 queries:
     # * the session, the user, the user's roles
     # * the period with its plan year
     # * the goals and activities; the period's first deadline (its history);
     # * the changes after it, each with who made them: the assessments, the
     #   outcomes, the committees' approvals, the goals and activities (and
     #   their records before), the indicators, the evaluation of sound
-    #   financial management, the balance requirement statement, its deficits
+    #   financial management, the balance requirement statement, its deficits,
+    #   the assignments' follow-up
     # * the statuses and analyses; the indicators' statuses; the goals with indicators
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(19):
         response = client.get(reverse("followup:period_audit", kwargs={"pk": periods[1].pk}))
     assert response.status_code == 200
+
+
+def _follow_up_assignment(period, committee, title="Utred skolskjutsarna"):
+    """An assignment to `committee`, followed up in `period` through the service (with history)."""
+    from followup.assignmentservices import FollowupEntry, assignment_followups_save
+    from goals.assignmentmodels import Assignment
+
+    assignment = Assignment.objects.create(
+        plan_year_id=period.plan_year_id, committee=committee, title=title
+    )
+    entry = FollowupEntry(assignment=assignment, status="in_progress", analysis="", version=0)
+    assignment_followups_save(period=period, entries=[entry], user=None)
+    return assignment
 
 
 def test_the_audit_page_shows_late_changes_divergences_and_gaps(
@@ -527,6 +542,7 @@ def test_the_audit_lists_approvals_goal_changes_indicators_and_geh_saved_after_t
     add_indicator(tree["Mål SN"], "Väntetid", target=10)
     _approve(period, committees["bun"], official, secretary)
     GehEvaluation.objects.create(period=period, verdict="reached", justification="Ja.")
+    _follow_up_assignment(period, committees["sn"])
     client.force_login(auditor)
     response = client.get(reverse("followup:period_audit", kwargs={"pk": period.pk}))
     changes = {}  # the newest change of each thing: the list is newest first
@@ -539,5 +555,7 @@ def test_the_audit_lists_approvals_goal_changes_indicators_and_geh_saved_after_t
     assert approval.status == f"beslutad ({TODAY.isoformat()})"
     assert approval.who == "Official"
     assert changes[str(GehEvaluation._meta.verbose_name)].status == "uppnådd"
+    assert changes["Uppdrag: Utred skolskjutsarna"].status == "pågår"
     page = response.content.decode()
     assert "nämndens del av perioden" in page and "Väntetid" in page
+    assert "Uppdrag: Utred skolskjutsarna" in page
