@@ -48,8 +48,9 @@ def _no_browser(reason: str) -> None:
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     # The browser tests run last in the whole session: they keep a browser and
-    # a live server thread running until it ends, and the tree-lock tests fork
-    # processes, which a process with other threads running should not do.
+    # a live server thread running until it ends, which the rest need not share
+    # their process with (the concurrency tests start processes of their own:
+    # tests/processes.py).
     items.sort(key=lambda item: "tests/browser/" in item.nodeid)
 
 

@@ -3,7 +3,6 @@ and deletes them, in three processes at once, through the application's own
 write path: no link is lost or left pointing where the rules forbid, and no
 move slips past a link. PostgreSQL only (SQLite serialises every writer)."""
 
-import multiprocessing
 import random
 
 import pytest
@@ -16,6 +15,7 @@ from goals.integrity import tree_problems
 from goals.linkmodels import NodeLink
 from goals.models import Node, NodeKind, PlanYear
 from tests.factories import build_tree
+from tests.processes import CONTEXT, writer
 
 OPERATIONS = 80
 GOALS = 6
@@ -128,12 +128,11 @@ def test_linking_while_moving_leaves_no_lost_or_broken_link(committees, periods)
         for index in range(GOALS)
     ]
     connections.close_all()
-    context = multiprocessing.get_context("fork")
-    results = context.Queue()
+    results = CONTEXT.Queue()
     processes = [
-        context.Process(target=_secretary, args=(goal_ids, municipal_ids, worker, results))
+        writer("tests.goals.test_link_stress:_secretary", goal_ids, municipal_ids, worker, results)
         for worker in (1, 2)
-    ] + [context.Process(target=_official, args=(goal_ids, municipal_ids, results))]
+    ] + [writer("tests.goals.test_link_stress:_official", goal_ids, municipal_ids, results)]
     for process in processes:
         process.start()
     outcomes = [results.get(timeout=300) for _ in processes]

@@ -3,7 +3,6 @@ through the application's own write path: the tree stays valid, no write is
 lost, no two writers deadlock, and the roll-up counts stay right. PostgreSQL
 only (SQLite serialises every writer by itself)."""
 
-import multiprocessing
 import random
 
 import pytest
@@ -16,6 +15,7 @@ from goals import services
 from goals.integrity import tree_problems
 from goals.models import Committee, Node, NodeKind, PlanYear
 from tests.factories import build_tree
+from tests.processes import CONTEXT, writer
 
 PROCESSES = 8
 OPERATIONS = 100
@@ -99,11 +99,15 @@ def test_eight_processes_of_mixed_writes_leave_a_valid_tree(committees, periods)
     )
     parent_ids = [tree[t].pk for t in "ABCD"]
     connections.close_all()
-    context = multiprocessing.get_context("fork")
-    results = context.Queue()
+    results = CONTEXT.Queue()
     processes = [
-        context.Process(
-            target=_work, args=(plan_year.pk, parent_ids, committees["bun"].pk, worker, results)
+        writer(
+            "tests.goals.test_stress:_work",
+            plan_year.pk,
+            parent_ids,
+            committees["bun"].pk,
+            worker,
+            results,
         )
         for worker in range(PROCESSES)
     ]

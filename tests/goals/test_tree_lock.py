@@ -1,8 +1,6 @@
 """Concurrent writers to one year's tree leave it valid (PostgreSQL only: SQLite
 serialises all writers by itself)."""
 
-import multiprocessing
-
 import pytest
 from django.db import connection, connections
 
@@ -10,6 +8,7 @@ from goals import services
 from goals.integrity import tree_problems
 from goals.models import Node, NodeKind, PlanYear
 from tests.factories import build_tree
+from tests.processes import CONTEXT, writer
 
 WORKERS = 4
 INSERTS_EACH = 25
@@ -59,10 +58,9 @@ def test_concurrent_inserts_into_one_year_leave_a_valid_tree(committees):
     )
     parent_ids = [tree[t].pk for t in ("Fler i arbete", "Äldre bor kvar", "Trygghet")]
     connections.close_all()
-    context = multiprocessing.get_context("fork")
-    errors = context.Queue()
+    errors = CONTEXT.Queue()
     processes = [
-        context.Process(target=_insert_many, args=(plan_year.pk, parent_ids, worker, errors))
+        writer("tests.goals.test_tree_lock:_insert_many", plan_year.pk, parent_ids, worker, errors)
         for worker in range(WORKERS)
     ]
     for process in processes:
