@@ -35,8 +35,11 @@ run: install
 	@echo "Serving http://127.0.0.1:$(PORT)/ (Ctrl+C stops)"
 	$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
+# The suite in a process per core (pytest-xdist), each with its own test
+# database; TEST_WORKERS=0 runs it in this one process.
+TEST_WORKERS ?= auto
 test: install
-	SECRET_KEY=$${SECRET_KEY:-$(TEST_SECRET_KEY)} DEBUG= $(BIN)/pytest $(PYTEST_ARGS)
+	SECRET_KEY=$${SECRET_KEY:-$(TEST_SECRET_KEY)} DEBUG= $(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
