@@ -10,7 +10,7 @@ import datetime
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.db.models import Min, Q
+from django.db.models import Count, Min, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,6 +22,7 @@ from followup.latechanges import LateChange, late_changes
 from followup.models import MISSING, STATUS_LABELS, Assessment, Period, PeriodState
 from goals import permissions
 from goals.approvalmodels import ApprovalState
+from goals.assignmentmodels import Assignment
 from goals.models import ASSESSABLE_KINDS, GOAL_KINDS, Committee, Node
 from goals.rules import INDICATOR_KINDS
 
@@ -36,6 +37,11 @@ class CommitteeProgress:
     assessed: int
     report: CommitteeReport | None  # None: in progress, nothing recorded
     unassessed_url: str
+    # The council's assignments to the committee, and how many of them have
+    # their follow-up in the period; their list (empty for the municipal goals).
+    assignments: int = 0
+    assignments_followed_up: int = 0
+    assignments_url: str = ""
 
     @property
     def missing(self) -> int:
@@ -92,10 +98,33 @@ def _unassessed_url(period: Period, committee_id: int | None) -> str:
     return f"{url}?{urlencode(query)}"
 
 
+def _assignment_counts(period: Period) -> dict[int, tuple[int, int]]:
+    """By committee: its assignments of the year, and how many of them are
+    followed up in `period`. One query."""
+    return {
+        row["committee_id"]: (row["total"], row["followed_up"])
+        for row in Assignment.objects.for_year(period.plan_year_id)
+        .order_by()
+        .values("committee_id")
+        .annotate(
+            total=Count("pk"), followed_up=Count("followups", filter=Q(followups__period=period))
+        )
+    }
+
+
+def _assignments_url(period: Period, committee: Committee) -> str:
+    url = reverse(
+        "followup:committee_assignments",
+        kwargs={"year": period.plan_year.year, "slug": committee.slug},
+    )
+    return f"{url}?{urlencode({'period': period.pk})}"
+
+
 def period_progress(period: Period) -> Progress:
     """Each committee's assessed and unassessed goals and activities in the period,
-    with its approval; the municipal goals first. Four queries (`due_for`'s
-    three and the committees' reports)."""
+    its assignments followed up, and its approval; the municipal goals first.
+    Five queries (`due_for`'s three, the assignments' counts and the committees'
+    reports)."""
     due: list[Due] = due_for(
         periods=[period], scope=permissions.assessable_scope(committee_ids=None, municipal=True)
     )
@@ -103,16 +132,23 @@ def period_progress(period: Period) -> Progress:
         report.committee_id: report
         for report in CommitteeReport.objects.filter(period=period).select_related("updated_by")
     }
-    rows = [
-        CommitteeProgress(
-            committee=item.committee,
-            total=item.total,
-            assessed=item.assessed,
-            report=reports.get(item.committee.pk) if item.committee else None,
-            unassessed_url=_unassessed_url(period, item.committee.pk if item.committee else None),
+    assignments = _assignment_counts(period)
+    rows = []
+    for item in due:
+        committee = item.committee
+        total, followed_up = assignments.get(committee.pk, (0, 0)) if committee else (0, 0)
+        rows.append(
+            CommitteeProgress(
+                committee=committee,
+                total=item.total,
+                assessed=item.assessed,
+                report=reports.get(committee.pk) if committee else None,
+                unassessed_url=_unassessed_url(period, committee.pk if committee else None),
+                assignments=total,
+                assignments_followed_up=followed_up,
+                assignments_url=_assignments_url(period, committee) if total else "",
+            )
         )
-        for item in due
-    ]
     rows.sort(key=lambda row: (row.committee is not None, row.committee and row.committee.order))
     return Progress(period=period, rows=rows)
 

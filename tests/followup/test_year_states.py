@@ -370,8 +370,9 @@ def test_the_progress_page_costs_the_same_queries_at_any_size(
     # * the session, the user, the user's roles
     # * the period with its plan year
     # * the nodes to assess per committee, the assessed per committee, the committees
+    # * the assignments followed up per committee
     # * the committees' reports
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = client.get(reverse("followup:period_progress", kwargs={"pk": periods[1].pk}))
     assert response.status_code == 200
 
@@ -421,6 +422,29 @@ def _follow_up_assignment(period, committee, title="Utred skolskjutsarna"):
     entry = FollowupEntry(assignment=assignment, status="in_progress", analysis="", version=0)
     assignment_followups_save(period=period, entries=[entry], user=None)
     return assignment
+
+
+def test_the_progress_page_counts_each_committees_assignments_followed_up(
+    client, official, tree, periods, committees
+):
+    from goals.assignmentmodels import Assignment
+
+    period = periods[1]
+    _follow_up_assignment(period, committees["bun"])
+    _follow_up_assignment(periods[0], committees["bun"], title="Utred lokalerna")  # another period
+    Assignment.objects.create(plan_year=period.plan_year, committee=committees["sn"], title="Nytt")
+    client.force_login(official)
+    response = client.get(reverse("followup:period_progress", kwargs={"pk": period.pk}))
+    rows = {row.committee.short_name: row for row in response.context["progress"].committees}
+    assert (rows["BUN"].assignments_followed_up, rows["BUN"].assignments) == (1, 2)
+    assert (rows["SN"].assignments_followed_up, rows["SN"].assignments) == (0, 1)
+    url = reverse(
+        "followup:committee_assignments",
+        kwargs={"year": period.plan_year.year, "slug": committees["bun"].slug},
+    )
+    html = response.content.decode()
+    assert "Uppdrag följda upp" in html
+    assert f'<a href="{url}?period={period.pk}">1 / 2' in html
 
 
 def test_the_audit_page_shows_late_changes_divergences_and_gaps(
